@@ -1,0 +1,39 @@
+package dev.ocilayout.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+
+/** Option value converters; a bad value is a usage error (exit 2). */
+public final class Converters {
+    private Converters() {
+    }
+
+    /** Durations like {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, {@code 7d}, or ISO-8601 {@code PT1H}. */
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SIMPLE = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = SIMPLE.matcher(value.trim().toLowerCase(Locale.ROOT));
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            }
+            try {
+                return Duration.parse(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException(
+                        "invalid duration '" + value + "': use e.g. 500ms, 10s, 2m, 1h or 7d");
+            }
+        }
+    }
+}

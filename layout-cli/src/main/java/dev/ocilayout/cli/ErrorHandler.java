@@ -1,0 +1,62 @@
+package dev.ocilayout.cli;
+
+import dev.ocilayout.LayoutException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/**
+ * Prints every error as one line on stderr, {@code oci-layout: <message>}, with the stack trace only under
+ * {@code --debug}, and maps it to its exit code.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        err.println("oci-layout: " + message(e));
+        if (OciLayout.root(cmd).debug()) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.of(e);
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("oci-layout: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    /** A one-line message for any exception. */
+    static String message(Throwable e) {
+        if (e instanceof LayoutException || e instanceof IllegalArgumentException) {
+            return oneLine(e.getMessage());
+        }
+        if (e instanceof NoSuchFileException nsf) {
+            return nsf.getFile() + ": no such file or directory";
+        }
+        if (e instanceof AccessDeniedException ade) {
+            return ade.getFile() + ": permission denied";
+        }
+        if (e instanceof FileSystemException fse) {
+            return oneLine(fse.getFile() + ": " + (fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName()));
+        }
+        String m = e.getMessage();
+        return oneLine(e.getClass().getSimpleName() + (m == null ? "" : ": " + m)) + " (run with --debug for details)";
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        return s.replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,78 @@
+package dev.ocilayout.cli;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.model.Reference;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of every subcommand: access to the global options, reference parsing, layout opening and output.
+ * Subcommands stay thin adapters over one library call each.
+ */
+public abstract class LayoutCommand implements Callable<Integer> {
+    @Spec
+    protected CommandSpec spec;
+
+    private Output output;
+
+    protected OciLayout root() {
+        return OciLayout.root(spec.commandLine());
+    }
+
+    protected Output out() {
+        if (output == null) {
+            OciLayout r = root();
+            output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), r.json(), r.quiet());
+        }
+        return output;
+    }
+
+    /** Parses a REF argument, honouring {@code --layout}. */
+    protected Reference reference(String arg) {
+        String layout = root().layoutOption();
+        try {
+            return layout != null ? Reference.inLayout(layout, arg) : Reference.parse(arg);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** A DIR argument, which may be omitted when {@code --layout} is given. */
+    protected Path layoutDir(String arg) {
+        String layout = root().layoutOption();
+        if (arg != null && layout != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give the layout either as an argument or with --layout, not both");
+        }
+        if (arg == null && layout == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing the layout directory argument");
+        }
+        return Path.of(arg != null ? arg : layout);
+    }
+
+    /** A reference that must name a tag or digest, not only a layout. */
+    protected Reference contentReference(String arg) {
+        Reference ref = reference(arg);
+        if (ref.isLayoutOnly()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "reference '" + arg
+                    + "' names no tag or digest; write PATH:TAG or PATH@DIGEST");
+        }
+        return ref;
+    }
+
+    protected Layout open(Path dir) throws IOException {
+        return Layout.open(dir, root().layoutOptions());
+    }
+
+    protected Layout open(Reference ref) throws IOException {
+        return open(Path.of(ref.layout()));
+    }
+
+    protected Layout openOrCreate(Reference ref) throws IOException {
+        return Layout.create(Path.of(ref.layout()), root().layoutOptions());
+    }
+}

@@ -1,0 +1,155 @@
+package dev.ocilayout.cli;
+
+import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.cli.command.BlobCommand;
+import dev.ocilayout.cli.command.CatCommand;
+import dev.ocilayout.cli.command.CompletionCommand;
+import dev.ocilayout.cli.command.InitCommand;
+import dev.ocilayout.cli.command.PullCommand;
+import dev.ocilayout.cli.command.PushCommand;
+import dev.ocilayout.cli.command.ResolveCommand;
+import dev.ocilayout.cli.command.TagCommand;
+import dev.ocilayout.cli.command.TagsCommand;
+import dev.ocilayout.cli.command.UntagCommand;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code oci-layout} command: global options and the list of subcommands. */
+@Command(name = "oci-layout",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Manage OCI Image Layouts on disk (oci-layout, index.json, blobs/) as offline repositories.",
+            "",
+            "References: PATH[:TAG] or PATH@DIGEST. The tag is the text after the last ':' that follows the"
+                    + " last '/'. For a path containing ':' or '@', give it with --layout PATH and write just"
+                    + " TAG or @DIGEST.",
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:ok",
+            "1:failed, or findings reported",
+            "2:usage error (bad argument or option)",
+            "3:not found (layout, tag, digest, blob, file)",
+            "4:integrity error (digest or size mismatch)",
+            "5:invalid layout (bad oci-layout or index.json; left unchanged)",
+            "6:layout locked by another process (see --lock-timeout)",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  oci-layout init ./layout",
+            "  oci-layout push ./layout:v1 sbom.json:application/spdx+json --artifact-type application/spdx+json",
+            "  oci-layout tags ./layout --format json",
+            "  oci-layout pull ./layout:v1 -o out/",
+        },
+        subcommands = {
+            InitCommand.class,
+            PushCommand.class,
+            PullCommand.class,
+            TagsCommand.class,
+            TagCommand.class,
+            UntagCommand.class,
+            ResolveCommand.class,
+            CatCommand.class,
+            BlobCommand.class,
+            CompletionCommand.class,
+        })
+public final class OciLayout {
+    /** Output format of commands that print data. */
+    public enum Format { text, json }
+
+    @Option(names = "--format", scope = ScopeType.INHERIT, paramLabel = "text|json",
+            description = "Output format of commands that print data (default: ${DEFAULT-VALUE}).")
+    Format format = Format.text;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "Print nothing but requested data and errors; no progress.")
+    boolean quiet;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
+    boolean debug;
+
+    @Option(names = "--lock-timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION",
+            converter = Converters.DurationConverter.class,
+            description = "How long a writer waits for another process's lock, e.g. 500ms, 10s, 2m (default: 30s).")
+    Duration lockTimeout = LayoutOptions.DEFAULT_LOCK_TIMEOUT;
+
+    @Option(names = "--layout", scope = ScopeType.INHERIT, paramLabel = "PATH",
+            description = "Layout directory, for paths containing ':' or '@'; references then are just TAG or @DIGEST.")
+    String layout;
+
+    private final InputStream stdin;
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+
+    OciLayout(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** Builds the command line over the given streams (tests pass their own). */
+    public static CommandLine commandLine(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        ErrorHandler errors = new ErrorHandler();
+        CommandLine cl = new CommandLine(new OciLayout(stdin, stdout, stderr));
+        cl.setOut(new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
+        cl.setExecutionExceptionHandler(errors);
+        cl.setParameterExceptionHandler(errors);
+        cl.setExitCodeExceptionMapper(ExitCodes::of);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    /** The root command object of any command line in the tree. */
+    public static OciLayout root(CommandLine cmd) {
+        return (OciLayout) cmd.getCommandSpec().root().userObject();
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    public boolean json() {
+        return format == Format.json;
+    }
+
+    public boolean quiet() {
+        return quiet;
+    }
+
+    public boolean debug() {
+        return debug;
+    }
+
+    public String layoutOption() {
+        return layout;
+    }
+
+    public LayoutOptions layoutOptions() {
+        return LayoutOptions.defaults().withLockTimeout(lockTimeout);
+    }
+
+    public InputStream stdin() {
+        return stdin;
+    }
+
+    /** Raw standard output, for bytes (cat, blob get). */
+    public PrintStream stdout() {
+        return stdout;
+    }
+
+    public PrintStream stderr() {
+        return stderr;
+    }
+}

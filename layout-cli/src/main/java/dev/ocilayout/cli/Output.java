@@ -1,0 +1,103 @@
+package dev.ocilayout.cli;
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.ModelJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+
+/** What commands print: text lines, or JSON documents with {@code --format json}. */
+public final class Output {
+    private static final ObjectWriter JSON = ModelJson.mapper().writer(new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+    private final boolean quiet;
+
+    Output(PrintWriter out, PrintWriter err, boolean json, boolean quiet) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.quiet = quiet;
+    }
+
+    public boolean json() {
+        return json;
+    }
+
+    public boolean quiet() {
+        return quiet;
+    }
+
+    /** A line of data for text output (always printed: it is what the user asked for). */
+    public void line(String s) {
+        out.println(s);
+        out.flush();
+    }
+
+    /** A confirmation for people ("Tagged v2"), left out under --quiet. */
+    public void info(String s) {
+        if (!quiet) {
+            out.println(s);
+            out.flush();
+        }
+    }
+
+    /** A warning on stderr, left out under --quiet. */
+    public void warn(String s) {
+        if (!quiet) {
+            err.println("oci-layout: warning: " + s);
+            err.flush();
+        }
+    }
+
+    /** Prints a JSON document. */
+    public void json(JsonNode node) {
+        try {
+            out.println(JSON.writeValueAsString(node));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.flush();
+    }
+
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    /** A descriptor as a JSON object, the same shape as in a manifest. */
+    public static ObjectNode descriptor(Descriptor d) {
+        try {
+            return (ObjectNode) ModelJson.mapper().readTree(ModelJson.toBytes(d));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sizes for people: 512 B, 1.5 KiB, 2.0 GiB. */
+    public static String humanSize(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.ocilayout.cli.command;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.Progress;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.Reference;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.UUID;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "blob",
+        description = "Store or fetch single blobs.",
+        subcommands = {BlobCommand.Put.class, BlobCommand.Get.class})
+public final class BlobCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: put or get");
+    }
+
+    @Command(name = "put",
+            description = {"Store a file (or stdin, '-') as a blob, hashed while written; prints its digest.",
+                "Nothing is tagged: an untagged blob is removed by gc unless a manifest references it."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  oci-layout blob put ./layout layer.tar.gz", "  tar -c dir | oci-layout blob put ./layout -"})
+    public static final class Put extends LayoutCommand {
+        @Parameters(arity = "1..2", paramLabel = "DIR FILE", description = "The layout (omit with --layout) and the file, or - for stdin.")
+        List<String> args;
+
+        @Option(names = "--media-type", paramLabel = "TYPE", description = "Media type for --format json output (default: ${DEFAULT-VALUE}).")
+        String mediaType = MediaType.OCTET_STREAM;
+
+        @Override
+        public Integer call() throws Exception {
+            if (args.size() == 1 && root().layoutOption() == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "missing FILE: blob put DIR FILE");
+            }
+            Path dir = layoutDir(args.size() == 2 ? args.get(0) : null);
+            String file = args.get(args.size() - 1);
+            Layout layout = open(dir);
+            Descriptor d;
+            boolean stdin = file.equals("-");
+            long total = stdin ? 0 : Files.size(Path.of(file));
+            try (InputStream in = stdin ? root().stdin() : Files.newInputStream(Path.of(file));
+                 Progress progress = Progress.of(root(), "blob put", total)) {
+                d = layout.blobs().put(in, mediaType, progress);
+            }
+            if (out().json()) {
+                out().json(Output.descriptor(d));
+            } else {
+                out().line(d.digest().toString());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "get",
+            description = {"Write a blob to stdout or a file, verified against its digest and size.",
+                "With -o the file appears only once verified; on stdout a mismatch is reported at the end (exit 4)."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  oci-layout blob get ./layout@sha256:0123... -o layer.tar.gz",
+                "  oci-layout blob get ./layout@sha256:0123... | tar -tz"})
+    public static final class Get extends LayoutCommand {
+        @Parameters(paramLabel = "DIR@DIGEST", description = "The blob.")
+        String ref;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of stdout.")
+        Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            Reference r = reference(ref);
+            if (r.digest() == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + ref + "' names no digest; write DIR@DIGEST");
+            }
+            Layout layout = open(r);
+            long size = layout.blobs().size(r.digest());
+            Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, r.digest(), size);
+            try (InputStream in = layout.blobs().openVerified(d); Progress progress = Progress.of(root(), "blob get", size)) {
+                if (output == null) {
+                    copy(in, root().stdout(), progress);
+                    root().stdout().flush();
+                } else {
+                    Path abs = output.toAbsolutePath();
+                    Path temp = abs.resolveSibling("." + abs.getFileName() + "." + UUID.randomUUID() + ".part");
+                    try {
+                        try (OutputStream o = Files.newOutputStream(temp)) {
+                            copy(in, o, progress);
+                        }
+                        Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } finally {
+                        Files.deleteIfExists(temp);
+                    }
+                }
+            }
+            return 0;
+        }
+
+        private static void copy(InputStream in, OutputStream out, Progress progress) throws java.io.IOException {
+            byte[] buf = new byte[256 * 1024];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                out.write(buf, 0, n);
+                progress.accept(n);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ocilayout.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.ocilayout.Layout;
+import dev.ocilayout.artifact.ArtifactPull;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.Progress;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.ImageManifest;
+import dev.ocilayout.model.Reference;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "pull",
+        description = {"Write an artifact's files back by their titles, each verified against its digest.",
+            "Titles that would escape the output directory are refused before anything is written."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  oci-layout pull ./layout:v1 -o out/", "  oci-layout pull ./layout@sha256:0123... -o . --format json"})
+public final class PullCommand extends LayoutCommand {
+    @Parameters(paramLabel = "REF", description = "DIR:TAG or DIR@DIGEST of an artifact manifest.")
+    String ref;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", required = true, description = "Directory to write files into.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        Reference r = contentReference(ref);
+        Layout layout = open(r);
+        Descriptor manifest = layout.resolve(r);
+        long total = 0;
+        if (layout.readManifest(manifest) instanceof ImageManifest m) {
+            total = m.layers().stream().mapToLong(Descriptor::size).sum();
+        }
+        List<ArtifactPull.Entry> entries;
+        try (Progress progress = Progress.of(root(), "pull", total)) {
+            entries = ArtifactPull.pull(layout, manifest, output, progress);
+        }
+        ArrayNode json = Output.object().arrayNode();
+        for (ArtifactPull.Entry e : entries) {
+            if (e.skipped()) {
+                out().warn("layer " + e.layer().digest() + " has no " + "org.opencontainers.image.title; skipped");
+            } else if (out().json()) {
+                json.add(Output.descriptor(e.layer()).put("path", e.file().toString()));
+            } else {
+                out().line(e.file().toString());
+            }
+        }
+        if (out().json()) {
+            out().json(json);
+        }
+        return 0;
+    }
+}

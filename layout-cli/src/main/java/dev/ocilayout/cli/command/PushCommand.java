@@ -1,0 +1,94 @@
+package dev.ocilayout.cli.command;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.artifact.ArtifactPush;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.Progress;
+import dev.ocilayout.model.Reference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "push",
+        description = {"Push files as an OCI artifact and tag it; prints the manifest digest.",
+            "Each file becomes one layer titled with its file name. Without --config the empty config"
+                    + " ({}) is used; without files, the empty descriptor is the only layer. The layout is"
+                    + " created if it does not exist."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  oci-layout push ./layout:v1 sbom.spdx.json:application/spdx+json --artifact-type application/spdx+json",
+            "  oci-layout push ./layout:docs README.md LICENSE --annotation org.opencontainers.image.source=https://example.com",
+            "  oci-layout push ./layout:cfg --config config.json:application/vnd.example.config.v1+json data.bin",
+        })
+public final class PushCommand extends LayoutCommand {
+    @Parameters(index = "0", paramLabel = "REF", description = "Where to push: DIR:TAG (or DIR for an untagged artifact).")
+    String ref;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILE[:MEDIATYPE]",
+            description = "Files to push; the media type defaults to application/octet-stream.")
+    List<String> files = List.of();
+
+    @Option(names = "--artifact-type", paramLabel = "TYPE",
+            description = "artifactType of the manifest (default without --config: application/vnd.unknown.artifact.v1).")
+    String artifactType;
+
+    @Option(names = "--config", paramLabel = "FILE[:MEDIATYPE]",
+            description = "Config blob (default media type application/vnd.unknown.config.v1+json).")
+    String config;
+
+    @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Manifest annotation; repeatable.")
+    Map<String, String> annotations = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Reference target = reference(ref);
+        if (target.digest() != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "push to DIR:TAG or DIR; the digest is computed, not given");
+        }
+        ArtifactPush.Builder b = ArtifactPush.builder().artifactType(artifactType);
+        long total = 0;
+        for (String f : files) {
+            FileArg arg = FileArg.parse(f);
+            b.file(arg.path(), arg.mediaType());
+            total += Files.isRegularFile(arg.path()) ? Files.size(arg.path()) : 0;
+        }
+        if (config != null) {
+            FileArg arg = FileArg.parse(config);
+            b.config(arg.path(), arg.mediaType());
+        }
+        annotations.forEach(b::annotation);
+        Layout layout = openOrCreate(target);
+        ArtifactPush.Result r;
+        try (Progress progress = Progress.of(root(), "push", total)) {
+            r = b.build().push(layout, target.tag(), progress);
+        }
+        if (out().json()) {
+            out().json(Output.object()
+                    .put("digest", r.manifest().digest().toString())
+                    .put("mediaType", r.manifest().mediaType())
+                    .put("size", r.manifest().size()));
+        } else {
+            out().line(r.manifest().digest().toString());
+        }
+        return 0;
+    }
+
+    /** {@code FILE[:MEDIATYPE]}: split at the last ':' when what follows looks like a media type. */
+    record FileArg(Path path, String mediaType) {
+        static FileArg parse(String text) {
+            int colon = text.lastIndexOf(':');
+            if (colon > 0 && text.indexOf('/', colon) > colon && !Files.exists(Path.of(text))) {
+                return new FileArg(Path.of(text.substring(0, colon)), text.substring(colon + 1));
+            }
+            return new FileArg(Path.of(text), null);
+        }
+    }
+}

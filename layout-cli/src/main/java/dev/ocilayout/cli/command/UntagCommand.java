@@ -1,0 +1,59 @@
+package dev.ocilayout.cli.command;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.Reference;
+import dev.ocilayout.store.Tags;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "untag",
+        description = {"Remove tags. All named tags must exist; otherwise nothing is changed.",
+            "Content stays in blobs/ until gc removes what nothing references."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  oci-layout untag ./layout:v1-rc1 ./layout:v1-rc2"})
+public final class UntagCommand extends LayoutCommand {
+    @Parameters(arity = "1..*", paramLabel = "DIR:TAG", description = "Tags to remove.")
+    List<String> refs;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, List<String>> byLayout = new LinkedHashMap<>();
+        for (String arg : refs) {
+            Reference r = reference(arg);
+            if (r.tag() == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + arg + "' names no tag; write DIR:TAG");
+            }
+            byLayout.computeIfAbsent(r.layout(), k -> new ArrayList<>()).add(r.tag());
+        }
+        for (Map.Entry<String, List<String>> e : byLayout.entrySet()) {
+            Layout layout = open(Path.of(e.getKey()));
+            layout.index().update(index -> {
+                ImageIndex next = index;
+                for (String t : e.getValue()) {
+                    next = Tags.untag(next, t);
+                }
+                return next;
+            });
+            for (String t : e.getValue()) {
+                if (!out().json()) {
+                    out().info("Untagged " + t);
+                }
+            }
+        }
+        if (out().json()) {
+            var arr = Output.object().arrayNode();
+            byLayout.values().forEach(l -> l.forEach(arr::add));
+            out().json(Output.object().set("untagged", arr));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.ocilayout.artifact;
+
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.UnsupportedException;
+import dev.ocilayout.io.Fs;
+import dev.ocilayout.io.WritableFile;
+import dev.ocilayout.model.Annotations;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.ImageManifest;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.Text;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+
+/**
+ * Writes an artifact's titled layers back as files under a directory, each verified while it streams and
+ * put in place by an atomic rename. Titles that would leave the directory (absolute, {@code ..}, through a
+ * symbolic link) are refused before anything is written.
+ */
+public final class ArtifactPull {
+    private ArtifactPull() {
+    }
+
+    /** One file written, or one layer skipped for having no title. */
+    public record Entry(Descriptor layer, Path file) {
+        public boolean skipped() {
+            return file == null;
+        }
+    }
+
+    public static List<Entry> pull(Layout layout, Descriptor manifestDescriptor, Path outDir, LongConsumer progress)
+            throws IOException {
+        Manifest m = layout.readManifest(manifestDescriptor);
+        if (m instanceof ImageIndex) {
+            throw new UnsupportedException(manifestDescriptor.digest() + " is an index; pull one of its manifests by"
+                    + " digest (see: oci-layout cat)");
+        }
+        ImageManifest manifest = (ImageManifest) m;
+        Fs fs = layout.options().fs();
+        List<Entry> plan = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Descriptor layer : manifest.layers()) {
+            String title = layer.annotation(Annotations.TITLE);
+            if (title == null) {
+                plan.add(new Entry(layer, null));
+                continue;
+            }
+            checkTitle(title);
+            if (!seen.add(title)) {
+                throw new InvalidContentException("manifest " + manifestDescriptor.digest() + " has two layers titled "
+                        + Text.quote(title));
+            }
+            plan.add(new Entry(layer, outDir.resolve(title).normalize()));
+        }
+        for (Entry e : plan) {
+            if (!e.skipped()) {
+                checkParents(fs, outDir, e.file());
+                layout.blobs().size(e.layer().digest()); // fail before writing anything when a blob is missing
+            }
+        }
+        for (Entry e : plan) {
+            if (!e.skipped()) {
+                write(layout, fs, e, progress);
+            }
+        }
+        return plan;
+    }
+
+    /** A title must be a relative path that stays inside the output directory. */
+    static void checkTitle(String title) throws InvalidContentException {
+        String problem = null;
+        if (title == null || title.isEmpty()) {
+            problem = "empty";
+        } else if (title.startsWith("/") || title.contains("\\") || title.contains("\0")) {
+            problem = "must be a relative path without backslashes";
+        } else {
+            for (String part : title.split("/", -1)) {
+                if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                    problem = "must not contain empty, '.' or '..' path segments";
+                    break;
+                }
+            }
+        }
+        if (problem != null) {
+            throw new InvalidContentException("unsafe file title " + Text.quote(title) + ": " + problem);
+        }
+    }
+
+    /** Creates missing parent directories, refusing any existing parent that is not a real directory. */
+    private static void checkParents(Fs fs, Path outDir, Path file) throws IOException {
+        if (!file.startsWith(outDir.normalize())) {
+            throw new InvalidContentException("unsafe file title: " + file + " is outside " + outDir);
+        }
+        Path rel = outDir.normalize().relativize(file.getParent() == null ? file : file.getParent());
+        Path dir = outDir.normalize();
+        ensureDirectory(fs, dir);
+        for (Path part : rel) {
+            if (part.toString().isEmpty()) {
+                continue;
+            }
+            dir = dir.resolve(part);
+            ensureDirectory(fs, dir);
+        }
+        try {
+            BasicFileAttributes a = fs.attributes(file);
+            if (!a.isRegularFile()) {
+                throw new InvalidContentException(file + " exists and is not a regular file; not replacing it");
+            }
+        } catch (NoSuchFileException e) {
+            // fine: a new file
+        }
+    }
+
+    private static void ensureDirectory(Fs fs, Path dir) throws IOException {
+        try {
+            BasicFileAttributes a = fs.attributes(dir);
+            if (!a.isDirectory()) {
+                throw new InvalidContentException(dir + " is not a directory"
+                        + (a.isSymbolicLink() ? " (a symbolic link, which this tool never follows)" : ""));
+            }
+        } catch (NoSuchFileException e) {
+            if (dir.getParent() != null) {
+                ensureDirectory(fs, dir.getParent());
+            }
+            fs.createDirectory(dir);
+        }
+    }
+
+    private static void write(Layout layout, Fs fs, Entry e, LongConsumer progress) throws IOException {
+        Path temp = e.file().resolveSibling("." + e.file().getFileName() + "." + UUID.randomUUID() + ".part");
+        boolean moved = false;
+        try {
+            try (InputStream in = layout.blobs().openVerified(e.layer()); WritableFile out = fs.createNew(temp)) {
+                byte[] buf = new byte[256 * 1024];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(ByteBuffer.wrap(buf, 0, n));
+                    if (progress != null) {
+                        progress.accept(n);
+                    }
+                }
+                out.force();
+            }
+            fs.moveAtomic(temp, e.file());
+            moved = true;
+        } finally {
+            if (!moved) {
+                fs.deleteIfExists(temp);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.ocilayout.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+
+/** {@link Fs} over {@link Files}; on the default file system directories are fsynced too. */
+final class NioFs implements Fs {
+    static final NioFs INSTANCE = new NioFs();
+
+    private NioFs() {
+    }
+
+    @Override
+    public FileChannel openRead(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public WritableFile createNew(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        return new ChannelFile(file, ch);
+    }
+
+    @Override
+    public void moveAtomic(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void syncDirectory(Path dir) throws IOException {
+        // Opening a directory as a channel works on Linux and macOS (as Lucene's IOUtils.fsync relies on);
+        // other file systems (jimfs, Windows) have nothing to sync or cannot open directories.
+        if (dir.getFileSystem() != FileSystems.getDefault() || isWindows()) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    @Override
+    public void createDirectory(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public boolean deleteIfExists(Path file) throws IOException {
+        return Files.deleteIfExists(file);
+    }
+
+    @Override
+    public DirectoryStream<Path> list(Path dir) throws IOException {
+        return Files.newDirectoryStream(dir);
+    }
+
+    @Override
+    public BasicFileAttributes attributes(Path file) throws IOException {
+        return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public void setLastModified(Path file, FileTime time) throws IOException {
+        Files.setLastModifiedTime(file, time);
+    }
+
+    @Override
+    public FileChannel openLockFile(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public FileChannel openExistingForWrite(Path file) throws IOException {
+        return FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").startsWith("Windows");
+    }
+
+    private record ChannelFile(Path path, FileChannel channel) implements WritableFile {
+        @Override
+        public void write(ByteBuffer buffer) throws IOException {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+
+        @Override
+        public void force() throws IOException {
+            channel.force(true);
+        }
+
+        @Override
+        public FileLock tryLock() throws IOException {
+            try {
+                return channel.tryLock();
+            } catch (UnsupportedOperationException | OverlappingFileLockException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}

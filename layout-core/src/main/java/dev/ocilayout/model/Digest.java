@@ -1,0 +1,121 @@
+package dev.ocilayout.model;
+
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A content digest, {@code algorithm ":" encoded}, validated against the image-spec grammar
+ * (descriptor.md) when it is made. Registered algorithms get their exact form (sha256: 64 lowercase hex,
+ * sha512: 128, blake3: 64); other algorithms that fit the grammar can be held and compared but not verified.
+ *
+ * <p>Because the grammar admits neither {@code /} nor a leading or repeated {@code .}, a {@code Digest}
+ * can always be turned into the two path components {@code blobs/<algorithm>/<encoded>} safely. Parse
+ * digests once, at the boundary, and pass this type around (the lesson of CVE-2024-3727).
+ */
+public record Digest(String algorithm, String encoded) implements Comparable<Digest> {
+    /** Longest digest string accepted; guards against megabyte-long "digests". */
+    public static final int MAX_LENGTH = 1024;
+
+    private static final Pattern ALGORITHM = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*");
+    private static final Pattern ENCODED = Pattern.compile("[a-zA-Z0-9=_-]+");
+    private static final Pattern LOWER_HEX = Pattern.compile("[a-f0-9]+");
+    /** Registered algorithms and the length of their hex encoding (image-spec descriptor.md). */
+    private static final Map<String, Integer> REGISTERED = Map.of("sha256", 64, "sha512", 128, "blake3", 64);
+
+    /** Digest of zero bytes. */
+    public static final Digest EMPTY_BLOB =
+            new Digest("sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /** Digest of the two bytes {@code {}}, the image-spec empty descriptor. */
+    public static final Digest EMPTY_JSON =
+            new Digest("sha256", "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+
+    public Digest {
+        String problem = problem(algorithm, encoded);
+        if (problem != null) {
+            throw new IllegalArgumentException(
+                    "invalid digest " + Text.quote(algorithm + ":" + encoded) + ": " + problem);
+        }
+    }
+
+    /** Parses {@code algorithm:encoded}, rejecting anything outside the grammar with a precise message. */
+    public static Digest parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("invalid digest: missing");
+        }
+        if (text.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException(
+                    "invalid digest " + Text.quote(text) + ": longer than " + MAX_LENGTH + " characters");
+        }
+        int colon = text.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException(
+                    "invalid digest " + Text.quote(text) + ": expected <algorithm>:<encoded>, e.g. sha256:<64 hex>");
+        }
+        return new Digest(text.substring(0, colon), text.substring(colon + 1));
+    }
+
+    /** True when {@code text} parses as a digest. */
+    public static boolean isValid(String text) {
+        if (text == null || text.length() > MAX_LENGTH) {
+            return false;
+        }
+        int colon = text.indexOf(':');
+        return colon >= 0 && problem(text.substring(0, colon), text.substring(colon + 1)) == null;
+    }
+
+    /** The sha256 digest of {@code bytes}. */
+    public static Digest sha256(byte[] bytes) {
+        return of(DigestAlgorithm.SHA256, DigestAlgorithm.SHA256.newMessageDigest().digest(bytes));
+    }
+
+    /** Makes a digest from a finished hash. */
+    public static Digest of(DigestAlgorithm algorithm, byte[] hash) {
+        return new Digest(algorithm.id(), HexFormat.of().formatHex(hash));
+    }
+
+    /** The algorithm when this tool implements it; empty for digests it can hold but not verify. */
+    public Optional<DigestAlgorithm> knownAlgorithm() {
+        return DigestAlgorithm.byId(algorithm);
+    }
+
+    /** The first 12 characters of the encoded part, for display. */
+    public String shortForm() {
+        return encoded.length() <= 12 ? encoded : encoded.substring(0, 12);
+    }
+
+    @Override
+    public String toString() {
+        return algorithm + ":" + encoded;
+    }
+
+    @Override
+    public int compareTo(Digest o) {
+        int c = algorithm.compareTo(o.algorithm);
+        return c != 0 ? c : encoded.compareTo(o.encoded);
+    }
+
+    private static String problem(String algorithm, String encoded) {
+        if (algorithm == null || algorithm.isEmpty()) {
+            return "the algorithm is empty";
+        }
+        if (encoded == null || encoded.isEmpty()) {
+            return "the encoded part is empty";
+        }
+        if (algorithm.length() + encoded.length() + 1 > MAX_LENGTH) {
+            return "longer than " + MAX_LENGTH + " characters";
+        }
+        if (!ALGORITHM.matcher(algorithm).matches()) {
+            return "the algorithm must be lowercase letters and digits, optionally joined by one of + . _ -";
+        }
+        if (!ENCODED.matcher(encoded).matches()) {
+            return "the encoded part may only hold letters, digits, =, _ and -";
+        }
+        Integer hexLength = REGISTERED.get(algorithm);
+        if (hexLength != null && (encoded.length() != hexLength || !LOWER_HEX.matcher(encoded).matches())) {
+            return algorithm + " needs exactly " + hexLength + " lowercase hex characters";
+        }
+        return null;
+    }
+}

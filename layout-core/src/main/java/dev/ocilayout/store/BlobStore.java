@@ -1,0 +1,298 @@
+package dev.ocilayout.store;
+
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.InvalidLayoutException;
+import dev.ocilayout.NotFoundException;
+import dev.ocilayout.io.Fs;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.DigestAlgorithm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
+
+/**
+ * The content-addressed blobs of a layout, {@code blobs/<algorithm>/<encoded>}.
+ *
+ * <p>Writes stream through an {@link Ingest}: one pass, hashed while written, verified, fsynced, renamed
+ * atomically. Reads never follow symbolic links and can verify digest and size as they go. Nothing here
+ * loads a blob into memory except {@link #read(Descriptor, int)}, which is bounded for manifests.
+ */
+public final class BlobStore {
+    private static final int BUFFER = 256 * 1024;
+
+    private final Fs fs;
+    private final LayoutFiles files;
+    private final Set<String> checkedDirs = ConcurrentHashMap.newKeySet();
+    private volatile boolean staleTempsSwept;
+
+    public BlobStore(Fs fs, LayoutFiles files) {
+        this.fs = fs;
+        this.files = files;
+    }
+
+    /** Where a blob is (or would be) stored. */
+    public Path path(Digest digest) {
+        return files.blob(digest);
+    }
+
+    /** True when a regular file is stored under the digest. */
+    public boolean exists(Digest digest) throws IOException {
+        return regularFileSize(digest) >= 0;
+    }
+
+    /** Size of the stored blob; {@link NotFoundException} when absent. */
+    public long size(Digest digest) throws IOException {
+        long size = regularFileSize(digest);
+        if (size < 0) {
+            throw notFound(digest);
+        }
+        return size;
+    }
+
+    /** Opens a blob for reading, unverified. */
+    public InputStream open(Digest digest) throws IOException {
+        return Channels.newInputStream(openChannel(digest));
+    }
+
+    /** Opens a blob as a channel, unverified (for zero-copy transfers). */
+    public FileChannel openChannel(Digest digest) throws IOException {
+        checkAlgorithmDir(digest.algorithm(), false);
+        Path p = files.blob(digest);
+        BasicFileAttributes a;
+        try {
+            a = fs.attributes(p);
+        } catch (NoSuchFileException e) {
+            throw notFound(digest);
+        }
+        if (!a.isRegularFile()) {
+            throw new InvalidLayoutException(relative(p) + " is not a regular file"
+                    + (a.isSymbolicLink() ? " (a symbolic link, which this tool never follows)" : ""));
+        }
+        return fs.openRead(p);
+    }
+
+    /** Opens a blob for reading; the stream fails at the end if size or digest differ from {@code d}. */
+    public InputStream openVerified(Descriptor d) throws IOException {
+        return new VerifyingInputStream(open(d.digest()), d.digest(), d.size(), "blob " + d.digest());
+    }
+
+    /**
+     * Reads a small blob, such as a manifest, fully and verified. The size is checked against
+     * {@code maxBytes} before anything is read.
+     */
+    public byte[] read(Descriptor d, int maxBytes) throws IOException {
+        if (d.size() > maxBytes) {
+            throw new InvalidContentException("blob " + d.digest() + " is " + d.size() + " bytes, over the limit of "
+                    + maxBytes + " bytes for " + d.mediaType());
+        }
+        try (InputStream in = openVerified(d)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Starts writing a blob whose digest is not known yet. */
+    public Ingest newIngest(DigestAlgorithm algorithm, String mediaType) throws IOException {
+        return startIngest(algorithm, null, -1, mediaType);
+    }
+
+    /** Starts writing a blob that must match {@code expected} in size and digest. */
+    public Ingest newIngest(Descriptor expected) throws IOException {
+        Ingest.checkWritable(expected.digest());
+        return startIngest(expected.digest().knownAlgorithm().orElseThrow(), expected.digest(), expected.size(),
+                expected.mediaType());
+    }
+
+    /** Stores a stream as a new blob, computing its sha256 digest. */
+    public Descriptor put(InputStream in, String mediaType, LongConsumer progress) throws IOException {
+        return put(in, DigestAlgorithm.SHA256, mediaType, progress);
+    }
+
+    /** Stores a stream as a new blob, computing its digest with {@code algorithm}. */
+    public Descriptor put(InputStream in, DigestAlgorithm algorithm, String mediaType, LongConsumer progress)
+            throws IOException {
+        try (Ingest ingest = newIngest(algorithm, mediaType)) {
+            copy(in, ingest, progress);
+            return ingest.commit();
+        }
+    }
+
+    /**
+     * Stores a stream that must match {@code expected}. If an intact blob (regular file of the right size)
+     * is already there, nothing is read and the existing blob is kept: re-ingesting is a cheap no-op.
+     */
+    public Descriptor put(InputStream in, Descriptor expected, LongConsumer progress) throws IOException {
+        Ingest.checkWritable(expected.digest());
+        if (touchIfIntact(expected.digest(), expected.size())) {
+            return expected;
+        }
+        try (Ingest ingest = newIngest(expected)) {
+            copy(in, ingest, progress);
+            ingest.commit();
+            return expected;
+        }
+    }
+
+    /** Stores bytes this tool made (a manifest, a config). */
+    public Descriptor put(byte[] bytes, String mediaType) throws IOException {
+        Descriptor d = Descriptor.of(mediaType, Digest.sha256(bytes), bytes.length);
+        if (touchIfIntact(d.digest(), d.size())) {
+            return d;
+        }
+        try (Ingest ingest = newIngest(d)) {
+            ingest.write(ByteBuffer.wrap(bytes));
+            ingest.commit();
+            return d;
+        }
+    }
+
+    /**
+     * Deletes this tool's temp files in {@code ingest/} older than {@code age} that no live writer holds.
+     * Other tools' files there are left alone. Returns how many were removed.
+     */
+    public int removeStaleTemps(Duration age) throws IOException {
+        Path dir = files.ingest();
+        Instant cutoff = Instant.now().minus(age);
+        int removed = 0;
+        try (DirectoryStream<Path> entries = fs.list(dir)) {
+            for (Path p : entries) {
+                if (!LayoutFiles.isOwnTemp(p.getFileName().toString())) {
+                    continue;
+                }
+                BasicFileAttributes a = fs.attributes(p);
+                if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(cutoff) && !heldByWriter(p)
+                        && fs.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+        return removed;
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private Ingest startIngest(DigestAlgorithm algorithm, Digest expected, long size, String mediaType)
+            throws IOException {
+        sweepStaleTempsOnce();
+        fs.createDirectory(files.ingest());
+        return new Ingest(this, fs, fs.createNew(files.newTemp()), algorithm, expected, size, mediaType);
+    }
+
+    /** Moves a verified, fsynced temp file to its blob path (called by {@link Ingest#commit()}). */
+    void publish(Path temp, Digest digest, long size) throws IOException {
+        if (touchIfIntact(digest, size)) {
+            fs.deleteIfExists(temp);
+            return;
+        }
+        checkAlgorithmDir(digest.algorithm(), true);
+        Path target = files.blob(digest);
+        fs.moveAtomic(temp, target);
+        fs.syncDirectory(target.getParent());
+    }
+
+    private boolean touchIfIntact(Digest digest, long size) throws IOException {
+        if (regularFileSize(digest) == size) {
+            fs.setLastModified(files.blob(digest), FileTime.from(Instant.now()));
+            return true;
+        }
+        return false;
+    }
+
+    /** Size of the regular file at the blob path, or -1 when there is none (or something else is there). */
+    private long regularFileSize(Digest digest) throws IOException {
+        try {
+            BasicFileAttributes a = fs.attributes(files.blob(digest));
+            return a.isRegularFile() ? a.size() : -1;
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    /** {@code blobs/} and {@code blobs/<alg>/} must be real directories, never links (G10). */
+    private void checkAlgorithmDir(String algorithm, boolean create) throws IOException {
+        if (checkedDirs.contains(algorithm)) {
+            return;
+        }
+        Path dir = files.algorithmDir(algorithm);
+        try {
+            BasicFileAttributes a = fs.attributes(dir);
+            if (!a.isDirectory()) {
+                throw new InvalidLayoutException(relative(dir) + " is not a directory"
+                        + (a.isSymbolicLink() ? " (a symbolic link, which this tool never follows)" : ""));
+            }
+        } catch (NoSuchFileException e) {
+            if (!create) {
+                return;
+            }
+            fs.createDirectory(dir);
+            fs.syncDirectory(files.blobs());
+        }
+        checkedDirs.add(algorithm);
+    }
+
+    private void sweepStaleTempsOnce() {
+        if (!staleTempsSwept) {
+            staleTempsSwept = true;
+            try {
+                removeStaleTemps(Duration.ofHours(1));
+            } catch (IOException e) {
+                // best effort: gc and fsck --repair report and remove leftovers too
+            }
+        }
+    }
+
+    private boolean heldByWriter(Path temp) {
+        try (FileChannel ch = fs.openExistingForWrite(temp)) {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // a writer in this JVM holds it
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static void copy(InputStream in, Ingest ingest, LongConsumer progress) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        ByteBuffer bb = ByteBuffer.wrap(buf);
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            if (n == 0) {
+                continue;
+            }
+            bb.clear().limit(n);
+            ingest.write(bb);
+            if (progress != null) {
+                progress.accept(n);
+            }
+        }
+    }
+
+    private NotFoundException notFound(Digest digest) {
+        return new NotFoundException("blob " + digest + " not found in " + files.root());
+    }
+
+    private String relative(Path p) {
+        return files.root().relativize(p).toString();
+    }
+}

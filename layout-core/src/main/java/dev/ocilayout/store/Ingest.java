@@ -1,0 +1,131 @@
+package dev.ocilayout.store;
+
+import dev.ocilayout.DigestMismatchException;
+import dev.ocilayout.LayoutException;
+import dev.ocilayout.SizeMismatchException;
+import dev.ocilayout.io.Fs;
+import dev.ocilayout.io.WritableFile;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.DigestAlgorithm;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+
+/**
+ * One blob being written: bytes go to a temp file in {@code ingest/} and through the hash in one pass;
+ * {@link #commit()} checks size and digest, fsyncs, and renames the file into {@code blobs/} atomically,
+ * then fsyncs the directory. Closing an uncommitted ingest deletes the temp file, so a failed write
+ * leaves no blob (reliability.md G1, G2). While it is open the temp file is locked, which tells gc it is in
+ * flight.
+ */
+public final class Ingest implements AutoCloseable {
+    private final BlobStore store;
+    private final Fs fs;
+    private final WritableFile out;
+    private final FileLock inFlight;
+    private final DigestAlgorithm algorithm;
+    private final MessageDigest md;
+    private final Digest expectedDigest;
+    private final long expectedSize;
+    private final String mediaType;
+    private final String subject;
+    private long count;
+    private boolean done;
+
+    Ingest(BlobStore store, Fs fs, WritableFile out, DigestAlgorithm algorithm, Digest expectedDigest,
+           long expectedSize, String mediaType) throws IOException {
+        this.store = store;
+        this.fs = fs;
+        this.out = out;
+        this.inFlight = out.tryLock();
+        this.algorithm = algorithm;
+        this.md = algorithm.newMessageDigest();
+        this.expectedDigest = expectedDigest;
+        this.expectedSize = expectedSize;
+        this.mediaType = mediaType;
+        this.subject = expectedDigest != null ? "blob " + expectedDigest : "new blob";
+    }
+
+    /** Bytes written so far. */
+    public long count() {
+        return count;
+    }
+
+    /** Writes every remaining byte of {@code buffer}, failing at once if that goes past the expected size. */
+    public void write(ByteBuffer buffer) throws IOException {
+        int n = buffer.remaining();
+        if (expectedSize >= 0 && count + n > expectedSize) {
+            throw new SizeMismatchException(subject, expectedSize, -1);
+        }
+        md.update(buffer.duplicate());
+        out.write(buffer);
+        count += n;
+    }
+
+    /**
+     * Verifies and publishes the blob. If an intact blob with this digest already exists the temp file is
+     * dropped and the existing blob's modification time refreshed.
+     */
+    public Descriptor commit() throws IOException {
+        if (done) {
+            throw new IllegalStateException("ingest already finished");
+        }
+        try {
+            if (expectedSize >= 0 && count != expectedSize) {
+                throw new SizeMismatchException(subject, expectedSize, count);
+            }
+            Digest digest = Digest.of(algorithm, md.digest());
+            if (expectedDigest != null && !expectedDigest.equals(digest)) {
+                throw new DigestMismatchException(subject, expectedDigest, digest);
+            }
+            out.force();
+            closeQuietly();
+            store.publish(out.path(), digest, count);
+            done = true;
+            return Descriptor.of(mediaType, digest, count);
+        } finally {
+            if (!done) {
+                abort();
+            }
+        }
+    }
+
+    /** Deletes the temp file unless the blob was committed. */
+    @Override
+    public void close() throws IOException {
+        if (!done) {
+            abort();
+        }
+    }
+
+    private void abort() throws IOException {
+        done = true;
+        closeQuietly();
+        fs.deleteIfExists(out.path());
+    }
+
+    private void closeQuietly() throws IOException {
+        try {
+            if (inFlight != null && inFlight.isValid()) {
+                inFlight.release();
+            }
+        } catch (IOException e) {
+            // closing the channel below releases it anyway
+        }
+        out.close();
+    }
+
+    Path tempPath() {
+        return out.path();
+    }
+
+    static void checkWritable(Digest expected) throws LayoutException {
+        if (expected != null && expected.knownAlgorithm().isEmpty()) {
+            throw new dev.ocilayout.UnsupportedException("cannot verify " + expected
+                    + ": digest algorithm " + expected.algorithm() + " is not supported (use sha256 or sha512)");
+        }
+    }
+}
