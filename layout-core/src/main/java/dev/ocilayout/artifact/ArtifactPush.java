@@ -8,6 +8,7 @@ import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RefName;
 import dev.ocilayout.model.Text;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
@@ -93,6 +94,9 @@ public final class ArtifactPush {
      * @param progress receives the number of bytes read from files as they go; may be null
      */
     public Result push(Layout layout, String tag, LongConsumer progress) throws IOException {
+        if (tag != null) {
+            RefName.validate(tag);
+        }
         validate();
         Descriptor configDesc;
         if (config == null) {
