@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "blob",
+@Command(name = "blob", mixinStandardHelpOptions = true,
         description = "Store or fetch single blobs.",
         subcommands = {BlobCommand.Put.class, BlobCommand.Get.class})
 public final class BlobCommand implements Runnable {
@@ -31,7 +31,7 @@ public final class BlobCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: put or get");
     }
 
-    @Command(name = "put",
+    @Command(name = "put", mixinStandardHelpOptions = true,
             description = {"Store a file (or stdin, '-') as a blob, hashed while written; prints its digest.",
                 "Nothing is tagged: an untagged blob is removed by gc unless a manifest references it."},
             footerHeading = "%nExamples:%n",
@@ -67,7 +67,7 @@ public final class BlobCommand implements Runnable {
         }
     }
 
-    @Command(name = "get",
+    @Command(name = "get", mixinStandardHelpOptions = true,
             description = {"Write a blob to stdout or a file, verified against its digest and size.",
                 "With -o the file appears only once verified; on stdout a mismatch is reported at the end (exit 4)."},
             footerHeading = "%nExamples:%n",

@@ -7,7 +7,7 @@ import dev.ocilayout.model.Reference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cat",
+@Command(name = "cat", mixinStandardHelpOptions = true,
         description = {"Print a manifest or index exactly as stored (the bytes its digest is over), verified.",
             "For large blobs use 'oci-layout blob get'."},
         footerHeading = "%nExamples:%n",

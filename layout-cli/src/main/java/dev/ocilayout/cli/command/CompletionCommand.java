@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "completion",
+@Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Print a shell completion script (bash or zsh).",
             "The script works in zsh too (it loads bashcompinit)."},
         footerHeading = "%nExamples:%n",

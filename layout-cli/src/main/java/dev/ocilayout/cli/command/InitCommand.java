@@ -6,7 +6,7 @@ import dev.ocilayout.cli.Output;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "init",
+@Command(name = "init", mixinStandardHelpOptions = true,
         description = "Create an empty OCI layout (or check an existing one; init never overwrites).",
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout init ./layout", "  oci-layout init --layout 'dir:with:colons'"})

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "pull",
+@Command(name = "pull", mixinStandardHelpOptions = true,
         description = {"Write an artifact's files back by their titles, each verified against its digest.",
             "Titles that would escape the output directory are refused before anything is written."},
         footerHeading = "%nExamples:%n",

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "push",
+@Command(name = "push", mixinStandardHelpOptions = true,
         description = {"Push files as an OCI artifact and tag it; prints the manifest digest.",
             "Each file becomes one layer titled with its file name. Without --config the empty config"
                     + " ({}) is used; without files, the empty descriptor is the only layer. The layout is"

@@ -8,7 +8,7 @@ import dev.ocilayout.model.Reference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "resolve",
+@Command(name = "resolve", mixinStandardHelpOptions = true,
         description = {"Print the digest a reference names (with --format json, its whole descriptor).",
             "Digests resolve through index.json entries, tagged or not, and through blobs/ alone."},
         footerHeading = "%nExamples:%n",

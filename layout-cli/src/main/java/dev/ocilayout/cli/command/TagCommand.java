@@ -14,7 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tag",
+@Command(name = "tag", mixinStandardHelpOptions = true,
         description = {"Give content one or more new tags in the same layout.",
             "A tag names one manifest at a time: if NEWTAG named something else, it moves."},
         footerHeading = "%nExamples:%n",

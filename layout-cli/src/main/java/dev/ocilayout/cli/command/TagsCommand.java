@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tags",
+@Command(name = "tags", mixinStandardHelpOptions = true,
         description = "List the tags of a layout, in name order.",
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout tags ./layout", "  oci-layout tags ./layout --include 'v1\\..*' --exclude '.*-rc.*'",

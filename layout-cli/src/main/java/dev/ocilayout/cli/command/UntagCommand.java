@@ -15,7 +15,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "untag",
+@Command(name = "untag", mixinStandardHelpOptions = true,
         description = {"Remove tags. All named tags must exist; otherwise nothing is changed.",
             "Content stays in blobs/ until gc removes what nothing references."},
         footerHeading = "%nExamples:%n",
