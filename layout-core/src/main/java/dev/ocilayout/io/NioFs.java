@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@link Fs} over {@link Files}; on the default file system directories are fsynced too. */
 final class NioFs implements Fs {
@@ -97,7 +98,22 @@ final class NioFs implements Fs {
         return System.getProperty("os.name", "").startsWith("Windows");
     }
 
-    private record ChannelFile(Path path, FileChannel channel) implements WritableFile {
+    private static final class ChannelFile implements WritableFile {
+        private final Path path;
+        private final FileChannel channel;
+        private final AtomicBoolean flushing = new AtomicBoolean();
+        private volatile Thread flusher;
+
+        ChannelFile(Path path, FileChannel channel) {
+            this.path = path;
+            this.channel = channel;
+        }
+
+        @Override
+        public Path path() {
+            return path;
+        }
+
         @Override
         public void write(ByteBuffer buffer) throws IOException {
             while (buffer.hasRemaining()) {
@@ -107,7 +123,39 @@ final class NioFs implements Fs {
 
         @Override
         public void force() throws IOException {
+            awaitWriteback();
             channel.force(true);
+        }
+
+        @Override
+        public void startWriteback() {
+            // Java has no sync_file_range; an fdatasync on another thread gets the same overlap.
+            if (flushing.compareAndSet(false, true)) {
+                Thread t = new Thread(() -> {
+                    try {
+                        channel.force(false);
+                    } catch (IOException e) {
+                        // a hint only: the final force() reports real errors
+                    } finally {
+                        flushing.set(false);
+                    }
+                }, "oci-layout-writeback");
+                t.setDaemon(true);
+                flusher = t;
+                t.start();
+            }
+        }
+
+        private void awaitWriteback() throws IOException {
+            Thread t = flusher;
+            if (t != null) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted during fsync");
+                }
+            }
         }
 
         @Override
@@ -121,7 +169,11 @@ final class NioFs implements Fs {
 
         @Override
         public void close() throws IOException {
-            channel.close();
+            try {
+                awaitWriteback();
+            } finally {
+                channel.close();
+            }
         }
     }
 }

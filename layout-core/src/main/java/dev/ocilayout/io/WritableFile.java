@@ -17,6 +17,12 @@ public interface WritableFile extends Closeable {
     void force() throws IOException;
 
     /**
+     * Asks for the data written so far to start going to the device without waiting for it, so that a
+     * later {@link #force()} has less to do. A hint: it promises nothing about durability.
+     */
+    void startWriteback();
+
+    /**
      * Takes an exclusive lock on this file for as long as it is open, to tell other processes (gc) that
      * it is in flight. Returns null when the file system does not support it.
      */

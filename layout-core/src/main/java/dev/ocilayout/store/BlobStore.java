@@ -33,8 +33,6 @@ import java.util.function.LongConsumer;
  * loads a blob into memory except {@link #read(Descriptor, int)}, which is bounded for manifests.
  */
 public final class BlobStore {
-    private static final int BUFFER = 256 * 1024;
-
     private final Fs fs;
     private final LayoutFiles files;
     private final Set<String> checkedDirs = ConcurrentHashMap.newKeySet();
@@ -273,19 +271,7 @@ public final class BlobStore {
     }
 
     private static void copy(InputStream in, Ingest ingest, LongConsumer progress) throws IOException {
-        byte[] buf = new byte[BUFFER];
-        ByteBuffer bb = ByteBuffer.wrap(buf);
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            if (n == 0) {
-                continue;
-            }
-            bb.clear().limit(n);
-            ingest.write(bb);
-            if (progress != null) {
-                progress.accept(n);
-            }
-        }
+        ingest.transferFrom(Channels.newChannel(in), progress);
     }
 
     private NotFoundException notFound(Digest digest) {

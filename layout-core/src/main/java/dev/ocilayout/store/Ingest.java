@@ -11,8 +11,10 @@ import dev.ocilayout.model.DigestAlgorithm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.function.LongConsumer;
 
 /**
  * One blob being written: bytes go to a temp file in {@code ingest/} and through the hash in one pass;
@@ -63,6 +65,21 @@ public final class Ingest implements AutoCloseable {
         md.update(buffer.duplicate());
         out.write(buffer);
         count += n;
+    }
+
+    /**
+     * Writes everything {@code src} yields, reading and hashing on this thread while another thread
+     * writes (see {@link PipelinedCopy}); fails at once when that goes past the expected size.
+     */
+    public void transferFrom(ReadableByteChannel src, LongConsumer progress) throws IOException {
+        PipelinedCopy.run(src, out, expectedSize, chunk -> {
+            int n = chunk.remaining();
+            if (expectedSize >= 0 && count + n > expectedSize) {
+                throw new SizeMismatchException(subject, expectedSize, -1);
+            }
+            md.update(chunk);
+            count += n;
+        }, progress);
     }
 
     /**
