@@ -1,6 +1,7 @@
 package dev.ocilayout.cli;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Reference;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,6 +71,17 @@ public abstract class LayoutCommand implements Callable<Integer> {
 
     protected Layout open(Reference ref) throws IOException {
         return open(Path.of(ref.layout()));
+    }
+
+    /** A layout and the descriptor a reference names in it. */
+    protected record Target(Layout layout, Reference reference, Descriptor descriptor) {
+    }
+
+    /** Parses a REF argument that must name a tag or digest, opens its layout and resolves it. */
+    protected Target resolve(String arg) throws IOException {
+        Reference ref = contentReference(arg);
+        Layout layout = open(ref);
+        return new Target(layout, ref, layout.resolve(ref));
     }
 
     protected Layout openOrCreate(Reference ref) throws IOException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.testing.LockHolder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,24 +178,8 @@ class CliTest {
     @Test
     void aHeldLockExitsSixAfterTheTimeout() throws Exception {
         push("v1");
-        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            try (var h = new dev.ocilayout.store.LayoutLock(dev.ocilayout.io.Fs.nio(), layout,
-                    java.time.Duration.ofSeconds(5)).acquire()) {
-                held.countDown();
-                release.await();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        holder.start();
-        held.await();
-        try {
+        try (LockHolder holder = LockHolder.hold(layout)) {
             assertOneLineError(Cli.run("tag", layout + ":v1", "v2", "--lock-timeout", "300ms"), 6, "locked");
-        } finally {
-            release.countDown();
-            holder.join();
         }
     }
 

@@ -4,7 +4,6 @@ import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
 import dev.ocilayout.UnsupportedException;
 import dev.ocilayout.io.Fs;
-import dev.ocilayout.io.WritableFile;
 import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
@@ -12,8 +11,6 @@ import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.Text;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -21,12 +18,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.LongConsumer;
 
 /**
  * Writes an artifact's titled layers back as files under a directory, each verified while it streams and
- * put in place by an atomic rename. Titles that would leave the directory (absolute, {@code ..}, through a
+ * put in place by an atomic rename ({@link BlobFiles#writeVerified}). Titles that would leave the directory (absolute, {@code ..}, through a
  * symbolic link) are refused before anything is written.
  */
 public final class ArtifactPull {
@@ -72,7 +68,7 @@ public final class ArtifactPull {
         }
         for (Entry e : plan) {
             if (!e.skipped()) {
-                write(layout, fs, e, progress);
+                BlobFiles.writeVerified(layout, e.layer(), e.file(), progress);
             }
         }
         return plan;
@@ -135,30 +131,6 @@ public final class ArtifactPull {
                 ensureDirectory(fs, dir.getParent());
             }
             fs.createDirectory(dir);
-        }
-    }
-
-    private static void write(Layout layout, Fs fs, Entry e, LongConsumer progress) throws IOException {
-        Path temp = e.file().resolveSibling("." + e.file().getFileName() + "." + UUID.randomUUID() + ".part");
-        boolean moved = false;
-        try {
-            try (InputStream in = layout.blobs().openVerified(e.layer()); WritableFile out = fs.createNew(temp)) {
-                byte[] buf = new byte[256 * 1024];
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    out.write(ByteBuffer.wrap(buf, 0, n));
-                    if (progress != null) {
-                        progress.accept(n);
-                    }
-                }
-                out.force();
-            }
-            fs.moveAtomic(temp, e.file());
-            moved = true;
-        } finally {
-            if (!moved) {
-                fs.deleteIfExists(temp);
-            }
         }
     }
 }

@@ -10,10 +10,10 @@ import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.testing.ChildJvm;
 import dev.ocilayout.testing.LayoutWorker;
+import dev.ocilayout.testing.LockHolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,24 +51,14 @@ class LayoutLockTest {
         Path dir = tmp.resolve("layout");
         Layout.create(dir);
         Layout waiting = Layout.open(dir, LayoutOptions.defaults().withLockTimeout(Duration.ofMillis(200)));
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = new Thread(() -> {
-            try (LayoutLock.Held h = new LayoutLock(Fs.nio(), dir, Duration.ofSeconds(5)).acquire()) {
-                held.countDown();
-                release.await();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
-        holder.start();
-        held.await();
-        long start = System.nanoTime();
-        LayoutLockedException e = assertThrows(LayoutLockedException.class,
-                () -> waiting.index().update(i -> Tags.tag(i, "v1", LayoutWorker.TARGET)));
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        release.countDown();
-        holder.join();
+        long millis;
+        LayoutLockedException e;
+        try (LockHolder holder = LockHolder.hold(dir)) {
+            long start = System.nanoTime();
+            e = assertThrows(LayoutLockedException.class,
+                    () -> waiting.index().update(i -> Tags.tag(i, "v1", LayoutWorker.TARGET)));
+            millis = (System.nanoTime() - start) / 1_000_000;
+        }
         assertTrue(e.getMessage().contains("--lock-timeout"), e.getMessage());
         assertTrue(millis >= 150 && millis < 5000, "waited " + millis + " ms");
     }

@@ -1,6 +1,7 @@
 package dev.ocilayout.cli.command;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.artifact.BlobFiles;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
@@ -8,12 +9,9 @@ import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.Reference;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.UUID;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,33 +87,23 @@ public final class BlobCommand implements Runnable {
             Layout layout = open(r);
             long size = layout.blobs().size(r.digest());
             Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, r.digest(), size);
-            try (InputStream in = layout.blobs().openVerified(d); Progress progress = Progress.of(root(), "blob get", size)) {
-                if (output == null) {
-                    copy(in, root().stdout(), progress);
-                    root().stdout().flush();
+            try (Progress progress = Progress.of(root(), "blob get", size)) {
+                if (output != null) {
+                    BlobFiles.writeVerified(layout, d, output, progress);
                 } else {
-                    Path abs = output.toAbsolutePath();
-                    Path temp = abs.resolveSibling("." + abs.getFileName() + "." + UUID.randomUUID() + ".part");
-                    try {
-                        try (OutputStream o = Files.newOutputStream(temp)) {
-                            copy(in, o, progress);
+                    try (InputStream in = layout.blobs().openVerified(d)) {
+                        byte[] buf = new byte[256 * 1024];
+                        int n;
+                        while ((n = in.read(buf)) >= 0) {
+                            root().stdout().write(buf, 0, n);
+                            progress.accept(n);
                         }
-                        Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    } finally {
-                        Files.deleteIfExists(temp);
                     }
+                    root().stdout().flush();
                 }
             }
             return 0;
         }
 
-        private static void copy(InputStream in, OutputStream out, Progress progress) throws java.io.IOException {
-            byte[] buf = new byte[256 * 1024];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-                progress.accept(n);
-            }
-        }
     }
 }

@@ -1,9 +1,6 @@
 package dev.ocilayout.cli.command;
 
-import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
-import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Reference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -18,10 +15,8 @@ public final class CatCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference r = contentReference(ref);
-        Layout layout = open(r);
-        Descriptor d = layout.resolve(r);
-        byte[] bytes = layout.readManifestBytes(d);
+        Target t = resolve(ref);
+        byte[] bytes = t.layout().readManifestBytes(t.descriptor());
         spec.commandLine().getOut().flush();
         root().stdout().write(bytes);
         root().stdout().flush();

@@ -8,7 +8,6 @@ import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageManifest;
-import dev.ocilayout.model.Reference;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -29,9 +28,9 @@ public final class PullCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference r = contentReference(ref);
-        Layout layout = open(r);
-        Descriptor manifest = layout.resolve(r);
+        Target t = resolve(ref);
+        Layout layout = t.layout();
+        Descriptor manifest = t.descriptor();
         long total = 0;
         if (layout.readManifest(manifest) instanceof ImageManifest m) {
             total = m.layers().stream().mapToLong(Descriptor::size).sum();

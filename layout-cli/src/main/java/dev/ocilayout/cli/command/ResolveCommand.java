@@ -1,10 +1,8 @@
 package dev.ocilayout.cli.command;
 
-import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Reference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,9 +17,7 @@ public final class ResolveCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference r = contentReference(ref);
-        Layout layout = open(r);
-        Descriptor d = layout.resolve(r);
+        Descriptor d = resolve(ref).descriptor();
         if (out().json()) {
             out().json(Output.descriptor(d));
         } else {

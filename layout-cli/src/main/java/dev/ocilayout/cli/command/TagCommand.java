@@ -1,13 +1,11 @@
 package dev.ocilayout.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.RefName;
-import dev.ocilayout.model.Reference;
 import dev.ocilayout.store.Tags;
 import java.util.List;
 import picocli.CommandLine;
@@ -35,10 +33,9 @@ public final class TagCommand extends LayoutCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
-        Reference r = contentReference(ref);
-        Layout layout = open(r);
-        Descriptor target = layout.resolve(r);
-        layout.index().update(index -> {
+        Target resolved = resolve(ref);
+        Descriptor target = resolved.descriptor();
+        resolved.layout().index().update(index -> {
             ImageIndex next = index;
             for (String t : newTags) {
                 next = Tags.tag(next, t, target);
