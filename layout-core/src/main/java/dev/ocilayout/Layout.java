@@ -130,6 +130,11 @@ public final class Layout {
         return files;
     }
 
+    /** Takes the layout's exclusive lock (waiting up to the lock timeout); reentrant within a thread. */
+    public LayoutLock.Held lock() throws IOException {
+        return lock.acquire();
+    }
+
     /**
      * Resolves a tag or a digest to a descriptor: a tag through {@code index.json}; a digest through the
      * {@code index.json} entry that lists it, else through the blob itself when it is only in {@code blobs/}.

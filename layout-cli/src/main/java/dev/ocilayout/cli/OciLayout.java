@@ -4,6 +4,9 @@ import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.cli.command.BlobCommand;
 import dev.ocilayout.cli.command.CatCommand;
 import dev.ocilayout.cli.command.CompletionCommand;
+import dev.ocilayout.cli.command.FsckCommand;
+import dev.ocilayout.cli.command.GcCommand;
+import dev.ocilayout.cli.command.TreeCommand;
 import dev.ocilayout.cli.command.InitCommand;
 import dev.ocilayout.cli.command.PullCommand;
 import dev.ocilayout.cli.command.PushCommand;
@@ -51,6 +54,8 @@ import picocli.CommandLine.ScopeType;
             "  oci-layout push ./layout:v1 sbom.json:application/spdx+json --artifact-type application/spdx+json",
             "  oci-layout tags ./layout --format json",
             "  oci-layout pull ./layout:v1 -o out/",
+            "  oci-layout tree ./layout",
+            "  oci-layout fsck ./layout && oci-layout gc ./layout --dry-run",
         },
         subcommands = {
             InitCommand.class,
@@ -62,6 +67,9 @@ import picocli.CommandLine.ScopeType;
             ResolveCommand.class,
             CatCommand.class,
             BlobCommand.class,
+            TreeCommand.class,
+            GcCommand.class,
+            FsckCommand.class,
             CompletionCommand.class,
         })
 public final class OciLayout {

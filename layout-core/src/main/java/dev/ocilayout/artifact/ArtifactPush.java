@@ -123,7 +123,13 @@ public final class ArtifactPush {
         byte[] bytes = ModelJson.toBytes(manifest);
         Descriptor stored = layout.blobs().put(bytes, MediaType.OCI_MANIFEST);
         Descriptor entry = type == null ? stored : stored.withArtifactType(type);
-        layout.index().update(index -> tag == null ? Tags.addUntagged(index, entry) : Tags.tag(index, tag, entry));
+        List<Descriptor> closure = new ArrayList<>(layers);
+        closure.add(configDesc);
+        closure.add(stored);
+        layout.index().update(index -> {
+            layout.blobs().requirePresent(closure);
+            return tag == null ? Tags.addUntagged(index, entry) : Tags.tag(index, tag, entry);
+        });
         return new Result(entry, configDesc, List.copyOf(layers), bytes);
     }
 

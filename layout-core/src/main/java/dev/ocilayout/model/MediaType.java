@@ -29,6 +29,9 @@ public final class MediaType {
     public static final String DOCKER_FOREIGN_LAYER = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
     public static final String DOCKER_PLUGIN_CONFIG = "application/vnd.docker.plugin.v1+json";
 
+    /** The ORAS artifact manifest of the withdrawn OCI artifact proposal; oras 0.16-1.0 wrote it. */
+    public static final String ORAS_ARTIFACT_MANIFEST = "application/vnd.oci.artifact.manifest.v1+json";
+
     /** Default media type of a file pushed without one. */
     public static final String OCTET_STREAM = "application/octet-stream";
     /** artifactType oras uses when an artifact has neither a config nor an artifact type. */

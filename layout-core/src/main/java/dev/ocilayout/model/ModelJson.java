@@ -50,7 +50,8 @@ public final class ModelJson {
             .build();
 
     private static final Set<String> DOCUMENT_FIELDS = Set.of(
-            "schemaVersion", "mediaType", "artifactType", "config", "layers", "manifests", "subject", "annotations");
+            "schemaVersion", "mediaType", "artifactType", "config", "layers", "manifests", "subject", "annotations",
+            "blobs");
     private static final Set<String> DESCRIPTOR_FIELDS = Set.of(
             "mediaType", "digest", "size", "urls", "annotations", "data", "platform", "artifactType");
     private static final Set<String> PLATFORM_FIELDS = Set.of(
@@ -118,6 +119,9 @@ public final class ModelJson {
                     + " differs from its descriptor's " + Text.quote(declaredMediaType));
         }
         String type = ownType != null ? ownType : declaredMediaType;
+        if (MediaType.ORAS_ARTIFACT_MANIFEST.equals(type) && !hasManifests && !hasImageFields) {
+            return readOrasArtifact(r);
+        }
         boolean index = MediaType.isIndex(type) || (!MediaType.isImageManifest(type) && hasManifests);
         boolean image = MediaType.isImageManifest(type) || (!MediaType.isIndex(type) && hasImageFields);
         if (index && hasImageFields) {
@@ -163,6 +167,16 @@ public final class ModelJson {
         Descriptor subject = r.optDescriptor("subject");
         Map<String, String> annotations = r.stringMap("annotations");
         return new ImageManifest(schemaVersion, mediaType, artifactType, config, layers, subject, annotations,
+                r.extensions(DOCUMENT_FIELDS));
+    }
+
+    /**
+     * The withdrawn ORAS artifact manifest ({@code blobs} instead of config and layers, no schemaVersion):
+     * read as an image manifest without config whose layers are its blobs, so its content stays reachable.
+     */
+    private static ImageManifest readOrasArtifact(Reader r) throws InvalidContentException {
+        return new ImageManifest(2, r.optString("mediaType"), r.optString("artifactType"), null,
+                r.descriptors("blobs"), r.optDescriptor("subject"), r.stringMap("annotations"),
                 r.extensions(DOCUMENT_FIELDS));
     }
 

@@ -7,6 +7,7 @@ import dev.ocilayout.io.Fs;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.DigestAlgorithm;
+import dev.ocilayout.model.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -21,6 +22,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
@@ -163,24 +166,120 @@ public final class BlobStore {
      * Other tools' files there are left alone. Returns how many were removed.
      */
     public int removeStaleTemps(Duration age) throws IOException {
-        Path dir = files.ingest();
-        Instant cutoff = Instant.now().minus(age);
         int removed = 0;
-        try (DirectoryStream<Path> entries = fs.list(dir)) {
+        for (Path p : staleTemps(age)) {
+            if (fs.deleteIfExists(p)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** This tool's temp files in {@code ingest/} older than {@code age} that no live writer holds. */
+    public List<Path> staleTemps(Duration age) throws IOException {
+        Instant cutoff = Instant.now().minus(age);
+        List<Path> stale = new ArrayList<>();
+        try (DirectoryStream<Path> entries = fs.list(files.ingest())) {
             for (Path p : entries) {
                 if (!LayoutFiles.isOwnTemp(p.getFileName().toString())) {
                     continue;
                 }
                 BasicFileAttributes a = fs.attributes(p);
-                if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(cutoff) && !heldByWriter(p)
-                        && fs.deleteIfExists(p)) {
-                    removed++;
+                if (a.isRegularFile() && !a.lastModifiedTime().toInstant().isAfter(cutoff) && !heldByWriter(p)) {
+                    stale.add(p);
                 }
             }
         } catch (NoSuchFileException e) {
-            return 0;
+            return List.of();
         }
-        return removed;
+        return stale;
+    }
+
+    /**
+     * An entry under {@code blobs/}: a file in an algorithm directory, with its digest when its name is a
+     * valid digest of that algorithm (else null), or anything else found there.
+     */
+    public record BlobFile(Path path, Digest digest, BasicFileAttributes attributes) {
+        public boolean isBlob() {
+            return digest != null && attributes.isRegularFile();
+        }
+    }
+
+    /**
+     * Lists everything under {@code blobs/} without following links: every entry of every algorithm
+     * directory, plus entries of {@code blobs/} itself that are not directories. Sorted by path.
+     */
+    public List<BlobFile> scan() throws IOException {
+        List<BlobFile> all = new ArrayList<>();
+        for (Path p : sortedList(files.blobs())) {
+            BasicFileAttributes a = fs.attributes(p);
+            if (!a.isDirectory()) {
+                all.add(new BlobFile(p, null, a));
+                continue;
+            }
+            String algorithm = p.getFileName().toString();
+            for (Path f : sortedList(p)) {
+                String text = algorithm + ":" + f.getFileName();
+                Digest d = Digest.isValid(text) ? Digest.parse(text) : null;
+                all.add(new BlobFile(f, d, fs.attributes(f)));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Hashes a stored blob with its digest's algorithm (which must be one this tool implements) and
+     * returns what its content really hashes to, and its size.
+     */
+    public Descriptor hash(Digest digest) throws IOException {
+        DigestAlgorithm algorithm = digest.knownAlgorithm().orElseThrow(
+                () -> new dev.ocilayout.UnsupportedException("cannot hash with " + digest.algorithm()));
+        java.security.MessageDigest md = algorithm.newMessageDigest();
+        long size = 0;
+        try (FileChannel ch = openChannel(digest)) {
+            ByteBuffer buf = ByteBuffer.allocate(1024 * 1024);
+            int n;
+            while ((n = ch.read(buf)) >= 0) {
+                md.update(buf.array(), 0, n);
+                size += n;
+                buf.clear();
+            }
+        }
+        return Descriptor.of(MediaType.OCTET_STREAM, Digest.of(algorithm, md.digest()), size);
+    }
+
+    /**
+     * Fails unless every descriptor's blob is present with its size; writers call this under the lock
+     * before they record a manifest, so a concurrent gc can never leave a tag dangling.
+     */
+    public void requirePresent(List<Descriptor> descriptors) throws IOException {
+        for (Descriptor d : descriptors) {
+            if (regularFileSize(d.digest()) != d.size()) {
+                throw new NotFoundException("blob " + d.digest() + " is gone from " + files.root()
+                        + " (removed by a concurrent gc?); nothing was tagged, run the command again");
+            }
+        }
+    }
+
+    /** Deletes a blob; returns false when it was not there. */
+    public boolean delete(Digest digest) throws IOException {
+        return fs.deleteIfExists(files.blob(digest));
+    }
+
+    /** Makes deletions in an algorithm directory durable. */
+    public void syncAlgorithmDir(String algorithm) throws IOException {
+        fs.syncDirectory(files.algorithmDir(algorithm));
+    }
+
+    private List<Path> sortedList(Path dir) throws IOException {
+        List<Path> list = new ArrayList<>();
+        try (DirectoryStream<Path> entries = fs.list(dir)) {
+            entries.forEach(list::add);
+        } catch (NoSuchFileException e) {
+            return list;
+        }
+        list.sort(null);
+        return list;
     }
 
     // ------------------------------------------------------------------ internals

@@ -1,0 +1,92 @@
+package dev.ocilayout.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocilayout.Layout;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.Progress;
+import dev.ocilayout.fsck.Finding;
+import dev.ocilayout.fsck.Finding.Severity;
+import dev.ocilayout.fsck.Fsck;
+import dev.ocilayout.store.BlobStore;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "fsck", mixinStandardHelpOptions = true,
+        description = {"Check a layout: every blob's digest and size (hashed in parallel), every manifest parses and"
+                + " matches its media type, tags follow the ref.name grammar; lists missing, corrupt and orphaned"
+                + " blobs, temp leftovers and files the image-spec does not define. Changes nothing.",
+            "Exit 0 when no errors are found (warnings and notes allowed; with --strict, none), 1 otherwise."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  oci-layout fsck ./layout", "  oci-layout fsck ./layout --verbose", "  oci-layout fsck ./layout --format json"})
+public final class FsckCommand extends LayoutCommand {
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "The layout.")
+    String dir;
+
+    @Option(names = "--strict", description = "Warnings fail the check too.")
+    boolean strict;
+
+    @Option(names = {"-v", "--verbose"}, description = "Also print notes (orphans, files other tools left), not only errors and warnings.")
+    boolean verbose;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Hashing threads (default: one per core).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws Exception {
+        Path path = layoutDir(dir);
+        Layout layout = open(path);
+        long total = 0;
+        for (BlobStore.BlobFile f : layout.blobs().scan()) {
+            total += f.isBlob() ? f.attributes().size() : 0;
+        }
+        Fsck.Report r;
+        try (Progress progress = Progress.of(root(), "fsck", total)) {
+            r = Fsck.check(layout, threads, progress);
+        }
+        boolean failed = !r.clean() || strict && r.count(Severity.WARNING) > 0;
+        if (out().json()) {
+            ObjectNode json = Output.object().put("clean", !failed).put("manifests", r.manifests())
+                    .put("blobsVerified", r.blobsVerified()).put("bytesVerified", r.bytesVerified())
+                    .put("orphans", r.orphans()).put("errors", r.count(Severity.ERROR))
+                    .put("warnings", r.count(Severity.WARNING)).put("notes", r.count(Severity.INFO));
+            ArrayNode findings = json.putArray("findings");
+            for (Finding f : r.findings()) {
+                ObjectNode n = findings.addObject().put("severity", f.severity().name().toLowerCase(Locale.ROOT))
+                        .put("code", f.code()).put("message", f.message());
+                if (f.digest() != null) {
+                    n.put("digest", f.digest().toString());
+                }
+                if (f.file() != null) {
+                    n.put("file", f.file());
+                }
+                if (!f.via().isEmpty()) {
+                    ArrayNode via = n.putArray("via");
+                    f.via().forEach(d -> via.add(d.toString()));
+                }
+            }
+            out().json(json);
+        } else {
+            for (Finding f : r.findings()) {
+                if (f.severity() != Severity.INFO || verbose) {
+                    out().line(f.severity().name().toLowerCase(Locale.ROOT) + " " + f.code() + ": " + f.message());
+                }
+            }
+            out().info(String.format(Locale.ROOT, "%s: %d manifests, %d blobs (%s) verified; %d error%s, %d warning%s,"
+                            + " %d note%s (%d orphan%s)%s",
+                    failed ? "FAILED" : "ok", r.manifests(), r.blobsVerified(), Output.humanSize(r.bytesVerified()),
+                    r.count(Severity.ERROR), plural(r.count(Severity.ERROR)), r.count(Severity.WARNING),
+                    plural(r.count(Severity.WARNING)), r.count(Severity.INFO), plural(r.count(Severity.INFO)),
+                    r.orphans(), plural(r.orphans()), verbose || r.count(Severity.INFO) == 0 ? "" : "; --verbose shows notes"));
+        }
+        return failed ? 1 : 0;
+    }
+
+    private static String plural(long n) {
+        return n == 1 ? "" : "s";
+    }
+}

@@ -1,0 +1,87 @@
+package dev.ocilayout.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocilayout.Layout;
+import dev.ocilayout.cli.Converters;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.gc.GarbageCollector;
+import dev.ocilayout.graph.Graph;
+import dev.ocilayout.model.Descriptor;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "gc", mixinStandardHelpOptions = true,
+        description = {"Remove blobs nothing references, and temp files left by interrupted writes.",
+            "Kept: everything reachable from index.json entries (tagged or not), and referrers (signatures, SBOMs)"
+                    + " of kept content, even those stored only in blobs/. Blobs younger than the grace period are"
+                    + " never removed, so gc is safe beside a writer. Files the image-spec does not define are left"
+                    + " alone."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  oci-layout gc ./layout --dry-run", "  oci-layout gc ./layout --grace 0s",
+            "  oci-layout gc ./layout --drop-untagged --format json"})
+public final class GcCommand extends LayoutCommand {
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "The layout.")
+    String dir;
+
+    @Option(names = {"-n", "--dry-run"}, description = "List what would be removed; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--grace", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "Keep unreferenced blobs younger than this (default: 1h).")
+    Duration grace = GarbageCollector.DEFAULT_GRACE;
+
+    @Option(names = "--drop-untagged",
+            description = "Only tagged entries are roots; untagged entries that are not referrers of kept content are"
+                    + " removed from index.json.")
+    boolean dropUntagged;
+
+    @Override
+    public Integer call() throws Exception {
+        Path path = layoutDir(dir);
+        Layout layout = open(path);
+        GarbageCollector.Report r = GarbageCollector.run(layout,
+                new GarbageCollector.Policy(dropUntagged, grace, dryRun));
+        if (out().json()) {
+            ObjectNode json = Output.object().put("dryRun", r.dryRun()).put("live", r.live())
+                    .put("liveBytes", r.liveBytes()).put("reclaimedBytes", r.reclaimedBytes())
+                    .put("keptYoung", r.keptYoung());
+            ArrayNode removed = json.putArray("removed");
+            r.removed().forEach(x -> removed.addObject().put("digest", x.digest().toString()).put("size", x.size()));
+            ArrayNode temps = json.putArray("temps");
+            r.temps().forEach(t -> temps.add(layout.root().relativize(t).toString()));
+            ArrayNode dropped = json.putArray("droppedEntries");
+            r.droppedEntries().forEach(d -> dropped.add(Output.descriptor(d)));
+            ArrayNode referrers = json.putArray("referrersKept");
+            r.referrersKept().forEach(d -> referrers.add(d.toString()));
+            ArrayNode problems = json.putArray("problems");
+            r.problems().forEach(p -> problems.addObject().put("code", p.code().name())
+                    .put("digest", p.digest().toString()).put("message", p.message()));
+            out().json(json);
+            return 0;
+        }
+        String verb = r.dryRun() ? "would remove" : "removed";
+        if (r.dryRun() || !out().quiet()) {
+            r.removed().forEach(x -> out().line(verb + " " + x.digest() + " (" + Output.humanSize(x.size()) + ")"));
+            r.temps().forEach(t -> out().line(verb + " " + layout.root().relativize(t)));
+            for (Descriptor d : r.droppedEntries()) {
+                out().line(verb + " untagged index.json entry " + d.digest());
+            }
+        }
+        for (Graph.Problem p : r.problems()) {
+            out().warn(p.message());
+        }
+        out().info((r.dryRun() ? "Would remove " : "Removed ") + r.removed().size() + " blob"
+                + (r.removed().size() == 1 ? "" : "s") + " (" + Output.humanSize(r.reclaimedBytes()) + "), "
+                + r.temps().size() + " temp file" + (r.temps().size() == 1 ? "" : "s")
+                + (r.droppedEntries().isEmpty() ? "" : ", " + r.droppedEntries().size() + " untagged entries")
+                + "; kept " + r.live() + " live (" + Output.humanSize(r.liveBytes()) + ")"
+                + (r.referrersKept().isEmpty() ? "" : ", " + r.referrersKept().size() + " as referrers of kept content")
+                + (r.keptYoung() == 0 ? "" : ", " + r.keptYoung() + " younger than the grace period"));
+        return 0;
+    }
+}

@@ -1,0 +1,266 @@
+package dev.ocilayout.gc;
+
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.graph.Graph;
+import dev.ocilayout.graph.GraphWalker;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.store.BlobStore.BlobFile;
+import dev.ocilayout.store.LayoutLock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Mark and sweep for a layout.
+ *
+ * <p><b>Mark.</b> Roots are the {@code index.json} entries (only the tagged ones with
+ * {@link Policy#dropUntagged()}). Then, until nothing changes, every manifest whose {@code subject} is live
+ * is marked too, however it is stored: an {@code index.json} entry, or a manifest found only in
+ * {@code blobs/} (the layout {@code cosign save} leaves). So signatures and SBOMs survive with their
+ * subjects.
+ *
+ * <p><b>Sweep.</b> Blobs not marked, named by a valid digest, and older than the grace period; and this
+ * tool's temp files in {@code ingest/} older than the grace period that no writer holds. Everything else in
+ * the layout (unknown files and folders, which the image-spec allows) is left alone.
+ *
+ * <p><b>Beside writers.</b> The whole run holds the layout lock, so no {@code index.json} change
+ * interleaves with it. Writers store blobs before they take the lock; the grace period (default one hour)
+ * keeps those, and each blob's age is checked again just before it is deleted. A push whose blob was
+ * nevertheless removed (with {@code --grace 0s}) fails when it records its tag, because pushes check
+ * their blobs under the lock: a push never ends with a dangling tag (spec-notes/gc.md).
+ */
+public final class GarbageCollector {
+    /** Default grace period: blobs younger than this are never removed. */
+    public static final Duration DEFAULT_GRACE = Duration.ofHours(1);
+
+    /**
+     * @param dropUntagged only tagged entries are roots, and untagged entries that end up unreachable are
+     *                     removed from {@code index.json}
+     * @param grace        blobs and temp files younger than this are kept
+     * @param dryRun       plan only: report what would be removed, change nothing
+     */
+    public record Policy(boolean dropUntagged, Duration grace, boolean dryRun) {
+        public Policy {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("grace must not be negative");
+            }
+        }
+
+        public static Policy defaults() {
+            return new Policy(false, DEFAULT_GRACE, false);
+        }
+    }
+
+    /** A blob that is (or would be) removed. */
+    public record Removal(Digest digest, long size) {
+    }
+
+    /**
+     * What a run found and did.
+     *
+     * @param live           digests kept because they are reachable
+     * @param liveBytes      bytes of the live blobs present
+     * @param referrersKept  manifests kept only because their subject is live
+     * @param removed        blobs removed (or, in a dry run, that would be)
+     * @param keptYoung      unreachable blobs kept because they are younger than the grace period
+     * @param temps          temp files removed (or that would be)
+     * @param droppedEntries {@code index.json} entries removed (or that would be)
+     * @param problems       what the walk met (missing blobs and the like), reported but not acted on
+     */
+    public record Report(boolean dryRun, int live, long liveBytes, List<Digest> referrersKept, List<Removal> removed,
+                         int keptYoung, List<Path> temps, List<Descriptor> droppedEntries,
+                         List<Graph.Problem> problems) {
+        public long reclaimedBytes() {
+            return removed.stream().mapToLong(Removal::size).sum();
+        }
+    }
+
+    private final Layout layout;
+    private final Policy policy;
+    /** Subjects of untagged {@code index.json} entries, by entry digest. */
+    private final Map<Digest, Descriptor> subjectDescriptors = new HashMap<>();
+    /** Descriptors for manifests found only in {@code blobs/}, by digest. */
+    private final Map<Digest, Descriptor> blobDescriptors = new HashMap<>();
+
+    private GarbageCollector(Layout layout, Policy policy) {
+        this.layout = layout;
+        this.policy = policy;
+    }
+
+    /** Runs gc (or plans it, with {@link Policy#dryRun()}) under the layout lock. */
+    public static Report run(Layout layout, Policy policy) throws IOException {
+        try (LayoutLock.Held held = layout.lock()) {
+            return new GarbageCollector(layout, policy).collect();
+        }
+    }
+
+    private Report collect() throws IOException {
+        Instant cutoff = Instant.now().minus(policy.grace());
+        ImageIndex index = layout.index().read();
+        List<Descriptor> roots = policy.dropUntagged()
+                ? index.manifests().stream().filter(d -> d.refName() != null).toList()
+                : index.manifests();
+        Graph graph = GraphWalker.walk(layout, roots);
+        List<BlobFile> files = layout.blobs().scan();
+
+        // Referrers of live subjects, wherever they are recorded, until nothing changes.
+        List<Descriptor> untaggedEntries = policy.dropUntagged()
+                ? index.manifests().stream().filter(d -> d.refName() == null).toList() : List.of();
+        untaggedEntries.forEach(this::rememberSubject);
+        Map<Digest, Manifest> blobManifests = blobOnlyManifests(files, graph);
+        List<Digest> referrersKept = new ArrayList<>();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            List<Descriptor> more = new ArrayList<>();
+            for (Descriptor entry : untaggedEntries) {
+                Descriptor subject = subjectDescriptors.get(entry.digest());
+                if (subject != null && graph.reachable().contains(subject.digest())
+                        && !graph.reachable().contains(entry.digest())) {
+                    more.add(entry);
+                }
+            }
+            for (Map.Entry<Digest, Manifest> e : blobManifests.entrySet()) {
+                Descriptor subject = e.getValue().subject();
+                if (subject != null && graph.reachable().contains(subject.digest())
+                        && !graph.reachable().contains(e.getKey())) {
+                    more.add(blobDescriptors.get(e.getKey()));
+                }
+            }
+            if (!more.isEmpty()) {
+                more.forEach(d -> referrersKept.add(d.digest()));
+                graph = GraphWalker.extend(layout, graph, more);
+                changed = true;
+            }
+        }
+
+        Set<Digest> live = graph.reachable();
+        long liveBytes = 0;
+        List<Removal> removals = new ArrayList<>();
+        int keptYoung = 0;
+        for (BlobFile f : files) {
+            if (!f.isBlob()) {
+                continue; // not ours to judge: left alone (fsck reports it)
+            }
+            if (live.contains(f.digest())) {
+                liveBytes += f.attributes().size();
+            } else if (f.attributes().lastModifiedTime().toInstant().isAfter(cutoff)) {
+                keptYoung++;
+            } else {
+                removals.add(new Removal(f.digest(), f.attributes().size()));
+            }
+        }
+        List<Descriptor> dropped = policy.dropUntagged()
+                ? untaggedEntries.stream().filter(d -> !live.contains(d.digest())).toList() : List.of();
+        List<Path> temps = layout.blobs().staleTemps(policy.grace());
+
+        if (policy.dryRun()) {
+            return new Report(true, live.size(), liveBytes, referrersKept, removals, keptYoung, temps, dropped,
+                    graph.problems());
+        }
+        if (!dropped.isEmpty()) {
+            Set<Digest> drop = new HashSet<>();
+            dropped.forEach(d -> drop.add(d.digest()));
+            layout.index().update(i -> i.without(d -> d.refName() == null && drop.contains(d.digest())));
+        }
+        List<Removal> done = new ArrayList<>();
+        Set<String> touchedDirs = new TreeSet<>();
+        for (Removal r : removals) {
+            if (stillOld(r.digest(), cutoff) && layout.blobs().delete(r.digest())) {
+                done.add(r);
+                touchedDirs.add(r.digest().algorithm());
+            } else {
+                keptYoung++;
+            }
+        }
+        for (String algorithm : touchedDirs) {
+            layout.blobs().syncAlgorithmDir(algorithm);
+        }
+        List<Path> tempsDone = new ArrayList<>();
+        for (Path t : temps) {
+            if (layout.options().fs().deleteIfExists(t)) {
+                tempsDone.add(t);
+            }
+        }
+        return new Report(false, live.size(), liveBytes, referrersKept, done, keptYoung, tempsDone, dropped,
+                graph.problems());
+    }
+
+    /** Records the subject of an {@code index.json} entry's manifest, if it has one and can be read. */
+    private void rememberSubject(Descriptor entry) {
+        if (!MediaType.isManifestOrIndex(entry.mediaType())) {
+            return;
+        }
+        try {
+            Descriptor s = layout.readManifest(entry).subject();
+            if (s != null) {
+                subjectDescriptors.put(entry.digest(), s);
+            }
+        } catch (IOException e) {
+            // unreadable: no subject to follow; the walk reports the entry's problem
+        }
+    }
+
+    /**
+     * Manifests among the blobs the walk did not reach: small files that start with '{' and parse as a
+     * manifest or index carrying a {@code subject}. Only these can be referrers that gc must keep.
+     */
+    private Map<Digest, Manifest> blobOnlyManifests(List<BlobFile> files, Graph graph) throws IOException {
+        Map<Digest, Manifest> found = new HashMap<>();
+        for (BlobFile f : files) {
+            if (!f.isBlob() || graph.reachable().contains(f.digest())
+                    || f.attributes().size() > layout.options().maxManifestBytes() || f.attributes().size() < 2
+                    || f.digest().knownAlgorithm().isEmpty()) {
+                continue;
+            }
+            Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, f.digest(), f.attributes().size());
+            try (InputStream in = layout.blobs().open(f.digest())) {
+                if (in.read() != '{') {
+                    continue;
+                }
+            }
+            try {
+                byte[] bytes = layout.blobs().read(d, layout.options().maxManifestBytes());
+                Manifest m = ModelJson.parseManifest(bytes, null, "blob " + f.digest());
+                if (m.subject() == null) {
+                    continue;
+                }
+                String type = m.mediaType() != null ? m.mediaType()
+                        : m instanceof ImageIndex ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
+                found.put(f.digest(), m);
+                blobDescriptors.put(f.digest(), Descriptor.of(type, f.digest(), f.attributes().size()));
+            } catch (InvalidContentException | dev.ocilayout.IntegrityException e) {
+                // not a manifest (or corrupt): an ordinary unreachable blob
+            }
+        }
+        return found;
+    }
+
+    private boolean stillOld(Digest d, Instant cutoff) throws IOException {
+        try {
+            BasicFileAttributes a = layout.options().fs().attributes(layout.blobs().path(d));
+            return a.isRegularFile() && !a.lastModifiedTime().toInstant().isAfter(cutoff);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.ocilayout.graph;
+
+import dev.ocilayout.IntegrityException;
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.graph.Graph.Kind;
+import dev.ocilayout.graph.Graph.Node;
+import dev.ocilayout.graph.Graph.Presence;
+import dev.ocilayout.graph.Graph.Problem;
+import dev.ocilayout.graph.Graph.ProblemCode;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one graph walk every feature shares. Children of a node:
+ * <ul>
+ *   <li>an image manifest (OCI or Docker v2 schema 2): its config and layers; {@code subject} is a weak
+ *       edge, recorded apart and not followed;</li>
+ *   <li>an index (OCI index or Docker manifest list): every entry of {@code manifests}, whatever its media
+ *       type (BuildKit's cache lists layers there);</li>
+ *   <li>anything else: a leaf blob; unknown media types are never errors.</li>
+ * </ul>
+ * The walk is iterative (indexes nested to any depth cannot overflow the stack), visits each digest
+ * once, reads each manifest once (bounded and verified), and turns a missing blob, an unparsable manifest
+ * or a cycle into a {@link Problem} with the path that led to it, never an exception.
+ */
+public final class GraphWalker {
+    private final Layout layout;
+    private final Map<Digest, Node> nodes = new LinkedHashMap<>();
+    private final Map<Digest, Integer> refCounts = new HashMap<>();
+    private final List<Problem> problems = new ArrayList<>();
+    private final Map<Digest, List<Digest>> referrers = new LinkedHashMap<>();
+    private final Set<Digest> expanded = new HashSet<>();
+
+    private GraphWalker(Layout layout) {
+        this.layout = layout;
+    }
+
+    /** Walks from every entry of the layout's {@code index.json}. */
+    public static Graph walk(Layout layout) throws IOException {
+        return walk(layout, layout.index().read().manifests());
+    }
+
+    /** Walks from the given roots. */
+    public static Graph walk(Layout layout, List<Descriptor> roots) throws IOException {
+        GraphWalker w = new GraphWalker(layout);
+        for (Descriptor root : roots) {
+            w.walkFrom(root);
+        }
+        return w.finish(roots);
+    }
+
+    /** Walks more roots into an existing graph (gc adds referrers found among unreachable blobs). */
+    public static Graph extend(Layout layout, Graph graph, List<Descriptor> moreRoots) throws IOException {
+        GraphWalker w = new GraphWalker(layout);
+        w.nodes.putAll(graph.nodes());
+        graph.nodes().forEach((d, n) -> w.refCounts.put(d, n.references()));
+        w.problems.addAll(graph.problems());
+        graph.subjects().forEach(s -> w.referrers.put(s, new ArrayList<>(graph.referrersOf(s))));
+        graph.nodes().forEach((d, n) -> {
+            if (n.manifest() != null || n.kind() == Kind.BLOB) {
+                w.expanded.add(d);
+            }
+        });
+        for (Descriptor root : moreRoots) {
+            w.walkFrom(root);
+        }
+        List<Descriptor> all = new ArrayList<>(graph.roots());
+        all.addAll(moreRoots);
+        return w.finish(all);
+    }
+
+    private Graph finish(List<Descriptor> roots) {
+        Map<Digest, Node> counted = new LinkedHashMap<>();
+        nodes.forEach((d, n) -> counted.put(d, new Node(n.digest(), n.descriptor(), n.kind(), n.presence(),
+                n.storedSize(), n.manifest(), n.children(), n.subject(), refCounts.getOrDefault(d, 0))));
+        return new Graph(roots, counted, problems, referrers);
+    }
+
+    /** One level of the depth-first walk: a node and the next child to visit. */
+    private record Frame(Digest digest, List<Descriptor> children, int[] next) {
+    }
+
+    private void walkFrom(Descriptor root) throws IOException {
+        Deque<Frame> stack = new ArrayDeque<>();
+        Set<Digest> onStack = new HashSet<>();
+        Frame first = visit(root, stack);
+        if (first != null) {
+            stack.push(first);
+            onStack.add(first.digest());
+        }
+        while (!stack.isEmpty()) {
+            Frame top = stack.peek();
+            if (top.next()[0] >= top.children().size()) {
+                stack.pop();
+                onStack.remove(top.digest());
+                continue;
+            }
+            Descriptor child = top.children().get(top.next()[0]++);
+            if (onStack.contains(child.digest())) {
+                count(child.digest());
+                List<Digest> path = path(stack);
+                path.add(child.digest());
+                problems.add(new Problem(ProblemCode.CYCLE, child.digest(), path,
+                        "cycle: " + child.digest() + " is its own descendant"));
+                continue;
+            }
+            Frame f = visit(child, stack);
+            if (f != null) {
+                stack.push(f);
+                onStack.add(f.digest());
+            }
+        }
+    }
+
+    /** Records a node; returns a frame when it has children still to walk. */
+    private Frame visit(Descriptor d, Deque<Frame> stack) throws IOException {
+        count(d.digest());
+        Node known = nodes.get(d.digest());
+        boolean wantsParse = MediaType.isManifestOrIndex(d.mediaType()) || isOrasArtifact(d.mediaType());
+        if (known != null && (expanded.contains(d.digest()) || !wantsParse)) {
+            return null;
+        }
+        List<Digest> path = path(stack);
+        path.add(d.digest());
+        long stored = storedSize(d, path);
+        Presence presence = stored >= 0 ? Presence.PRESENT
+                : !d.urls().isEmpty() ? Presence.FOREIGN : d.data() != null ? Presence.INLINE : Presence.MISSING;
+        if (presence == Presence.MISSING && known == null) {
+            problems.add(new Problem(ProblemCode.MISSING_BLOB, d.digest(), path,
+                    "missing blob " + d.digest() + " (" + d.mediaType() + ")"));
+        }
+        if (presence == Presence.PRESENT && stored != d.size() && known == null) {
+            problems.add(new Problem(ProblemCode.SIZE_MISMATCH, d.digest(), path, "blob " + d.digest() + " is "
+                    + stored + " bytes but its descriptor says " + d.size()));
+        }
+        Manifest manifest = wantsParse ? read(d, presence, path) : null;
+        Kind kind = manifest == null ? (known != null ? known.kind() : kindOf(d))
+                : manifest instanceof dev.ocilayout.model.ImageIndex ? Kind.INDEX : Kind.MANIFEST;
+        List<Descriptor> children = manifest == null ? List.of() : manifest.children();
+        Descriptor subject = manifest == null ? null : manifest.subject();
+        nodes.put(d.digest(), new Node(d.digest(), known != null ? known.descriptor() : d, kind, presence, stored,
+                manifest, children, subject, 0));
+        if (wantsParse) {
+            expanded.add(d.digest());
+        }
+        if (subject != null) {
+            referrers.computeIfAbsent(subject.digest(), k -> new ArrayList<>()).add(d.digest());
+        }
+        return children.isEmpty() ? null : new Frame(d.digest(), children, new int[] {0});
+    }
+
+    private Manifest read(Descriptor d, Presence presence, List<Digest> path) throws IOException {
+        if (presence != Presence.PRESENT && presence != Presence.INLINE) {
+            return null;
+        }
+        try {
+            byte[] bytes;
+            if (presence == Presence.INLINE) {
+                bytes = d.decodedData();
+                if (bytes.length != d.size() || !Digest.sha256(bytes).equals(d.digest())) {
+                    problems.add(new Problem(ProblemCode.DIGEST_MISMATCH, d.digest(), path,
+                            "embedded data of " + d.digest() + " does not match its digest and size"));
+                    return null;
+                }
+            } else {
+                bytes = layout.readManifestBytes(d);
+            }
+            return parse(bytes, d);
+        } catch (IntegrityException e) {
+            problems.add(new Problem(ProblemCode.DIGEST_MISMATCH, d.digest(), path, e.getMessage()));
+        } catch (InvalidContentException e) {
+            ProblemCode code = e.getMessage().contains("over the limit") ? ProblemCode.OVERSIZED_MANIFEST
+                    : ProblemCode.UNPARSABLE_MANIFEST;
+            problems.add(new Problem(code, d.digest(), path, e.getMessage()));
+        }
+        return null;
+    }
+
+    private static Manifest parse(byte[] bytes, Descriptor d) throws InvalidContentException {
+        return ModelJson.parseManifest(bytes, d.mediaType(), "manifest " + d.digest());
+    }
+
+    private long storedSize(Descriptor d, List<Digest> path) throws IOException {
+        try {
+            BasicFileAttributes a = layout.options().fs().attributes(layout.blobs().path(d.digest()));
+            if (a.isRegularFile()) {
+                return a.size();
+            }
+            problems.add(new Problem(ProblemCode.NOT_A_REGULAR_FILE, d.digest(), path,
+                    layout.root().relativize(layout.blobs().path(d.digest())) + " is not a regular file"
+                            + (a.isSymbolicLink() ? " (a symbolic link, never followed)" : "")));
+            return -1;
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+    }
+
+    private void count(Digest d) {
+        refCounts.merge(d, 1, Integer::sum);
+    }
+
+    private static List<Digest> path(Deque<Frame> stack) {
+        List<Digest> path = new ArrayList<>(stack.size() + 1);
+        var it = stack.descendingIterator();
+        while (it.hasNext()) {
+            path.add(it.next().digest());
+        }
+        return path;
+    }
+
+    private static Kind kindOf(Descriptor d) {
+        return MediaType.isIndex(d.mediaType()) ? Kind.INDEX
+                : MediaType.isImageManifest(d.mediaType()) || isOrasArtifact(d.mediaType()) ? Kind.MANIFEST : Kind.BLOB;
+    }
+
+    private static boolean isOrasArtifact(String mediaType) {
+        return MediaType.ORAS_ARTIFACT_MANIFEST.equals(mediaType);
+    }
+}
