@@ -4,6 +4,7 @@ import dev.ocilayout.Layout;
 import dev.ocilayout.fsck.Finding.Severity;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
+import dev.ocilayout.io.Parallel;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
@@ -22,14 +23,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
 
 /**
@@ -162,48 +158,27 @@ public final class Fsck {
         }
         // Largest first, so the threads finish together.
         todo.sort(Comparator.comparingLong((BlobFile f) -> f.attributes().size()).reversed());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "oci-layout-fsck");
-            t.setDaemon(true);
-            return t;
-        });
-        Map<BlobFile, Future<Descriptor>> results = new LinkedHashMap<>();
-        try {
-            for (BlobFile f : todo) {
-                results.put(f, pool.submit(() -> {
-                    Descriptor actual = layout.blobs().hash(f.digest());
-                    if (progress != null) {
-                        synchronized (this) {
-                            progress.accept(actual.size());
-                        }
-                    }
-                    return actual;
-                }));
-            }
-            long bytes = 0;
-            for (Map.Entry<BlobFile, Future<Descriptor>> e : results.entrySet()) {
-                BlobFile f = e.getKey();
-                Descriptor actual = e.getValue().get();
-                bytes += actual.size();
-                if (!actual.digest().equals(f.digest())) {
-                    Graph.Node n = graph.node(f.digest());
-                    add(Severity.ERROR, "DIGEST_MISMATCH", f.digest(), relative(f.path()), "blob " + f.digest()
-                            + " is corrupt: its content hashes to " + actual.digest()
-                            + (n != null ? " (" + n.descriptor().mediaType() + ")" : " (unreferenced)"), null);
+        List<Descriptor> actual = Parallel.map(todo, threads, f -> {
+            Descriptor hashed = layout.blobs().hash(f.digest());
+            if (progress != null) {
+                synchronized (this) {
+                    progress.accept(hashed.size());
                 }
             }
-            return new long[] {todo.size(), bytes};
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("fsck interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
+            return hashed;
+        });
+        long bytes = 0;
+        for (int i = 0; i < todo.size(); i++) {
+            BlobFile f = todo.get(i);
+            bytes += actual.get(i).size();
+            if (!actual.get(i).digest().equals(f.digest())) {
+                Graph.Node n = graph.node(f.digest());
+                add(Severity.ERROR, "DIGEST_MISMATCH", f.digest(), relative(f.path()), "blob " + f.digest()
+                        + " is corrupt: its content hashes to " + actual.get(i).digest()
+                        + (n != null ? " (" + n.descriptor().mediaType() + ")" : " (unreferenced)"), null);
             }
-            throw new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
+        return new long[] {todo.size(), bytes};
     }
 
     private void checkStrays(List<BlobFile> files) {

@@ -4,6 +4,7 @@ import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
+import dev.ocilayout.io.Parallel;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Mark and sweep for a layout.
@@ -119,8 +118,25 @@ public final class GarbageCollector {
         List<Descriptor> roots = policy.dropUntagged()
                 ? index.manifests().stream().filter(d -> d.refName() != null).toList()
                 : index.manifests();
+        // Listing blobs/ is independent of the walk: do both at once.
+        java.util.concurrent.CompletableFuture<List<BlobFile>> scan = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return layout.blobs().scan();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
         Graph graph = GraphWalker.walk(layout, roots);
-        List<BlobFile> files = layout.blobs().scan();
+        List<BlobFile> files;
+        try {
+            files = scan.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.io.UncheckedIOException u) {
+                throw u.getCause();
+            }
+            throw e;
+        }
 
         // Referrers of live subjects, wherever they are recorded, until nothing changes.
         List<Descriptor> untaggedEntries = policy.dropUntagged()
@@ -182,18 +198,15 @@ public final class GarbageCollector {
             dropped.forEach(d -> drop.add(d.digest()));
             layout.index().update(i -> i.without(d -> d.refName() == null && drop.contains(d.digest())));
         }
+        Set<Digest> deleted = layout.blobs().deleteIf(removals.stream().map(Removal::digest).toList(),
+                a -> !a.lastModifiedTime().toInstant().isAfter(cutoff));
         List<Removal> done = new ArrayList<>();
-        Set<String> touchedDirs = new TreeSet<>();
         for (Removal r : removals) {
-            if (stillOld(r.digest(), cutoff) && layout.blobs().delete(r.digest())) {
+            if (deleted.contains(r.digest())) {
                 done.add(r);
-                touchedDirs.add(r.digest().algorithm());
             } else {
                 keptYoung++;
             }
-        }
-        for (String algorithm : touchedDirs) {
-            layout.blobs().syncAlgorithmDir(algorithm);
         }
         List<Path> tempsDone = new ArrayList<>();
         for (Path t : temps) {
@@ -225,42 +238,66 @@ public final class GarbageCollector {
      * manifest or index carrying a {@code subject}. Only these can be referrers that gc must keep.
      */
     private Map<Digest, Manifest> blobOnlyManifests(List<BlobFile> files, Graph graph) throws IOException {
-        Map<Digest, Manifest> found = new HashMap<>();
+        List<BlobFile> candidates = new ArrayList<>();
         for (BlobFile f : files) {
-            if (!f.isBlob() || graph.reachable().contains(f.digest())
-                    || f.attributes().size() > layout.options().maxManifestBytes() || f.attributes().size() < 2
-                    || f.digest().knownAlgorithm().isEmpty()) {
-                continue;
+            if (f.isBlob() && !graph.reachable().contains(f.digest())
+                    && f.attributes().size() <= layout.options().maxManifestBytes() && f.attributes().size() >= 2
+                    && f.digest().knownAlgorithm().isPresent()) {
+                candidates.add(f);
             }
-            Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, f.digest(), f.attributes().size());
-            try (InputStream in = layout.blobs().open(f.digest())) {
-                if (in.read() != '{') {
-                    continue;
-                }
-            }
-            try {
-                byte[] bytes = layout.blobs().read(d, layout.options().maxManifestBytes());
-                Manifest m = ModelJson.parseManifest(bytes, null, "blob " + f.digest());
-                if (m.subject() == null) {
-                    continue;
-                }
+        }
+        List<Manifest> parsed = Parallel.map(candidates, Parallel.IO_THREADS, this::referrerIn);
+        Map<Digest, Manifest> found = new HashMap<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            Manifest m = parsed.get(i);
+            if (m != null) {
+                Digest d = candidates.get(i).digest();
                 String type = m.mediaType() != null ? m.mediaType()
                         : m instanceof ImageIndex ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
-                found.put(f.digest(), m);
-                blobDescriptors.put(f.digest(), Descriptor.of(type, f.digest(), f.attributes().size()));
-            } catch (InvalidContentException | dev.ocilayout.IntegrityException e) {
-                // not a manifest (or corrupt): an ordinary unreachable blob
+                found.put(d, m);
+                blobDescriptors.put(d, Descriptor.of(type, d, candidates.get(i).attributes().size()));
             }
         }
         return found;
     }
 
-    private boolean stillOld(Digest d, Instant cutoff) throws IOException {
-        try {
-            BasicFileAttributes a = layout.options().fs().attributes(layout.blobs().path(d));
-            return a.isRegularFile() && !a.lastModifiedTime().toInstant().isAfter(cutoff);
+    /** The blob as a manifest with a subject, or null when it is not one (most blobs: read, not parsed). */
+    private Manifest referrerIn(BlobFile f) throws IOException {
+        Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, f.digest(), f.attributes().size());
+        byte[] bytes;
+        try (InputStream in = layout.blobs().open(f.digest())) {
+            if (in.read() != '{') {
+                return null;
+            }
+            bytes = in.readNBytes((int) f.attributes().size());
         } catch (NoSuchFileException e) {
-            return false;
+            return null;
+        }
+        if (indexOf(bytes, SUBJECT) < 0) {
+            return null;
+        }
+        try {
+            Manifest m = ModelJson.parseManifest(layout.blobs().read(d, layout.options().maxManifestBytes()), null,
+                    "blob " + f.digest());
+            return m.subject() != null ? m : null;
+        } catch (InvalidContentException | dev.ocilayout.IntegrityException e) {
+            return null; // not a manifest (or corrupt): an ordinary unreachable blob
         }
     }
+
+    private static final byte[] SUBJECT = "\"subject\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
 }

@@ -13,6 +13,7 @@ import dev.ocilayout.graph.Graph.Node;
 import dev.ocilayout.graph.Graph.Presence;
 import dev.ocilayout.graph.Graph.Problem;
 import dev.ocilayout.graph.Graph.ProblemCode;
+import dev.ocilayout.io.Parallel;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -46,6 +47,8 @@ public final class GraphWalker {
     private final List<Problem> problems = new ArrayList<>();
     private final Map<Digest, List<Digest>> referrers = new LinkedHashMap<>();
     private final Set<Digest> expanded = new HashSet<>();
+    /** Root manifests read ahead in parallel; each is used once by the walk. */
+    private final Map<Digest, byte[]> prefetched = new HashMap<>();
 
     private GraphWalker(Layout layout) {
         this.layout = layout;
@@ -59,6 +62,7 @@ public final class GraphWalker {
     /** Walks from the given roots. */
     public static Graph walk(Layout layout, List<Descriptor> roots) throws IOException {
         GraphWalker w = new GraphWalker(layout);
+        w.prefetch(roots);
         for (Descriptor root : roots) {
             w.walkFrom(root);
         }
@@ -84,6 +88,37 @@ public final class GraphWalker {
         all.addAll(moreRoots);
         return w.finish(all);
     }
+
+    /**
+     * Reads the manifests among many roots on every core before the walk: a layout with thousands of
+     * tagged images is mostly those reads. Failures are left for the walk to meet and report.
+     */
+    private void prefetch(List<Descriptor> roots) throws IOException {
+        if (roots.size() < PREFETCH_MIN) {
+            return;
+        }
+        Set<Digest> seen = new HashSet<>();
+        List<Descriptor> manifests = new ArrayList<>();
+        for (Descriptor d : roots) {
+            if (MediaType.isManifestOrIndex(d.mediaType()) && d.data() == null && seen.add(d.digest())) {
+                manifests.add(d);
+            }
+        }
+        List<byte[]> bytes = Parallel.map(manifests, Runtime.getRuntime().availableProcessors(), d -> {
+            try {
+                return layout.readManifestBytes(d);
+            } catch (IOException e) {
+                return null;
+            }
+        });
+        for (int i = 0; i < manifests.size(); i++) {
+            if (bytes.get(i) != null) {
+                prefetched.put(manifests.get(i).digest(), bytes.get(i));
+            }
+        }
+    }
+
+    private static final int PREFETCH_MIN = 64;
 
     private Graph finish(List<Descriptor> roots) {
         Map<Digest, Node> counted = new LinkedHashMap<>();
@@ -179,7 +214,8 @@ public final class GraphWalker {
                     return null;
                 }
             } else {
-                bytes = layout.readManifestBytes(d);
+                byte[] ready = prefetched.remove(d.digest());
+                bytes = ready != null ? ready : layout.readManifestBytes(d);
             }
             return parse(bytes, d);
         } catch (IntegrityException e) {

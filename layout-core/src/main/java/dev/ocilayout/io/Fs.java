@@ -47,6 +47,24 @@ public interface Fs {
     /** Opens an existing file for writing without creating it, e.g. to test whether a writer holds its lock. */
     FileChannel openExistingForWrite(Path file) throws IOException;
 
+    /**
+     * Opens a directory for many operations on its entries by name, relative to the open directory
+     * (openat/fstatat/unlinkat where the platform offers them: one system call each, no path walk).
+     */
+    DirectoryHandle openDirectory(Path dir) throws IOException;
+
+    /** An open directory; entries are named by their file name. Safe to use from several threads. */
+    interface DirectoryHandle extends java.io.Closeable {
+        /** File names of the entries. */
+        java.util.List<String> names() throws IOException;
+
+        /** Attributes of an entry itself (links not followed); NoSuchFileException when absent. */
+        BasicFileAttributes attributes(String name) throws IOException;
+
+        /** Deletes a file entry; false when it did not exist. */
+        boolean delete(String name) throws IOException;
+    }
+
     /** The production implementation over {@link java.nio.file.Files}. */
     static Fs nio() {
         return NioFs.INSTANCE;

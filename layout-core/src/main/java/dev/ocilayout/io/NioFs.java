@@ -13,8 +13,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@link Fs} over {@link Files}; on the default file system directories are fsynced too. */
@@ -92,6 +97,83 @@ final class NioFs implements Fs {
     @Override
     public FileChannel openExistingForWrite(Path file) throws IOException {
         return FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public DirectoryHandle openDirectory(Path dir) throws IOException {
+        DirectoryStream<Path> stream = Files.newDirectoryStream(dir);
+        if (stream instanceof SecureDirectoryStream<Path> secure) {
+            return new SecureHandle(secure);
+        }
+        stream.close();
+        return new PathHandle(this, dir);
+    }
+
+    /** Entry operations relative to an open directory descriptor. */
+    private static final class SecureHandle implements DirectoryHandle {
+        private final SecureDirectoryStream<Path> dir;
+        private final List<String> names = new ArrayList<>();
+        private boolean listed;
+
+        SecureHandle(SecureDirectoryStream<Path> dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public synchronized List<String> names() {
+            if (!listed) {
+                dir.forEach(p -> names.add(p.getFileName().toString()));
+                listed = true;
+            }
+            return List.copyOf(names);
+        }
+
+        @Override
+        public BasicFileAttributes attributes(String name) throws IOException {
+            return dir.getFileAttributeView(Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+        }
+
+        @Override
+        public boolean delete(String name) throws IOException {
+            try {
+                dir.deleteFile(Path.of(name));
+                return true;
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            dir.close();
+        }
+    }
+
+    /** The same operations by path, where secure directory streams are not available. */
+    private record PathHandle(Fs fs, Path dir) implements DirectoryHandle {
+        @Override
+        public List<String> names() throws IOException {
+            List<String> names = new ArrayList<>();
+            try (DirectoryStream<Path> s = fs.list(dir)) {
+                s.forEach(p -> names.add(p.getFileName().toString()));
+            }
+            return names;
+        }
+
+        @Override
+        public BasicFileAttributes attributes(String name) throws IOException {
+            return fs.attributes(dir.resolve(name));
+        }
+
+        @Override
+        public boolean delete(String name) throws IOException {
+            return fs.deleteIfExists(dir.resolve(name));
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static boolean isWindows() {

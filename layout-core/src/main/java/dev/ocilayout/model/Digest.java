@@ -56,6 +56,30 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
         return new Digest(text.substring(0, colon), text.substring(colon + 1));
     }
 
+    /** Parses {@code text}, or returns null when it is not a valid digest. */
+    public static Digest tryParse(String text) {
+        if (text == null || text.length() > MAX_LENGTH) {
+            return null;
+        }
+        int colon = text.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        String algorithm = text.substring(0, colon);
+        String encoded = text.substring(colon + 1);
+        return problem(algorithm, encoded) == null ? new Digest(algorithm, encoded) : null;
+    }
+
+    private static boolean isLowerHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True when {@code text} parses as a digest. */
     public static boolean isValid(String text) {
         if (text == null || text.length() > MAX_LENGTH) {
@@ -97,6 +121,9 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
     }
 
     private static String problem(String algorithm, String encoded) {
+        if ("sha256".equals(algorithm) && encoded != null && encoded.length() == 64 && isLowerHex(encoded)) {
+            return null; // the common case, without regular expressions
+        }
         if (algorithm == null || algorithm.isEmpty()) {
             return "the algorithm is empty";
         }

@@ -4,6 +4,7 @@ import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.InvalidLayoutException;
 import dev.ocilayout.NotFoundException;
 import dev.ocilayout.io.Fs;
+import dev.ocilayout.io.Parallel;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.DigestAlgorithm;
@@ -207,7 +208,8 @@ public final class BlobStore {
 
     /**
      * Lists everything under {@code blobs/} without following links: every entry of every algorithm
-     * directory, plus entries of {@code blobs/} itself that are not directories. Sorted by path.
+     * directory, plus entries of {@code blobs/} itself that are not directories. Sorted by path. The
+     * entries are examined in parallel, relative to the open directory.
      */
     public List<BlobFile> scan() throws IOException {
         List<BlobFile> all = new ArrayList<>();
@@ -218,13 +220,46 @@ public final class BlobStore {
                 continue;
             }
             String algorithm = p.getFileName().toString();
-            for (Path f : sortedList(p)) {
-                String text = algorithm + ":" + f.getFileName();
-                Digest d = Digest.isValid(text) ? Digest.parse(text) : null;
-                all.add(new BlobFile(f, d, fs.attributes(f)));
+            try (Fs.DirectoryHandle dir = fs.openDirectory(p)) {
+                List<String> names = new ArrayList<>(dir.names());
+                names.sort(null);
+                List<BasicFileAttributes> attrs = Parallel.map(names, Parallel.IO_THREADS, dir::attributes);
+                for (int i = 0; i < names.size(); i++) {
+                    all.add(new BlobFile(p.resolve(names.get(i)), Digest.tryParse(algorithm + ":" + names.get(i)),
+                            attrs.get(i)));
+                }
             }
         }
         return all;
+    }
+
+    /**
+     * Deletes blobs, in parallel, each only if {@code stillDeletable} accepts its attributes as read just
+     * before the deletion (gc re-checks the age there). Returns the digests actually deleted; the
+     * directories are fsynced afterwards.
+     */
+    public Set<Digest> deleteIf(List<Digest> digests, java.util.function.Predicate<BasicFileAttributes> stillDeletable)
+            throws IOException {
+        Set<Digest> deleted = ConcurrentHashMap.newKeySet();
+        java.util.Map<String, List<Digest>> byAlgorithm = new java.util.TreeMap<>();
+        digests.forEach(d -> byAlgorithm.computeIfAbsent(d.algorithm(), k -> new ArrayList<>()).add(d));
+        for (java.util.Map.Entry<String, List<Digest>> e : byAlgorithm.entrySet()) {
+            try (Fs.DirectoryHandle dir = fs.openDirectory(files.algorithmDir(e.getKey()))) {
+                Parallel.map(e.getValue(), Parallel.IO_THREADS, d -> {
+                    try {
+                        BasicFileAttributes a = dir.attributes(d.encoded());
+                        if (a.isRegularFile() && stillDeletable.test(a) && dir.delete(d.encoded())) {
+                            deleted.add(d);
+                        }
+                    } catch (NoSuchFileException gone) {
+                        // already gone
+                    }
+                    return null;
+                });
+            }
+            fs.syncDirectory(files.algorithmDir(e.getKey()));
+        }
+        return deleted;
     }
 
     /**
@@ -261,15 +296,6 @@ public final class BlobStore {
         }
     }
 
-    /** Deletes a blob; returns false when it was not there. */
-    public boolean delete(Digest digest) throws IOException {
-        return fs.deleteIfExists(files.blob(digest));
-    }
-
-    /** Makes deletions in an algorithm directory durable. */
-    public void syncAlgorithmDir(String algorithm) throws IOException {
-        fs.syncDirectory(files.algorithmDir(algorithm));
-    }
 
     private List<Path> sortedList(Path dir) throws IOException {
         List<Path> list = new ArrayList<>();
