@@ -135,6 +135,9 @@ public final class GarbageCollector {
             if (e.getCause() instanceof java.io.UncheckedIOException u) {
                 throw u.getCause();
             }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
             throw e;
         }
 

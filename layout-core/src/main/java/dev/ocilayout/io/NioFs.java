@@ -103,7 +103,7 @@ final class NioFs implements Fs {
     public DirectoryHandle openDirectory(Path dir) throws IOException {
         DirectoryStream<Path> stream = Files.newDirectoryStream(dir);
         if (stream instanceof SecureDirectoryStream<Path> secure) {
-            return new SecureHandle(secure);
+            return new SecureHandle(secure, dir.getFileSystem());
         }
         stream.close();
         return new PathHandle(this, dir);
@@ -112,11 +112,18 @@ final class NioFs implements Fs {
     /** Entry operations relative to an open directory descriptor. */
     private static final class SecureHandle implements DirectoryHandle {
         private final SecureDirectoryStream<Path> dir;
+        private final java.nio.file.FileSystem fileSystem;
         private final List<String> names = new ArrayList<>();
         private boolean listed;
 
-        SecureHandle(SecureDirectoryStream<Path> dir) {
+        SecureHandle(SecureDirectoryStream<Path> dir, java.nio.file.FileSystem fileSystem) {
             this.dir = dir;
+            this.fileSystem = fileSystem;
+        }
+
+        /** A relative path for an entry, on the directory's own file system. */
+        private Path entry(String name) {
+            return fileSystem.getPath(name);
         }
 
         @Override
@@ -130,14 +137,14 @@ final class NioFs implements Fs {
 
         @Override
         public BasicFileAttributes attributes(String name) throws IOException {
-            return dir.getFileAttributeView(Path.of(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+            return dir.getFileAttributeView(entry(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .readAttributes();
         }
 
         @Override
         public boolean delete(String name) throws IOException {
             try {
-                dir.deleteFile(Path.of(name));
+                dir.deleteFile(entry(name));
                 return true;
             } catch (NoSuchFileException e) {
                 return false;
