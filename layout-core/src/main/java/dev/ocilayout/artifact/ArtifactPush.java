@@ -72,6 +72,18 @@ public final class ArtifactPush {
 
     /** What a push wrote. */
     public record Result(Descriptor manifest, Descriptor config, List<Descriptor> layers, byte[] manifestBytes) {
+        /** Every blob the manifest needs, and the manifest. */
+        public List<Descriptor> closure() {
+            List<Descriptor> all = new ArrayList<>(layers);
+            all.add(config);
+            all.add(manifest);
+            return all;
+        }
+
+        /** The parsed manifest. */
+        public ImageManifest parsed() throws dev.ocilayout.InvalidContentException {
+            return (ImageManifest) ModelJson.parseManifest(manifestBytes, MediaType.OCI_MANIFEST, "manifest " + manifest.digest());
+        }
     }
 
     private ArtifactPush(Builder b) {
@@ -97,6 +109,19 @@ public final class ArtifactPush {
         if (tag != null) {
             RefName.validate(tag);
         }
+        Result r = store(layout, progress);
+        layout.index().update(index -> {
+            layout.blobs().requirePresent(r.closure());
+            return tag == null ? Tags.addUntagged(index, r.manifest()) : Tags.tag(index, tag, r.manifest());
+        });
+        return r;
+    }
+
+    /**
+     * Stores the blobs and the manifest without recording anything in {@code index.json} (attach records
+     * the result as a referrer instead). Every input is checked before anything is written.
+     */
+    public Result store(Layout layout, LongConsumer progress) throws IOException {
         validate();
         Descriptor configDesc;
         if (config == null) {
@@ -123,13 +148,6 @@ public final class ArtifactPush {
         byte[] bytes = ModelJson.toBytes(manifest);
         Descriptor stored = layout.blobs().put(bytes, MediaType.OCI_MANIFEST);
         Descriptor entry = type == null ? stored : stored.withArtifactType(type);
-        List<Descriptor> closure = new ArrayList<>(layers);
-        closure.add(configDesc);
-        closure.add(stored);
-        layout.index().update(index -> {
-            layout.blobs().requirePresent(closure);
-            return tag == null ? Tags.addUntagged(index, entry) : Tags.tag(index, tag, entry);
-        });
         return new Result(entry, configDesc, List.copyOf(layers), bytes);
     }
 

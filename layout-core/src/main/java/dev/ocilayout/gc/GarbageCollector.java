@@ -1,27 +1,26 @@
 package dev.ocilayout.gc;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.io.Parallel;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
-import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.store.BlobStore.BlobFile;
 import dev.ocilayout.store.LayoutLock;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,9 +114,17 @@ public final class GarbageCollector {
     private Report collect() throws IOException {
         Instant cutoff = Instant.now().minus(policy.grace());
         ImageIndex index = layout.index().read();
-        List<Descriptor> roots = policy.dropUntagged()
-                ? index.manifests().stream().filter(d -> d.refName() != null).toList()
-                : index.manifests();
+        // Referrer bookkeeping (response indexes, fallback tags) lives only as long as its subject.
+        Map<Descriptor, Digest> bookkeeping = new LinkedHashMap<>();
+        for (Descriptor d : index.manifests()) {
+            Digest subject = bookkeepingSubject(d);
+            if (subject != null) {
+                bookkeeping.put(d, subject);
+            }
+        }
+        List<Descriptor> roots = index.manifests().stream()
+                .filter(d -> !bookkeeping.containsKey(d) && (!policy.dropUntagged() || d.refName() != null))
+                .toList();
         // Listing blobs/ is independent of the walk: do both at once.
         java.util.concurrent.CompletableFuture<List<BlobFile>> scan = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> {
@@ -143,7 +150,8 @@ public final class GarbageCollector {
 
         // Referrers of live subjects, wherever they are recorded, until nothing changes.
         List<Descriptor> untaggedEntries = policy.dropUntagged()
-                ? index.manifests().stream().filter(d -> d.refName() == null).toList() : List.of();
+                ? index.manifests().stream().filter(d -> d.refName() == null && !bookkeeping.containsKey(d)).toList()
+                : List.of();
         untaggedEntries.forEach(this::rememberSubject);
         Map<Digest, Manifest> blobManifests = blobOnlyManifests(files, graph);
         List<Digest> referrersKept = new ArrayList<>();
@@ -158,6 +166,11 @@ public final class GarbageCollector {
                     more.add(entry);
                 }
             }
+            for (Map.Entry<Descriptor, Digest> e : bookkeeping.entrySet()) {
+                if (graph.reachable().contains(e.getValue()) && !graph.reachable().contains(e.getKey().digest())) {
+                    more.add(e.getKey());
+                }
+            }
             for (Map.Entry<Digest, Manifest> e : blobManifests.entrySet()) {
                 Descriptor subject = e.getValue().subject();
                 if (subject != null && graph.reachable().contains(subject.digest())
@@ -166,7 +179,7 @@ public final class GarbageCollector {
                 }
             }
             if (!more.isEmpty()) {
-                more.forEach(d -> referrersKept.add(d.digest()));
+                more.stream().filter(d -> !bookkeeping.containsKey(d)).forEach(d -> referrersKept.add(d.digest()));
                 graph = GraphWalker.extend(layout, graph, more);
                 changed = true;
             }
@@ -188,8 +201,9 @@ public final class GarbageCollector {
                 removals.add(new Removal(f.digest(), f.attributes().size()));
             }
         }
-        List<Descriptor> dropped = policy.dropUntagged()
-                ? untaggedEntries.stream().filter(d -> !live.contains(d.digest())).toList() : List.of();
+        List<Descriptor> dropped = new ArrayList<>();
+        untaggedEntries.stream().filter(d -> !live.contains(d.digest())).forEach(dropped::add);
+        bookkeeping.keySet().stream().filter(d -> !live.contains(d.digest())).forEach(dropped::add);
         List<Path> temps = layout.blobs().staleTemps(policy.grace());
 
         if (policy.dryRun()) {
@@ -197,9 +211,8 @@ public final class GarbageCollector {
                     graph.problems());
         }
         if (!dropped.isEmpty()) {
-            Set<Digest> drop = new HashSet<>();
-            dropped.forEach(d -> drop.add(d.digest()));
-            layout.index().update(i -> i.without(d -> d.refName() == null && drop.contains(d.digest())));
+            Set<Descriptor> drop = new HashSet<>(dropped);
+            layout.index().update(i -> i.without(drop::contains));
         }
         Set<Digest> deleted = layout.blobs().deleteIf(removals.stream().map(Removal::digest).toList(),
                 a -> !a.lastModifiedTime().toInstant().isAfter(cutoff));
@@ -219,6 +232,22 @@ public final class GarbageCollector {
         }
         return new Report(false, live.size(), liveBytes, referrersKept, done, keptYoung, tempsDone, dropped,
                 graph.problems());
+    }
+
+    /**
+     * The subject an {@code index.json} entry keeps referrers for, when it is referrer bookkeeping: a
+     * response index (PR #1171 or olareg key) or a fallback tag holding a whole digest. Else null.
+     */
+    private static Digest bookkeepingSubject(Descriptor d) {
+        if (!MediaType.isIndex(d.mediaType())) {
+            return null;
+        }
+        String annotated = d.annotation(ReferrerKeys.OCI_REFERRER_SUBJECT) != null
+                ? d.annotation(ReferrerKeys.OCI_REFERRER_SUBJECT) : d.annotation(ReferrerKeys.OLAREG_REFERRER_SUBJECT);
+        if (annotated != null) {
+            return Digest.tryParse(annotated);
+        }
+        return ReferrerIndex.isFallbackEntry(d) ? ReferrerKeys.subjectOfFallbackTag(d.refName()) : null;
     }
 
     /** Records the subject of an {@code index.json} entry's manifest, if it has one and can be read. */
@@ -249,7 +278,8 @@ public final class GarbageCollector {
                 candidates.add(f);
             }
         }
-        List<Manifest> parsed = Parallel.map(candidates, Parallel.IO_THREADS, this::referrerIn);
+        List<Manifest> parsed = Parallel.map(candidates, Parallel.IO_THREADS,
+                f -> ReferrerIndex.manifestWithSubject(layout, f));
         Map<Digest, Manifest> found = new HashMap<>();
         for (int i = 0; i < candidates.size(); i++) {
             Manifest m = parsed.get(i);
@@ -264,43 +294,5 @@ public final class GarbageCollector {
         return found;
     }
 
-    /** The blob as a manifest with a subject, or null when it is not one (most blobs: read, not parsed). */
-    private Manifest referrerIn(BlobFile f) throws IOException {
-        Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, f.digest(), f.attributes().size());
-        byte[] bytes;
-        try (InputStream in = layout.blobs().open(f.digest())) {
-            if (in.read() != '{') {
-                return null;
-            }
-            bytes = in.readNBytes((int) f.attributes().size());
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-        if (indexOf(bytes, SUBJECT) < 0) {
-            return null;
-        }
-        try {
-            Manifest m = ModelJson.parseManifest(layout.blobs().read(d, layout.options().maxManifestBytes()), null,
-                    "blob " + f.digest());
-            return m.subject() != null ? m : null;
-        } catch (InvalidContentException | dev.ocilayout.IntegrityException e) {
-            return null; // not a manifest (or corrupt): an ordinary unreachable blob
-        }
-    }
-
-    private static final byte[] SUBJECT = "\"subject\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 
 }

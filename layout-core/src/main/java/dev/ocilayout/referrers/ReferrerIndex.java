@@ -1,0 +1,379 @@
+package dev.ocilayout.referrers;
+
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.io.Parallel;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.ImageManifest;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.Text;
+import dev.ocilayout.store.BlobStore.BlobFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every referrer recorded in a layout, whoever recorded it, looked up by subject.
+ *
+ * <p>Built once from {@code index.json}: response indexes (PR #1171 and olareg keys), fallback tags,
+ * containerd's subject annotation, entries whose manifest has a {@code subject} (oras), manifests with a
+ * {@code subject} inside listed indexes (BuildKit oci-artifact attestations), BuildKit's legacy
+ * attestation annotations and, on request, manifests only present in {@code blobs/} (cosign save). A
+ * query is then a map lookup plus reading the few candidates for that subject, each verified: a listed
+ * referrer that is missing, or whose {@code subject} is another digest, is reported as stale and left out.
+ */
+public final class ReferrerIndex {
+    /** An {@code index.json} entry that exists to record referrers (or is one, untagged). */
+    public record Bookkeeping(Descriptor entry, Source kind, Digest subject) {
+    }
+
+    private record Candidate(Descriptor descriptor, Source source) {
+    }
+
+    private final Layout layout;
+    private final Map<Digest, List<Candidate>> bySubject = new LinkedHashMap<>();
+    private final List<Bookkeeping> bookkeeping = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private final Map<Digest, Manifest> manifests = new HashMap<>();
+
+    private ReferrerIndex(Layout layout) {
+        this.layout = layout;
+    }
+
+    /**
+     * Reads every convention from the layout as it is now.
+     *
+     * @param scanBlobs also parse manifests found only in {@code blobs/} (costs a read of every small blob)
+     */
+    public static ReferrerIndex build(Layout layout, boolean scanBlobs) throws IOException {
+        ReferrerIndex r = new ReferrerIndex(layout);
+        r.load(layout.index().read(), scanBlobs);
+        return r;
+    }
+
+    /** Subjects with at least one recorded referrer (not yet verified), in the order first met. */
+    public Set<Digest> subjects() {
+        return bySubject.keySet();
+    }
+
+    /** The entries of {@code index.json} that record referrers, for conversion and detach. */
+    public List<Bookkeeping> bookkeeping() {
+        return List.copyOf(bookkeeping);
+    }
+
+    /** Stale or invalid records met so far (building and queries). */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** How many candidates each convention holds, for {@code referrers detect}. */
+    public Map<Source, Integer> counts() {
+        Map<Source, Integer> counts = new LinkedHashMap<>();
+        for (Source s : Source.values()) {
+            counts.put(s, 0);
+        }
+        bySubject.values().forEach(list -> list.forEach(c -> counts.merge(c.source(), 1, Integer::sum)));
+        return counts;
+    }
+
+    /**
+     * The verified referrers of {@code subject}, in a stable order, each once, as a registry's referrers
+     * response would list them.
+     *
+     * @param artifactType only referrers of this artifact type, or null for all
+     */
+    public List<Referrer> referrers(Digest subject, String artifactType) throws IOException {
+        Map<Digest, Descriptor> found = new LinkedHashMap<>();
+        Map<Digest, EnumSet<Source>> sources = new HashMap<>();
+        for (Candidate c : bySubject.getOrDefault(subject, List.of())) {
+            Digest d = c.descriptor().digest();
+            if (found.containsKey(d)) {
+                sources.get(d).add(c.source());
+                continue;
+            }
+            Manifest m = manifest(c.descriptor());
+            if (m == null) {
+                problems.add("stale " + c.source().label() + " record: referrer " + d + " of " + subject
+                        + " is missing or unreadable");
+                continue;
+            }
+            boolean matches = m.subject() != null ? m.subject().digest().equals(subject)
+                    : c.source() == Source.BUILDKIT_LEGACY;
+            if (!matches) {
+                problems.add("stale " + c.source().label() + " record: " + d + " is listed as a referrer of " + subject
+                        + " but its subject is " + (m.subject() == null ? "absent" : m.subject().digest()));
+                continue;
+            }
+            found.put(d, responseDescriptor(c.descriptor(), m));
+            sources.put(d, EnumSet.of(c.source()));
+        }
+        List<Referrer> out = new ArrayList<>();
+        for (Map.Entry<Digest, Descriptor> e : found.entrySet()) {
+            if (artifactType == null || artifactType.equals(e.getValue().artifactType())) {
+                out.add(new Referrer(e.getValue(), sources.get(e.getKey())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The descriptor of a referrers response (distribution-spec, "Listing Referrers"): artifactType is the
+     * manifest's, else its config's media type, omitted for an index without one; annotations are the
+     * manifest's.
+     */
+    public static Descriptor responseDescriptor(Descriptor d, Manifest m) {
+        String artifactType = m.artifactType();
+        if (artifactType == null && m instanceof ImageManifest im && im.config() != null) {
+            artifactType = im.config().mediaType();
+        }
+        return new Descriptor(d.mediaType(), d.digest(), d.size(), null, m.annotations(), null, null, artifactType,
+                null);
+    }
+
+    // ------------------------------------------------------------------ building
+
+    private void load(ImageIndex index, boolean scanBlobs) throws IOException {
+        List<Descriptor> toRead = new ArrayList<>();
+        for (Descriptor e : index.manifests()) {
+            String oci = e.annotation(ReferrerKeys.OCI_REFERRER_SUBJECT);
+            String olareg = e.annotation(ReferrerKeys.OLAREG_REFERRER_SUBJECT);
+            if ((oci != null || olareg != null) && MediaType.isIndex(e.mediaType())) {
+                loadResponseIndex(e, oci != null ? oci : olareg, oci != null ? Source.REFERRER_SUBJECT : Source.OLAREG_SUBJECT);
+            } else if (isFallbackEntry(e)) {
+                loadFallbackTag(e);
+            } else if (e.annotation(ReferrerKeys.CONTAINERD_SUBJECT) != null) {
+                Digest s = Digest.tryParse(e.annotation(ReferrerKeys.CONTAINERD_SUBJECT));
+                if (s == null) {
+                    problems.add("index.json entry " + e.digest() + ": invalid " + ReferrerKeys.CONTAINERD_SUBJECT + " "
+                            + Text.quote(e.annotation(ReferrerKeys.CONTAINERD_SUBJECT)));
+                    continue;
+                }
+                add(s, e, Source.SUBJECT_ANNOTATION);
+                if (e.refName() == null) {
+                    bookkeeping.add(new Bookkeeping(e, Source.SUBJECT_ANNOTATION, s));
+                }
+            } else if (MediaType.isManifestOrIndex(e.mediaType())) {
+                toRead.add(e);
+            }
+        }
+        List<Manifest> read = readAll(toRead);
+        for (int i = 0; i < toRead.size(); i++) {
+            Descriptor e = toRead.get(i);
+            Manifest m = read.get(i);
+            if (m == null) {
+                continue; // unreadable entries are fsck's business
+            }
+            if (m.subject() != null) {
+                add(m.subject().digest(), e, Source.INDEX_ENTRY);
+                if (e.refName() == null) {
+                    bookkeeping.add(new Bookkeeping(e, Source.INDEX_ENTRY, m.subject().digest()));
+                }
+            }
+            if (m instanceof ImageIndex nested) {
+                loadNested(nested);
+            }
+        }
+        if (scanBlobs) {
+            scanBlobs();
+        }
+    }
+
+    /** A referrers response listed by subject annotation: its entries are candidates of that subject. */
+    private void loadResponseIndex(Descriptor e, String subjectText, Source source) {
+        Digest s = Digest.tryParse(subjectText);
+        if (s == null) {
+            problems.add("index.json entry " + e.digest() + ": invalid referrer subject " + Text.quote(subjectText));
+            return;
+        }
+        bookkeeping.add(new Bookkeeping(e, source, s));
+        ImageIndex response = readIndex(e, source);
+        if (response != null) {
+            response.manifests().forEach(c -> add(s, c, source));
+        }
+    }
+
+    /** A referrers index under the fallback tag; the subject comes from the tag, or from its entries. */
+    private void loadFallbackTag(Descriptor e) {
+        ImageIndex response = readIndex(e, Source.FALLBACK_TAG);
+        if (response == null) {
+            return;
+        }
+        Digest s = ReferrerKeys.subjectOfFallbackTag(e.refName());
+        if (s == null) {
+            // A truncated tag (sha512): the subject is whatever its entries point to, if the tag matches it.
+            for (Descriptor c : response.manifests()) {
+                Manifest m = manifest(c);
+                if (m != null && m.subject() != null
+                        && ReferrerKeys.fallbackTag(m.subject().digest()).equals(e.refName())) {
+                    s = m.subject().digest();
+                    break;
+                }
+            }
+        }
+        if (s == null) {
+            problems.add("fallback tag " + e.refName() + " lists no referrer whose subject matches the tag");
+            return;
+        }
+        bookkeeping.add(new Bookkeeping(e, Source.FALLBACK_TAG, s));
+        for (Descriptor c : response.manifests()) {
+            add(s, c, Source.FALLBACK_TAG);
+        }
+    }
+
+    /** Attestations BuildKit puts inside an image index: legacy annotations, or manifests with a subject. */
+    private void loadNested(ImageIndex index) {
+        for (Descriptor c : index.manifests()) {
+            String type = c.annotation(ReferrerKeys.BUILDKIT_REFERENCE_TYPE);
+            Digest legacy = Digest.tryParse(c.annotation(ReferrerKeys.BUILDKIT_REFERENCE_DIGEST));
+            if (ReferrerKeys.BUILDKIT_ATTESTATION.equals(type) && legacy != null) {
+                add(legacy, c, Source.BUILDKIT_LEGACY);
+            }
+            boolean attestationLike = type != null || c.artifactType() != null
+                    || c.platform() != null && "unknown".equals(c.platform().os());
+            if (attestationLike && MediaType.isManifestOrIndex(c.mediaType())) {
+                Manifest m = manifest(c);
+                if (m != null && m.subject() != null) {
+                    add(m.subject().digest(), c, Source.NESTED);
+                }
+            }
+        }
+    }
+
+    /** Manifests only in blobs/ that carry a subject (the layout cosign save leaves). */
+    private void scanBlobs() throws IOException {
+        List<BlobFile> small = new ArrayList<>();
+        for (BlobFile f : layout.blobs().scan()) {
+            if (f.isBlob() && f.attributes().size() >= 2 && f.attributes().size() <= layout.options().maxManifestBytes()
+                    && f.digest().knownAlgorithm().isPresent()) {
+                small.add(f);
+            }
+        }
+        List<Manifest> parsed = Parallel.map(small, Parallel.IO_THREADS, f -> manifestWithSubject(layout, f));
+        for (int i = 0; i < small.size(); i++) {
+            Manifest m = parsed.get(i);
+            if (m != null) {
+                String type = m.mediaType() != null ? m.mediaType()
+                        : m instanceof ImageIndex ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
+                Descriptor d = Descriptor.of(type, small.get(i).digest(), small.get(i).attributes().size());
+                manifests.put(d.digest(), m);
+                add(m.subject().digest(), d, Source.BLOB_ONLY);
+            }
+        }
+    }
+
+    /**
+     * The blob as a manifest with a subject, or null: only blobs that start with '{' and contain
+     * {@code "subject"} are parsed. Shared with gc, which keeps such referrers of live subjects.
+     */
+    public static Manifest manifestWithSubject(Layout layout, BlobFile f) throws IOException {
+        byte[] bytes;
+        try (InputStream in = layout.blobs().open(f.digest())) {
+            bytes = in.readNBytes((int) Math.min(f.attributes().size(), layout.options().maxManifestBytes()));
+        } catch (java.nio.file.NoSuchFileException | dev.ocilayout.NotFoundException e) {
+            return null;
+        }
+        if (bytes.length < 2 || bytes[0] != '{' || indexOf(bytes, SUBJECT) < 0) {
+            return null;
+        }
+        try {
+            Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, f.digest(), f.attributes().size());
+            Manifest m = ModelJson.parseManifest(layout.blobs().read(d, layout.options().maxManifestBytes()), null,
+                    "blob " + f.digest());
+            return m.subject() != null ? m : null;
+        } catch (InvalidContentException | dev.ocilayout.IntegrityException e) {
+            return null;
+        }
+    }
+
+    private static final byte[] SUBJECT = "\"subject\"".getBytes(StandardCharsets.US_ASCII);
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** A tagged index whose tag is a referrers tag of a registered algorithm. */
+    public static boolean isFallbackEntry(Descriptor e) {
+        String tag = e.refName();
+        if (tag == null || !MediaType.isIndex(e.mediaType())) {
+            return false;
+        }
+        int dash = tag.indexOf('-');
+        if (dash <= 0) {
+            return false;
+        }
+        String algorithm = tag.substring(0, dash);
+        String encoded = tag.substring(dash + 1);
+        int full = switch (algorithm) {
+            case "sha256", "blake3" -> 64;
+            case "sha512" -> 128;
+            default -> -1;
+        };
+        return full > 0 && encoded.length() == Math.min(full, 64) && encoded.chars().allMatch(
+                ch -> ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f');
+    }
+
+    private void add(Digest subject, Descriptor referrer, Source source) {
+        bySubject.computeIfAbsent(subject, k -> new ArrayList<>()).add(new Candidate(referrer, source));
+    }
+
+    private ImageIndex readIndex(Descriptor e, Source source) {
+        Manifest m = manifest(e);
+        if (m instanceof ImageIndex idx) {
+            return idx;
+        }
+        problems.add("invalid " + source.label() + " record " + (e.refName() != null ? e.refName() + " " : "")
+                + e.digest() + ": not a readable image index; ignored");
+        return null;
+    }
+
+    private List<Manifest> readAll(List<Descriptor> ds) throws IOException {
+        List<Manifest> out = Parallel.map(ds, Runtime.getRuntime().availableProcessors(), this::read);
+        for (int i = 0; i < ds.size(); i++) {
+            if (out.get(i) != null) {
+                manifests.put(ds.get(i).digest(), out.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** Reads (once) and parses a manifest or index; null when it is missing, corrupt or not a manifest. */
+    private Manifest manifest(Descriptor d) {
+        Manifest known = manifests.get(d.digest());
+        if (known != null) {
+            return known;
+        }
+        Manifest m = read(d);
+        if (m != null) {
+            manifests.put(d.digest(), m);
+        }
+        return m;
+    }
+
+    private Manifest read(Descriptor d) {
+        try {
+            return layout.readManifest(d);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

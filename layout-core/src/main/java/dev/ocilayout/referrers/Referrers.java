@@ -1,0 +1,175 @@
+package dev.ocilayout.referrers;
+
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.NotFoundException;
+import dev.ocilayout.UnsupportedException;
+import dev.ocilayout.artifact.ArtifactPush;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/** Attaching, detaching and converting referrers: the use cases over {@link ReferrerStrategy} and {@link ReferrerIndex}. */
+public final class Referrers {
+    private Referrers() {
+    }
+
+    /**
+     * The strategy for new writes: {@code name} when given, else the convention the layout already uses
+     * (fallback tags, then response indexes), else subject-annotation, which the most tools can read.
+     */
+    public static ReferrerStrategy choose(Layout layout, String name, boolean olareg) throws IOException {
+        if (name != null) {
+            return ReferrerStrategy.named(name, olareg);
+        }
+        boolean olaregSeen = false;
+        boolean ociSeen = false;
+        for (Descriptor d : layout.index().read().manifests()) {
+            if (ReferrerIndex.isFallbackEntry(d)) {
+                return new FallbackTagStrategy();
+            }
+            olaregSeen |= d.annotation(ReferrerKeys.OLAREG_REFERRER_SUBJECT) != null;
+            ociSeen |= d.annotation(ReferrerKeys.OCI_REFERRER_SUBJECT) != null;
+        }
+        if (ociSeen || olaregSeen) {
+            return new ResponseIndexStrategy(olaregSeen && !ociSeen || olareg);
+        }
+        return new SubjectAnnotationStrategy();
+    }
+
+    /** Pushes an artifact with {@code subject} and records it as a referrer; returns its descriptor. */
+    public static Descriptor attach(Layout layout, Descriptor subject, ArtifactPush push, ReferrerStrategy strategy,
+                                    LongConsumer progress) throws IOException {
+        ArtifactPush.Result r = push.store(layout, progress);
+        Descriptor response = ReferrerIndex.responseDescriptor(r.manifest(), r.parsed());
+        layout.index().update(index -> {
+            layout.blobs().requirePresent(r.closure());
+            return strategy.add(layout, index, subject.digest(), response);
+        });
+        return r.manifest();
+    }
+
+    /**
+     * Stores an existing manifest or index as is and records it as a referrer. Its {@code subject} must be
+     * {@code subject}, and everything it references must already be in the layout.
+     */
+    public static Descriptor attachManifest(Layout layout, Descriptor subject, byte[] bytes, ReferrerStrategy strategy)
+            throws IOException {
+        Manifest m = ModelJson.parseManifest(bytes, null, "the manifest to attach");
+        if (m.subject() == null || !m.subject().digest().equals(subject.digest())) {
+            throw new InvalidContentException("the manifest to attach has subject "
+                    + (m.subject() == null ? "none" : m.subject().digest()) + ", not " + subject.digest());
+        }
+        String type = m.mediaType() != null ? m.mediaType()
+                : m instanceof ImageIndex ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
+        List<Descriptor> needed = new ArrayList<>();
+        for (Descriptor c : m.children()) {
+            if (c.data() == null && c.urls().isEmpty()) {
+                needed.add(c);
+            }
+        }
+        layout.blobs().requirePresent(needed);
+        Descriptor stored = layout.blobs().put(bytes, type);
+        Descriptor response = ReferrerIndex.responseDescriptor(stored, m);
+        layout.index().update(index -> {
+            layout.blobs().requirePresent(needed);
+            return strategy.add(layout, index, subject.digest(), response);
+        });
+        return stored;
+    }
+
+    /**
+     * Removes a referrer's bookkeeping everywhere it is recorded (untagged entries, response indexes,
+     * fallback tags). Tags naming it stay; the manifest stays in blobs/ until gc.
+     *
+     * @throws NotFoundException when no convention records it
+     * @throws UnsupportedException when it is only recorded inside another manifest (a BuildKit attestation)
+     */
+    public static void detach(Layout layout, Digest referrer) throws IOException {
+        layout.index().update(index -> {
+            ImageIndex next = index;
+            for (ReferrerStrategy s : all()) {
+                next = s.remove(layout, next, referrer);
+            }
+            if (next.equals(index)) {
+                ReferrerIndex lookup = ReferrerIndex.build(layout, false);
+                for (Digest subject : lookup.subjects()) {
+                    for (Referrer r : lookup.referrers(subject, null)) {
+                        if (r.descriptor().digest().equals(referrer)) {
+                            throw new UnsupportedException(referrer + " is recorded only inside another manifest ("
+                                    + r.sources().iterator().next().label() + "); detaching it would change that"
+                                    + " manifest's digest");
+                        }
+                    }
+                }
+                throw new NotFoundException("no referrer " + referrer + " is recorded in " + layout.root());
+            }
+            return next;
+        });
+    }
+
+    /** What a conversion found and wrote. */
+    public record ConvertReport(String target, int subjects, int referrers, int bookkeepingRemoved, List<String> problems) {
+    }
+
+    /**
+     * Rewrites the referrer bookkeeping into {@code target}'s convention, never a manifest. Every verified
+     * referrer of every subject is recorded the target's way; unless {@code keepSource}, other conventions'
+     * bookkeeping (untagged referrer entries, response indexes, fallback tags) is removed. Converting A to B
+     * and back gives the same referrers; converting twice changes nothing.
+     */
+    public static ConvertReport convert(Layout layout, ReferrerStrategy target, boolean keepSource, boolean scanBlobs)
+            throws IOException {
+        int[] counts = new int[3];
+        List<String> problems = new ArrayList<>();
+        layout.index().update(index -> {
+            ReferrerIndex lookup = ReferrerIndex.build(layout, scanBlobs);
+            Map<Digest, List<Referrer>> all = new LinkedHashMap<>();
+            for (Digest subject : lookup.subjects()) {
+                List<Referrer> list = lookup.referrers(subject, null);
+                if (!list.isEmpty()) {
+                    all.put(subject, list);
+                }
+            }
+            problems.addAll(lookup.problems());
+            ImageIndex next = index;
+            if (!keepSource) {
+                Set<Descriptor> drop = new HashSet<>();
+                for (ReferrerIndex.Bookkeeping b : lookup.bookkeeping()) {
+                    drop.add(b.entry());
+                }
+                counts[2] = drop.size();
+                next = next.without(drop::contains);
+                if (!(target instanceof ResponseIndexStrategy)) {
+                    Map<String, String> a = new LinkedHashMap<>(next.annotations());
+                    a.remove(ReferrerKeys.OLAREG_REFERRER_CONVERT);
+                    next = next.withAnnotations(a);
+                }
+            }
+            for (Map.Entry<Digest, List<Referrer>> e : all.entrySet()) {
+                counts[0]++;
+                for (Referrer r : e.getValue()) {
+                    counts[1]++;
+                    next = target.add(layout, next, e.getKey(), r.descriptor());
+                }
+            }
+            return next;
+        });
+        return new ConvertReport(target.name(), counts[0], counts[1], counts[2], problems);
+    }
+
+    private static List<ReferrerStrategy> all() {
+        return List.of(new SubjectAnnotationStrategy(), new ResponseIndexStrategy(false), new FallbackTagStrategy());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ocilayout.referrers;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.model.Annotations;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.ImageIndex;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Each referrer is an untagged {@code index.json} entry, as oras, oras-java and zot write and scan, with
+ * its {@code artifactType}, the manifest's annotations and {@code io.containerd.manifest.subject} = the
+ * subject digest, so containerd finds it too and a lookup needs no manifest read.
+ */
+public final class SubjectAnnotationStrategy implements ReferrerStrategy {
+    public static final String NAME = "subject-annotation";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ImageIndex add(Layout layout, ImageIndex index, Digest subject, Descriptor referrer) {
+        Map<String, String> annotations = new LinkedHashMap<>(referrer.annotations());
+        annotations.remove(Annotations.REF_NAME);
+        annotations.put(ReferrerKeys.CONTAINERD_SUBJECT, subject.toString());
+        Descriptor entry = new Descriptor(referrer.mediaType(), referrer.digest(), referrer.size(), null, annotations,
+                null, null, referrer.artifactType(), null);
+        List<Descriptor> list = new ArrayList<>();
+        boolean placed = false;
+        for (Descriptor d : index.manifests()) {
+            if (d.refName() == null && d.digest().equals(referrer.digest())) {
+                if (!placed) {
+                    list.add(entry); // replaces a bare or older untagged entry of the same manifest, in place
+                    placed = true;
+                }
+                continue;
+            }
+            list.add(d);
+        }
+        if (!placed) {
+            list.add(entry);
+        }
+        return index.withManifests(list);
+    }
+
+    @Override
+    public ImageIndex remove(Layout layout, ImageIndex index, Digest referrer) {
+        return index.without(d -> d.refName() == null && d.digest().equals(referrer));
+    }
+}
