@@ -1,7 +1,11 @@
 package dev.ocilayout.cli;
 
 import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.cli.command.AttachCommand;
 import dev.ocilayout.cli.command.BlobCommand;
+import dev.ocilayout.cli.command.DetachCommand;
+import dev.ocilayout.cli.command.DiscoverCommand;
+import dev.ocilayout.cli.command.ReferrersCommand;
 import dev.ocilayout.cli.command.CatCommand;
 import dev.ocilayout.cli.command.CompletionCommand;
 import dev.ocilayout.cli.command.FsckCommand;
@@ -68,16 +72,20 @@ import picocli.CommandLine.ScopeType;
             CatCommand.class,
             BlobCommand.class,
             TreeCommand.class,
+            AttachCommand.class,
+            DiscoverCommand.class,
+            DetachCommand.class,
+            ReferrersCommand.class,
             GcCommand.class,
             FsckCommand.class,
             CompletionCommand.class,
         })
 public final class OciLayout {
     /** Output format of commands that print data. */
-    public enum Format { text, json }
+    public enum Format { text, json, tree }
 
     @Option(names = "--format", scope = ScopeType.INHERIT, paramLabel = "text|json",
-            description = "Output format of commands that print data (default: ${DEFAULT-VALUE}).")
+            description = "Output format of commands that print data (default: ${DEFAULT-VALUE}; 'tree' is text).")
     Format format = Format.text;
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,

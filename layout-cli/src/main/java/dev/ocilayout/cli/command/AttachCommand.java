@@ -1,0 +1,83 @@
+package dev.ocilayout.cli.command;
+
+import dev.ocilayout.artifact.ArtifactPush;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.Progress;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.referrers.ReferrerStrategy;
+import dev.ocilayout.referrers.Referrers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "attach", mixinStandardHelpOptions = true,
+        description = {"Attach files (an SBOM, a signature...) to content as a referrer: an artifact manifest whose"
+                + " subject is REF, recorded by the layout's referrers convention. Prints its digest.",
+            "With --manifest, an existing manifest file is stored as is (its subject must be REF)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  oci-layout attach ./layout:v1 sbom.spdx.json:application/spdx+json --artifact-type application/spdx+json",
+            "  oci-layout attach ./layout:v1 sig.bin --artifact-type application/vnd.example.signature.v1 --referrers fallback-tag",
+            "  oci-layout attach ./layout@sha256:0123... --manifest signature-manifest.json"})
+public final class AttachCommand extends LayoutCommand {
+    @Parameters(index = "0", paramLabel = "REF", description = "The subject: DIR:TAG or DIR@DIGEST.")
+    String ref;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILE[:MEDIATYPE]", description = "Files to attach.")
+    List<String> files = List.of();
+
+    @Option(names = "--artifact-type", paramLabel = "TYPE", description = "artifactType of the referrer (required with files).")
+    String artifactType;
+
+    @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Manifest annotation; repeatable.")
+    Map<String, String> annotations = new LinkedHashMap<>();
+
+    @Option(names = "--manifest", paramLabel = "FILE", description = "Attach this manifest file as is.")
+    Path manifest;
+
+    @Mixin
+    ReferrersOption referrers;
+
+    @Override
+    public Integer call() throws Exception {
+        if (manifest == null && artifactType == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--artifact-type is required (or --manifest FILE)");
+        }
+        if (manifest != null && !files.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give files or --manifest, not both");
+        }
+        Target subject = resolve(ref);
+        ReferrerStrategy strategy = referrers.choose(subject.layout());
+        Descriptor d;
+        if (manifest != null) {
+            d = Referrers.attachManifest(subject.layout(), subject.descriptor(), Files.readAllBytes(manifest), strategy);
+        } else {
+            ArtifactPush.Builder b = ArtifactPush.builder().artifactType(artifactType).subject(subject.descriptor());
+            long total = 0;
+            for (String f : files) {
+                PushCommand.FileArg arg = PushCommand.FileArg.parse(f);
+                b.file(arg.path(), arg.mediaType());
+                total += Files.isRegularFile(arg.path()) ? Files.size(arg.path()) : 0;
+            }
+            annotations.forEach(b::annotation);
+            try (Progress progress = Progress.of(root(), "attach", total)) {
+                d = Referrers.attach(subject.layout(), subject.descriptor(), b.build(), strategy, progress);
+            }
+        }
+        if (out().json()) {
+            out().json(Output.object().put("digest", d.digest().toString()).put("mediaType", d.mediaType())
+                    .put("size", d.size()).put("subject", subject.descriptor().digest().toString())
+                    .put("referrers", strategy.name()));
+        } else {
+            out().line(d.digest().toString());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.ocilayout.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.referrers.Referrer;
+import dev.ocilayout.referrers.ReferrerIndex;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "discover", mixinStandardHelpOptions = true,
+        description = {"List the referrers of content (signatures, SBOMs, attestations), whichever tool recorded them:"
+                + " untagged entries (oras), subject annotations (containerd), response indexes (olareg, image-spec"
+                + " PR #1171), fallback tags (regclient), BuildKit attestations, and with --scan-blobs manifests only in"
+                + " blobs/ (cosign save).",
+            "--format json prints exactly the referrers response a registry would return for REF; the default tree"
+                    + " shows referrers of referrers too."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  oci-layout discover ./layout:v1", "  oci-layout discover ./layout:v1 --artifact-type application/spdx+json",
+            "  oci-layout discover ./layout@sha256:0123... --format json", "  oci-layout discover ./cosign-saved@sha256:0123... --scan-blobs"})
+public final class DiscoverCommand extends LayoutCommand {
+    @Parameters(paramLabel = "REF", description = "The subject: DIR:TAG or DIR@DIGEST.")
+    String ref;
+
+    @Option(names = "--artifact-type", paramLabel = "TYPE", description = "Only referrers of this artifact type.")
+    String artifactType;
+
+    @Option(names = "--depth", paramLabel = "N", description = "Levels of referrers of referrers in the tree (default: all).")
+    int depth = -1;
+
+    @Option(names = "--scan-blobs", description = "Also find referrers that exist only in blobs/ (reads every small blob).")
+    boolean scanBlobs;
+
+    @Override
+    public Integer call() throws Exception {
+        Target t = resolve(ref);
+        ReferrerIndex index = ReferrerIndex.build(t.layout(), scanBlobs);
+        Digest subject = t.descriptor().digest();
+        List<Referrer> refs = index.referrers(subject, artifactType);
+        if (out().json()) {
+            ObjectNode response = Output.object().put("schemaVersion", 2).put("mediaType", MediaType.OCI_INDEX);
+            ArrayNode manifests = response.putArray("manifests");
+            refs.forEach(r -> manifests.add(Output.descriptor(r.descriptor())));
+            out().json(response);
+        } else {
+            out().line(t.reference().toString() + " " + subject);
+            Set<Digest> seen = new HashSet<>();
+            seen.add(subject);
+            print(index, refs, "", 1, seen);
+            if (refs.isEmpty()) {
+                out().info("(no referrers" + (artifactType != null ? " of type " + artifactType : "")
+                        + (scanBlobs ? "" : "; --scan-blobs also searches manifests only in blobs/") + ")");
+            }
+        }
+        index.problems().forEach(out()::warn);
+        return 0;
+    }
+
+    private void print(ReferrerIndex index, List<Referrer> refs, String indent, int level, Set<Digest> seen) throws IOException {
+        for (int i = 0; i < refs.size(); i++) {
+            Referrer r = refs.get(i);
+            Descriptor d = r.descriptor();
+            boolean last = i == refs.size() - 1;
+            StringBuilder line = new StringBuilder(indent).append(last ? "└── " : "├── ")
+                    .append(d.artifactType() != null ? d.artifactType() : MediaType.shortName(d.mediaType()))
+                    .append(' ').append(d.digest()).append(" (").append(Output.humanSize(d.size())).append(", ")
+                    .append(String.join(", ", r.sources().stream().map(s -> s.label()).sorted().toList())).append(')');
+            out().line(line.toString());
+            String childIndent = indent + (last ? "    " : "│   ");
+            for (Map.Entry<String, String> a : d.annotations().entrySet()) {
+                out().line(childIndent + "  " + a.getKey() + ": " + a.getValue());
+            }
+            if ((depth < 0 || level < depth) && seen.add(d.digest())) {
+                print(index, index.referrers(d.digest(), null), childIndent, level + 1, seen);
+            }
+        }
+    }
+}
