@@ -24,6 +24,12 @@ public final class FallbackTagStrategy implements ReferrerStrategy {
 
     @Override
     public ImageIndex add(Layout layout, ImageIndex index, Digest subject, Descriptor referrer) throws IOException {
+        return addAll(layout, index, subject, List.of(referrer));
+    }
+
+    @Override
+    public ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers)
+            throws IOException {
         String tag = ReferrerKeys.fallbackTag(subject);
         List<Descriptor> named = Tags.entries(index, tag);
         List<Descriptor> listed = List.of();
@@ -35,7 +41,10 @@ public final class FallbackTagStrategy implements ReferrerStrategy {
             }
             listed = ResponseIndexes.entries(layout, current);
         }
-        List<Descriptor> next = ResponseIndexes.withReferrer(listed, referrer);
+        List<Descriptor> next = listed;
+        for (Descriptor referrer : referrers) {
+            next = ResponseIndexes.withReferrer(next, referrer);
+        }
         if (next.equals(listed) && !named.isEmpty()) {
             return index;
         }

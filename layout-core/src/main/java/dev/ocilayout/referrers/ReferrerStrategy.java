@@ -24,6 +24,16 @@ public interface ReferrerStrategy {
      */
     ImageIndex add(Layout layout, ImageIndex index, Digest subject, Descriptor referrer) throws IOException;
 
+    /** Records several referrers of one subject; strategies that store a list write it once. */
+    default ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers)
+            throws IOException {
+        ImageIndex next = index;
+        for (Descriptor r : referrers) {
+            next = add(layout, next, subject, r);
+        }
+        return next;
+    }
+
     /** Removes every record of {@code referrer} this convention keeps. */
     ImageIndex remove(Layout layout, ImageIndex index, Digest referrer) throws IOException;
 

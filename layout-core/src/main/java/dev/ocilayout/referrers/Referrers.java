@@ -159,10 +159,8 @@ public final class Referrers {
             }
             for (Map.Entry<Digest, List<Referrer>> e : all.entrySet()) {
                 counts[0]++;
-                for (Referrer r : e.getValue()) {
-                    counts[1]++;
-                    next = target.add(layout, next, e.getKey(), r.descriptor());
-                }
+                counts[1] += e.getValue().size();
+                next = target.addAll(layout, next, e.getKey(), e.getValue().stream().map(Referrer::descriptor).toList());
             }
             return next;
         });

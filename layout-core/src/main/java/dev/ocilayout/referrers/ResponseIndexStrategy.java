@@ -37,6 +37,12 @@ public final class ResponseIndexStrategy implements ReferrerStrategy {
 
     @Override
     public ImageIndex add(Layout layout, ImageIndex index, Digest subject, Descriptor referrer) throws IOException {
+        return addAll(layout, index, subject, List.of(referrer));
+    }
+
+    @Override
+    public ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers)
+            throws IOException {
         Descriptor existing = null;
         for (Descriptor d : index.manifests()) {
             if (subject.toString().equals(d.annotation(key())) && MediaType.isIndex(d.mediaType())) {
@@ -44,7 +50,10 @@ public final class ResponseIndexStrategy implements ReferrerStrategy {
             }
         }
         List<Descriptor> listed = existing == null ? new ArrayList<>() : ResponseIndexes.entries(layout, existing);
-        List<Descriptor> next = ResponseIndexes.withReferrer(listed, referrer);
+        List<Descriptor> next = listed;
+        for (Descriptor referrer : referrers) {
+            next = ResponseIndexes.withReferrer(next, referrer);
+        }
         ImageIndex result = next.equals(listed) && existing != null ? index
                 : replace(index, existing, ResponseIndexes.store(layout, next)
                         .withAnnotations(Map.of(key(), subject.toString())));

@@ -25,26 +25,34 @@ public final class SubjectAnnotationStrategy implements ReferrerStrategy {
 
     @Override
     public ImageIndex add(Layout layout, ImageIndex index, Digest subject, Descriptor referrer) {
-        Map<String, String> annotations = new LinkedHashMap<>(referrer.annotations());
-        annotations.remove(Annotations.REF_NAME);
-        annotations.put(ReferrerKeys.CONTAINERD_SUBJECT, subject.toString());
-        Descriptor entry = new Descriptor(referrer.mediaType(), referrer.digest(), referrer.size(), null, annotations,
-                null, null, referrer.artifactType(), null);
-        List<Descriptor> list = new ArrayList<>();
-        boolean placed = false;
+        return addAll(layout, index, subject, List.of(referrer));
+    }
+
+    @Override
+    public ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers) {
+        Map<Digest, Descriptor> entries = new LinkedHashMap<>();
+        for (Descriptor referrer : referrers) {
+            Map<String, String> annotations = new LinkedHashMap<>(referrer.annotations());
+            annotations.remove(Annotations.REF_NAME);
+            annotations.put(ReferrerKeys.CONTAINERD_SUBJECT, subject.toString());
+            entries.put(referrer.digest(), new Descriptor(referrer.mediaType(), referrer.digest(), referrer.size(), null,
+                    annotations, null, null, referrer.artifactType(), null));
+        }
+        List<Descriptor> list = new ArrayList<>(index.manifests().size() + entries.size());
+        java.util.Set<Digest> placed = new java.util.HashSet<>();
         for (Descriptor d : index.manifests()) {
-            if (d.refName() == null && d.digest().equals(referrer.digest())) {
-                if (!placed) {
-                    list.add(entry); // replaces a bare or older untagged entry of the same manifest, in place
-                    placed = true;
-                }
-                continue;
+            Descriptor entry = d.refName() == null ? entries.get(d.digest()) : null;
+            if (entry == null) {
+                list.add(d);
+            } else if (placed.add(d.digest())) {
+                list.add(entry); // replaces a bare or older untagged entry of the same manifest, in place
             }
-            list.add(d);
         }
-        if (!placed) {
-            list.add(entry);
-        }
+        entries.forEach((digest, entry) -> {
+            if (!placed.contains(digest)) {
+                list.add(entry);
+            }
+        });
         return index.withManifests(list);
     }
 

@@ -219,9 +219,11 @@ public final class ReferrerFixtures {
      */
     private Contents cosign() throws IOException {
         Descriptor subject = image("app");
+        Map<String, String> annotations = new LinkedHashMap<>(); // ordered: the manifest's bytes must not vary
+        annotations.put("dev.sigstore.bundle.content", "dsse-envelope");
+        annotations.put("dev.sigstore.bundle.predicateType", "https://slsa.dev/provenance/v1");
         Descriptor bundle = artifact(subject, "application/vnd.dev.sigstore.bundle.v0.3+json", "{\"mediaType\":\"bundle\"}",
-                Map.of("dev.sigstore.bundle.content", "dsse-envelope",
-                        "dev.sigstore.bundle.predicateType", "https://slsa.dev/provenance/v1"));
+                annotations);
         writeIndex(List.of(plain(subject).withAnnotation("kind", "dev.cosignproject.cosign/image")), null);
         return new Contents(subject, bundle, null, null);
     }
