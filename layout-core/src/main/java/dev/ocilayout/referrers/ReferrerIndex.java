@@ -346,8 +346,22 @@ public final class ReferrerIndex {
         return null;
     }
 
+    /**
+     * Reads the entries that might be referrers or hold them. A manifest whose bytes do not contain
+     * {@code "subject"} cannot be a referrer, so it is not parsed (indexes are, for nested attestations).
+     */
     private List<Manifest> readAll(List<Descriptor> ds) throws IOException {
-        List<Manifest> out = Parallel.map(ds, Runtime.getRuntime().availableProcessors(), this::read);
+        List<Manifest> out = Parallel.map(ds, Runtime.getRuntime().availableProcessors(), d -> {
+            try {
+                byte[] bytes = layout.readManifestBytes(d);
+                if (!MediaType.isIndex(d.mediaType()) && indexOf(bytes, SUBJECT) < 0) {
+                    return null;
+                }
+                return ModelJson.parseManifest(bytes, d.mediaType(), "manifest " + d.digest());
+            } catch (IOException e) {
+                return null;
+            }
+        });
         for (int i = 0; i < ds.size(); i++) {
             if (out.get(i) != null) {
                 manifests.put(ds.get(i).digest(), out.get(i));
