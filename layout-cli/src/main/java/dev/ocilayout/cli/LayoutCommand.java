@@ -65,6 +65,15 @@ public abstract class LayoutCommand implements Callable<Integer> {
         return ref;
     }
 
+    /** A reference that must name a digest ({@code DIR@DIGEST}). */
+    protected Reference digestReference(String arg) {
+        Reference ref = reference(arg);
+        if (ref.digest() == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "'" + arg + "' names no digest; write DIR@DIGEST");
+        }
+        return ref;
+    }
+
     protected Layout open(Path dir) throws IOException {
         return Layout.open(dir, root().layoutOptions());
     }

@@ -41,10 +41,7 @@ public final class FallbackTagStrategy implements ReferrerStrategy {
             }
             listed = ResponseIndexes.entries(layout, current);
         }
-        List<Descriptor> next = listed;
-        for (Descriptor referrer : referrers) {
-            next = ResponseIndexes.withReferrer(next, referrer);
-        }
+        List<Descriptor> next = ResponseIndexes.withReferrers(listed, referrers);
         if (next.equals(listed) && !named.isEmpty()) {
             return index;
         }

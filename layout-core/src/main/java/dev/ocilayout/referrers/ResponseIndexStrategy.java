@@ -50,10 +50,7 @@ public final class ResponseIndexStrategy implements ReferrerStrategy {
             }
         }
         List<Descriptor> listed = existing == null ? new ArrayList<>() : ResponseIndexes.entries(layout, existing);
-        List<Descriptor> next = listed;
-        for (Descriptor referrer : referrers) {
-            next = ResponseIndexes.withReferrer(next, referrer);
-        }
+        List<Descriptor> next = ResponseIndexes.withReferrers(listed, referrers);
         ImageIndex result = next.equals(listed) && existing != null ? index
                 : replace(index, existing, ResponseIndexes.store(layout, next)
                         .withAnnotations(Map.of(key(), subject.toString())));

@@ -45,6 +45,15 @@ final class ResponseIndexes {
         return next;
     }
 
+    /** The list with every one of {@code referrers} in it (see {@link #withReferrer}). */
+    static List<Descriptor> withReferrers(List<Descriptor> listed, List<Descriptor> referrers) {
+        List<Descriptor> next = listed;
+        for (Descriptor referrer : referrers) {
+            next = withReferrer(next, referrer);
+        }
+        return next;
+    }
+
     /** Stores a referrers response listing {@code referrers} and returns its descriptor. */
     static Descriptor store(Layout layout, List<Descriptor> referrers) throws IOException {
         ImageIndex response = new ImageIndex(2, MediaType.OCI_INDEX, null, referrers, null, null, null);

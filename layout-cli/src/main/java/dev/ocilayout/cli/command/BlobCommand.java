@@ -80,10 +80,7 @@ public final class BlobCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Reference r = reference(ref);
-            if (r.digest() == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "'" + ref + "' names no digest; write DIR@DIGEST");
-            }
+            Reference r = digestReference(ref);
             Layout layout = open(r);
             long size = layout.blobs().size(r.digest());
             Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, r.digest(), size);

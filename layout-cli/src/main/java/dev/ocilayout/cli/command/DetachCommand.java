@@ -5,7 +5,6 @@ import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.model.Reference;
 import dev.ocilayout.referrers.Referrers;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -20,10 +19,7 @@ public final class DetachCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
-        Reference r = reference(ref);
-        if (r.digest() == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "'" + ref + "' names no digest; write DIR@DIGEST");
-        }
+        Reference r = digestReference(ref);
         Layout layout = open(r);
         Referrers.detach(layout, r.digest());
         if (out().json()) {
