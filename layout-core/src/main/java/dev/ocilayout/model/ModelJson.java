@@ -82,16 +82,18 @@ public final class ModelJson {
         return node;
     }
 
-    /** Parses a layout's {@code index.json} (or any image index). */
+    /** Parses a layout's {@code index.json} (or any image index), streaming: no tree is built. */
     public static ImageIndex parseIndex(byte[] bytes, String source) throws InvalidContentException {
-        JsonNode root = readObject(bytes, source);
-        Reader r = new Reader(source, root, "");
-        r.rejectCaseVariants(DOCUMENT_FIELDS);
-        if (r.has("config") || r.has("layers")) {
-            throw new InvalidContentException(source + ": an index must not have \"config\" or \"layers\""
-                    + " (ambiguous manifest/index, CVE-2021-41190)");
+        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(bytes)) {
+            return IndexJsonReader.read(parser, source);
+        } catch (JsonProcessingException e) {
+            IndexJsonReader.rethrowAsContent(e, source);
+            throw new IllegalStateException(e);
+        } catch (InvalidContentException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidContentException(source + ": unreadable JSON: " + firstLine(e.getMessage()), e);
         }
-        return readIndex(r);
     }
 
     /**

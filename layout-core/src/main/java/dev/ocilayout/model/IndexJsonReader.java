@@ -1,0 +1,300 @@
+package dev.ocilayout.model;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.ocilayout.InvalidContentException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an image index (a layout's {@code index.json}) straight from the token stream, without building
+ * a tree first: {@code index.json} can hold tens of thousands of entries and is read by every command.
+ * Same rules and messages as {@link ModelJson}'s tree reader: duplicate keys, trailing content, wrong
+ * types and case-variant keys are rejected with the JSON path; unknown fields are kept as raw JSON.
+ */
+final class IndexJsonReader {
+    private static final Set<String> DOCUMENT_FIELDS = Set.of(
+            "schemaVersion", "mediaType", "artifactType", "config", "layers", "manifests", "subject", "annotations",
+            "blobs");
+
+    /** Reads one value in the middle of a stream (the mapper's trailing-token check applies to whole documents). */
+    private static final com.fasterxml.jackson.databind.ObjectReader RAW = ModelJson.mapper().reader()
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final JsonParser p;
+    private final String source;
+
+    private IndexJsonReader(JsonParser p, String source) {
+        this.p = p;
+        this.source = source;
+    }
+
+    static ImageIndex read(JsonParser parser, String source) throws IOException {
+        return new IndexJsonReader(parser, source).index();
+    }
+
+    private InvalidContentException error(String path, String problem) {
+        return new InvalidContentException(source + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
+    }
+
+    private ImageIndex index() throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new InvalidContentException(source + ": empty document, expected a JSON object");
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw new InvalidContentException(source + ": expected a JSON object, got " + kind(t));
+        }
+        Integer schemaVersion = null;
+        String mediaType = null;
+        String artifactType = null;
+        List<Descriptor> manifests = List.of();
+        Descriptor subject = null;
+        Map<String, String> annotations = Map.of();
+        Map<String, String> extensions = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "schemaVersion" -> schemaVersion = schemaVersion(v);
+                case "mediaType" -> mediaType = string(v, "mediaType");
+                case "artifactType" -> artifactType = string(v, "artifactType");
+                case "manifests" -> manifests = descriptors(v, "manifests");
+                case "subject" -> subject = descriptor(v, "subject");
+                case "annotations" -> annotations = stringMap(v, "annotations");
+                case "config", "layers" -> throw new InvalidContentException(source
+                        + ": an index must not have \"config\" or \"layers\" (ambiguous manifest/index, CVE-2021-41190)");
+                default -> {
+                    rejectCaseVariant(name);
+                    extensions.put(name, raw());
+                }
+            }
+        }
+        if (p.nextToken() != null) {
+            throw new InvalidContentException(source + ": trailing content after the JSON object");
+        }
+        if (schemaVersion == null) {
+            throw error("schemaVersion", "missing");
+        }
+        return new ImageIndex(schemaVersion, mediaType, artifactType, manifests, subject, annotations, extensions);
+    }
+
+    private void rejectCaseVariant(String name) throws InvalidContentException {
+        for (String k : DOCUMENT_FIELDS) {
+            if (k.equalsIgnoreCase(name)) {
+                throw new InvalidContentException(source + ": field " + Text.quote(name) + " differs from "
+                        + Text.quote(k) + " only in case (ambiguous between parsers)");
+            }
+        }
+    }
+
+    private int schemaVersion(JsonToken v) throws IOException {
+        if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
+            throw error("schemaVersion", "must be an integer, got " + kind(v));
+        }
+        int n = p.getIntValue();
+        if (n != 2) {
+            throw error("schemaVersion", "unsupported value " + n + ", expected 2");
+        }
+        return n;
+    }
+
+    private String string(JsonToken v, String path) throws IOException {
+        if (v != JsonToken.VALUE_STRING) {
+            throw error(path, "must be a string, got " + kind(v));
+        }
+        return p.getText();
+    }
+
+    private List<Descriptor> descriptors(JsonToken v, String path) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            throw error(path, "must be an array of descriptors, got " + kind(v));
+        }
+        List<Descriptor> list = new ArrayList<>();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            list.add(descriptor(t, path + "[" + list.size() + "]"));
+        }
+        return list;
+    }
+
+    private Descriptor descriptor(JsonToken v, String path) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            throw error(path, "must be an object, got " + kind(v));
+        }
+        String mediaType = null;
+        String digest = null;
+        Long size = null;
+        List<String> urls = List.of();
+        Map<String, String> annotations = Map.of();
+        String data = null;
+        Platform platform = null;
+        String artifactType = null;
+        Map<String, String> extensions = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "mediaType" -> mediaType = string(t, path + ".mediaType");
+                case "digest" -> digest = string(t, path + ".digest");
+                case "size" -> size = size(t, path + ".size");
+                case "urls" -> urls = stringList(t, path + ".urls");
+                case "annotations" -> annotations = stringMap(t, path + ".annotations");
+                case "data" -> data = string(t, path + ".data");
+                case "platform" -> platform = platform(t, path + ".platform");
+                case "artifactType" -> artifactType = string(t, path + ".artifactType");
+                default -> {
+                    if (extensions == null) {
+                        extensions = new LinkedHashMap<>();
+                    }
+                    extensions.put(name, raw());
+                }
+            }
+        }
+        if (mediaType == null) {
+            throw error(path + ".mediaType", "missing");
+        }
+        if (digest == null) {
+            throw error(path + ".digest", "missing");
+        }
+        if (size == null) {
+            throw error(path + ".size", "missing");
+        }
+        Digest parsed;
+        try {
+            parsed = Digest.parse(digest);
+        } catch (IllegalArgumentException e) {
+            throw error(path + ".digest", e.getMessage());
+        }
+        if (data != null) {
+            try {
+                Base64.getDecoder().decode(data);
+            } catch (IllegalArgumentException e) {
+                throw error(path + ".data", "is not valid base64");
+            }
+        }
+        return new Descriptor(mediaType, parsed, size, urls, annotations, data, platform, artifactType, extensions);
+    }
+
+    private long size(JsonToken t, String path) throws IOException {
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            throw error(path, "must be an integer, got " + (t == JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : kind(t)));
+        }
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw error(path, "must be an integer, got " + p.getText());
+        }
+        long size = p.getLongValue();
+        if (size < 0) {
+            throw error(path, "must not be negative, got " + size);
+        }
+        return size;
+    }
+
+    private Platform platform(JsonToken v, String path) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            throw error(path, "must be an object, got " + kind(v));
+        }
+        String architecture = null;
+        String os = null;
+        String osVersion = null;
+        List<String> osFeatures = List.of();
+        String variant = null;
+        List<String> features = List.of();
+        Map<String, String> extensions = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "architecture" -> architecture = string(t, path + ".architecture");
+                case "os" -> os = string(t, path + ".os");
+                case "os.version" -> osVersion = string(t, path + ".os.version");
+                case "os.features" -> osFeatures = stringList(t, path + ".os.features");
+                case "variant" -> variant = string(t, path + ".variant");
+                case "features" -> features = stringList(t, path + ".features");
+                default -> {
+                    if (extensions == null) {
+                        extensions = new LinkedHashMap<>();
+                    }
+                    extensions.put(name, raw());
+                }
+            }
+        }
+        if (architecture == null) {
+            throw error(path + ".architecture", "missing");
+        }
+        if (os == null) {
+            throw error(path + ".os", "missing");
+        }
+        return new Platform(architecture, os, osVersion, osFeatures, variant, features, extensions);
+    }
+
+    private Map<String, String> stringMap(JsonToken v, String path) throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return Map.of();
+        }
+        if (v != JsonToken.START_OBJECT) {
+            throw error(path, "must be an object of strings, got " + kind(v));
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.VALUE_STRING) {
+                throw error(path + "." + key, "must be a string, got " + kind(t));
+            }
+            map.put(key, p.getText());
+        }
+        return map;
+    }
+
+    private List<String> stringList(JsonToken v, String path) throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (v != JsonToken.START_ARRAY) {
+            throw error(path, "must be an array of strings, got " + kind(v));
+        }
+        List<String> list = new ArrayList<>();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.VALUE_STRING) {
+                throw error(path + "[" + list.size() + "]", "must be a string, got " + kind(t));
+            }
+            list.add(p.getText());
+        }
+        return list;
+    }
+
+    /** The current value as compact raw JSON. */
+    private String raw() throws IOException {
+        return RAW.readTree(p).toString();
+    }
+
+    private static String kind(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.toString();
+        };
+    }
+
+    static void rethrowAsContent(JsonProcessingException e, String source) throws InvalidContentException {
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
+        String reason = e.getOriginalMessage() == null ? "unknown error" : e.getOriginalMessage().lines().findFirst().orElse("");
+        throw new InvalidContentException(source + ": invalid JSON" + where + ": " + reason);
+    }
+}
