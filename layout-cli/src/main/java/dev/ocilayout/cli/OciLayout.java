@@ -8,6 +8,7 @@ import dev.ocilayout.cli.command.DiscoverCommand;
 import dev.ocilayout.cli.command.ReferrersCommand;
 import dev.ocilayout.cli.command.CatCommand;
 import dev.ocilayout.cli.command.CompletionCommand;
+import dev.ocilayout.cli.command.CopyCommand;
 import dev.ocilayout.cli.command.FsckCommand;
 import dev.ocilayout.cli.command.GcCommand;
 import dev.ocilayout.cli.command.TreeCommand;
@@ -72,6 +73,7 @@ import picocli.CommandLine.ScopeType;
             CatCommand.class,
             BlobCommand.class,
             TreeCommand.class,
+            CopyCommand.class,
             AttachCommand.class,
             DiscoverCommand.class,
             DetachCommand.class,

@@ -41,6 +41,12 @@ public interface Fs {
     /** Sets the modification time, e.g. so gc's grace period covers a blob that was pushed again. */
     void setLastModified(Path file, FileTime time) throws IOException;
 
+    /**
+     * Creates a hard link {@code link} to {@code existing} (atomic: the name appears with the whole
+     * content or not at all). Throws when links are not possible, e.g. across file systems.
+     */
+    void link(Path link, Path existing) throws IOException;
+
     /** Opens (creating if needed) the dedicated lock file. Nothing else may open this file. */
     FileChannel openLockFile(Path file) throws IOException;
 

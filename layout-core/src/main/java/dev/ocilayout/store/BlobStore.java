@@ -107,6 +107,29 @@ public final class BlobStore {
         }
     }
 
+    /**
+     * Publishes {@code source} (a blob of another layout, already verified there) as a hard link: no byte
+     * is copied. Returns false when a link is not possible (another file system, links unsupported), so the
+     * caller copies instead. The blob must not be present already.
+     */
+    public boolean linkFrom(Path source, Descriptor expected) throws IOException {
+        checkAlgorithmDir(expected.digest().algorithm(), true);
+        Path target = files.blob(expected.digest());
+        try {
+            BasicFileAttributes a = fs.attributes(source);
+            if (!a.isRegularFile() || a.size() != expected.size()) {
+                return false;
+            }
+            fs.link(target, source);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return regularFileSize(expected.digest()) == expected.size();
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+        fs.syncDirectory(target.getParent());
+        return true;
+    }
+
     /** Starts writing a blob whose digest is not known yet. */
     public Ingest newIngest(DigestAlgorithm algorithm, String mediaType) throws IOException {
         return startIngest(algorithm, null, -1, mediaType);

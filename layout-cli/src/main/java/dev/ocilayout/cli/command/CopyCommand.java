@@ -1,0 +1,111 @@
+package dev.ocilayout.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocilayout.Layout;
+import dev.ocilayout.archive.LayoutCopy;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.Progress;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Platform;
+import dev.ocilayout.model.Reference;
+import dev.ocilayout.store.Tags;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "copy", mixinStandardHelpOptions = true,
+        description = {"Copy content from one layout into another: everything it references, blobs the destination"
+                + " has skipped; hard links on one file system (else verified copies); the destination is tagged only"
+                + " once every blob is in place.",
+            "With --referrers, signatures and SBOMs come along, recorded by the destination's convention. With"
+                    + " --platform, an index is narrowed to those platforms (a new index is written, and said so)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  oci-layout copy ./src:v1 ./dst", "  oci-layout copy ./src:v1 ./dst:stable --referrers",
+            "  oci-layout copy ./src:multiarch ./dst:amd64 --platform linux/amd64", "  oci-layout copy ./src ./dst --all-tags"})
+public final class CopyCommand extends LayoutCommand {
+    @Parameters(index = "0", paramLabel = "SRC_REF", description = "DIR:TAG, DIR@DIGEST, or DIR with --all-tags.")
+    String src;
+
+    @Parameters(index = "1", paramLabel = "DST_REF", description = "DIR[:TAG] (default tag: the source's).")
+    String dst;
+
+    @Option(names = "--referrers", description = "Also copy referrers (signatures, SBOMs), recursively.")
+    boolean referrers;
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Keep only these platforms of an index; repeatable.")
+    List<String> platforms = new ArrayList<>();
+
+    @Option(names = "--all-tags", description = "Copy every tag of the source layout.")
+    boolean allTags;
+
+    @Option(names = "--no-link", description = "Always copy bytes, never hard-link.")
+    boolean noLink;
+
+    @Override
+    public Integer call() throws Exception {
+        Reference from = Reference.parse(src);
+        Reference to = Reference.parse(dst);
+        if (to.digest() != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the destination is DIR or DIR:TAG, not a digest");
+        }
+        List<Platform> wanted = new ArrayList<>();
+        for (String p : platforms) {
+            try {
+                wanted.add(Platform.parse(p));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        Layout source = open(Path.of(from.layout()));
+        Layout target = openOrCreate(to);
+        List<String[]> jobs = new ArrayList<>(); // {tag or null, source tag or digest}
+        if (allTags) {
+            if (!from.isLayoutOnly() || to.tag() != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--all-tags copies DIR to DIR");
+            }
+            for (Tags.Tag t : Tags.list(source.index().read())) {
+                jobs.add(new String[] {t.name(), t.name()});
+            }
+        } else {
+            if (from.isLayoutOnly()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "name what to copy: DIR:TAG or DIR@DIGEST (or --all-tags)");
+            }
+            jobs.add(new String[] {to.tag() != null ? to.tag() : from.tag(), null});
+        }
+        LayoutCopy.Options options = new LayoutCopy.Options(referrers, wanted, !noLink);
+        ArrayNode results = Output.object().arrayNode();
+        for (String[] job : jobs) {
+            Descriptor root = job[1] != null ? source.resolveTag(job[1]) : source.resolve(from);
+            LayoutCopy.Report r;
+            try (Progress progress = Progress.of(root(), "copy", root.size())) {
+                r = LayoutCopy.copy(source, root, target, job[0], options, progress);
+            }
+            if (out().json()) {
+                ObjectNode n = results.addObject().put("digest", r.root().digest().toString())
+                        .put("mediaType", r.root().mediaType()).put("size", r.root().size())
+                        .put("filtered", r.filtered()).put("blobs", r.blobs()).put("linked", r.linked())
+                        .put("copied", r.copied()).put("skipped", r.skipped()).put("bytesCopied", r.bytesCopied())
+                        .put("referrers", r.referrers().size());
+                if (job[0] != null) {
+                    n.put("tag", job[0]);
+                }
+            } else {
+                out().info("Copied " + (job[1] != null ? job[1] : from) + " -> " + to.layout()
+                        + (job[0] != null ? ":" + job[0] : "") + " " + r.root().digest()
+                        + (r.filtered() ? " (a new index with only " + String.join(", ", platforms) + ")" : "")
+                        + ": " + r.blobs() + " blobs (" + r.linked() + " linked, " + r.copied() + " copied, "
+                        + r.skipped() + " already there)" + (referrers ? ", " + r.referrers().size() + " referrers" : ""));
+            }
+        }
+        if (out().json()) {
+            out().json(results);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.ocilayout.archive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.NotFoundException;
+import dev.ocilayout.fsck.Fsck;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.Platform;
+import dev.ocilayout.referrers.FallbackTagStrategy;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.referrers.Referrers;
+import dev.ocilayout.referrers.Source;
+import dev.ocilayout.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real file system: hard links are the point. */
+class LayoutCopyTest {
+    @TempDir
+    Path tmp;
+    Layout src;
+    Layout dst;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        src = Layout.open(TestData.copy("referrers/oras", tmp.resolve("src")));
+        dst = Layout.create(tmp.resolve("dst"));
+    }
+
+    @Test
+    void copiesTheClosureByHardLinkAndTagsIt() throws IOException {
+        Descriptor v1 = src.resolveTag("v1");
+        LayoutCopy.Report r = LayoutCopy.copy(src, v1, dst, "v1", LayoutCopy.Options.defaults(), null);
+        assertEquals(v1.digest(), dst.resolveTag("v1").digest());
+        assertEquals(3, r.blobs());
+        assertEquals(3, r.linked());
+        assertTrue(Files.isSameFile(src.blobs().path(v1.digest()), dst.blobs().path(v1.digest())));
+        assertTrue(Fsck.check(dst, 2, null).clean());
+        assertEquals(List.of(), r.referrers(), "referrers only on request");
+    }
+
+    @Test
+    void noLinkCopiesBytesAndASecondCopySkipsWhatIsThere() throws IOException {
+        Descriptor v1 = src.resolveTag("v1");
+        LayoutCopy.Report first = LayoutCopy.copy(src, v1, dst, "v1", new LayoutCopy.Options(false, List.of(), false), null);
+        assertEquals(3, first.copied());
+        assertFalse(Files.isSameFile(src.blobs().path(v1.digest()), dst.blobs().path(v1.digest())));
+        assertArrayEquals(Files.readAllBytes(src.blobs().path(v1.digest())), Files.readAllBytes(dst.blobs().path(v1.digest())));
+        LayoutCopy.Report second = LayoutCopy.copy(src, v1, dst, "v2", LayoutCopy.Options.defaults(), null);
+        assertEquals(3, second.skipped());
+    }
+
+    @Test
+    void referrersComeAlongRecordedTheDestinationsWay() throws IOException {
+        Descriptor v1 = src.resolveTag("v1");
+        Descriptor marker = dst.blobs().put("{}".getBytes(), "application/vnd.oci.empty.v1+json");
+        Referrers.attachManifest(dst, marker, ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + marker.digest()
+                + "\",\"size\":2},\"layers\":[],\"subject\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\""
+                + marker.digest() + "\",\"size\":2}}").getBytes(), new FallbackTagStrategy());
+        LayoutCopy.Report r = LayoutCopy.copy(src, v1, dst, "v1", new LayoutCopy.Options(true, List.of(), true), null);
+        assertEquals(3, r.referrers().size(), "the SBOM, the signature, and the signature of the SBOM");
+        ReferrerIndex lookup = ReferrerIndex.build(dst, false);
+        assertEquals(2, lookup.referrers(v1.digest(), null).size());
+        assertTrue(lookup.referrers(v1.digest(), null).get(0).sources().contains(Source.FALLBACK_TAG),
+                "the destination already used fallback tags");
+        assertTrue(Fsck.check(dst, 2, null).clean());
+    }
+
+    @Test
+    void aPlatformFilterWritesANewIndexWithOnlyThosePlatforms() throws IOException {
+        Layout seeds = Layout.open(TestData.copy("seed-shapes", tmp.resolve("seeds")));
+        Descriptor mixed = seeds.resolveTag("mixed-index");
+        LayoutCopy.Report r = LayoutCopy.copy(seeds, mixed, dst, "amd64",
+                new LayoutCopy.Options(false, List.of(Platform.parse("linux/amd64")), true), null);
+        assertTrue(r.filtered());
+        ImageIndex written = (ImageIndex) dst.readManifest(dst.resolveTag("amd64"));
+        assertEquals(List.of("linux/amd64"), written.manifests().stream().map(d -> d.platform().toString()).toList());
+        assertTrue(Fsck.check(dst, 2, null).clean());
+        assertThrows(NotFoundException.class, () -> LayoutCopy.copy(seeds, mixed, dst, "s390x",
+                new LayoutCopy.Options(false, List.of(Platform.parse("linux/s390x")), true), null));
+    }
+
+    @Test
+    void aMissingBlobFailsTheCopyAndTagsNothing() throws IOException {
+        Descriptor v1 = src.resolveTag("v1");
+        var manifest = (dev.ocilayout.model.ImageManifest) src.readManifest(v1);
+        Files.delete(src.blobs().path(manifest.layers().get(0).digest()));
+        byte[] before = Files.readAllBytes(dst.files().indexJson());
+        NotFoundException e = assertThrows(NotFoundException.class,
+                () -> LayoutCopy.copy(src, v1, dst, "v1", LayoutCopy.Options.defaults(), null));
+        assertTrue(e.getMessage().contains("nothing was tagged"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(dst.files().indexJson()));
+    }
+}
