@@ -32,6 +32,16 @@ class CopyCommandTest {
     }
 
     @Test
+    void copiedReferrersCanBeRecordedAnotherWay() throws Exception {
+        Path src = TestData.copy("referrers/oras", tmp.resolve("src"));
+        Path dst = tmp.resolve("dst");
+        assertEquals(0, Cli.run("copy", src + ":v1", dst.toString(), "--referrers", "--referrers-as", "fallback-tag").exit());
+        JsonNode detect = ModelJson.mapper().readTree(Cli.run("referrers", "detect", dst.toString(), "--format", "json").out());
+        assertEquals(3, detect.get("conventions").get("fallback-tag").asInt());
+        assertEquals(2, Cli.run("copy", src + ":v1", dst.toString(), "--referrers", "--referrers-as", "nope").exit());
+    }
+
+    @Test
     void allTagsAndPlatformFilter() throws Exception {
         Path seeds = TestData.copy("seed-shapes", tmp.resolve("seeds"));
         Cli.Result all = Cli.run("copy", seeds.toString(), tmp.resolve("all").toString(), "--all-tags");

@@ -40,10 +40,16 @@ public final class LayoutCopy {
      * @param referrers copy referrers of everything copied, recursively, recorded by the destination's convention
      * @param platforms keep only these platforms of an index root (a new index is written); empty for all
      * @param link      hard-link blobs when source and destination share a file system
+     * @param strategy  how the destination records referrers; null for its own convention
      */
-    public record Options(boolean referrers, List<Platform> platforms, boolean link) {
+    public record Options(boolean referrers, List<Platform> platforms, boolean link, ReferrerStrategy strategy) {
         public Options {
             platforms = platforms == null ? List.of() : List.copyOf(platforms);
+        }
+
+        /** Options with the destination's own referrers convention. */
+        public Options(boolean referrers, List<Platform> platforms, boolean link) {
+            this(referrers, platforms, link, null);
         }
 
         public static Options defaults() {
@@ -147,7 +153,8 @@ public final class LayoutCopy {
         nodes.stream().filter(n -> n.presence() == Graph.Presence.PRESENT)
                 .forEach(n -> closure.add(Descriptor.of(n.descriptor().mediaType(), n.digest(), n.descriptor().size())));
         Descriptor recorded = top;
-        ReferrerStrategy strategy = referrers.isEmpty() ? null : Referrers.choose(dst, null, false);
+        ReferrerStrategy strategy = referrers.isEmpty() ? null
+                : options.strategy() != null ? options.strategy() : Referrers.choose(dst, null, false);
         dst.index().update(index -> {
             dst.blobs().requirePresent(closure);
             ImageIndex next = tag != null ? Tags.tag(index, tag, recorded) : Tags.addUntagged(index, recorded);

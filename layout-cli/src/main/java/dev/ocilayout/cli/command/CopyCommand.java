@@ -10,6 +10,7 @@ import dev.ocilayout.cli.Progress;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
+import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.store.Tags;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,11 @@ public final class CopyCommand extends LayoutCommand {
     @Option(names = "--no-link", description = "Always copy bytes, never hard-link.")
     boolean noLink;
 
+    @Option(names = "--referrers-as", paramLabel = "STRATEGY",
+            description = "How the destination records the copied referrers: subject-annotation, referrer-subject or"
+                    + " fallback-tag (default: the destination's convention).")
+    String strategy;
+
     @Override
     public Integer call() throws Exception {
         Reference from = Reference.parse(src);
@@ -78,7 +84,13 @@ public final class CopyCommand extends LayoutCommand {
             }
             jobs.add(new String[] {to.tag() != null ? to.tag() : from.tag(), null});
         }
-        LayoutCopy.Options options = new LayoutCopy.Options(referrers, wanted, !noLink);
+        ReferrerStrategy recordAs;
+        try {
+            recordAs = strategy == null ? null : ReferrerStrategy.named(strategy, false);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        LayoutCopy.Options options = new LayoutCopy.Options(referrers, wanted, !noLink, recordAs);
         ArrayNode results = Output.object().arrayNode();
         for (String[] job : jobs) {
             Descriptor root = job[1] != null ? source.resolveTag(job[1]) : source.resolve(from);
