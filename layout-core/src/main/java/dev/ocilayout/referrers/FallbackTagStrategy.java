@@ -23,11 +23,6 @@ public final class FallbackTagStrategy implements ReferrerStrategy {
     }
 
     @Override
-    public ImageIndex add(Layout layout, ImageIndex index, Digest subject, Descriptor referrer) throws IOException {
-        return addAll(layout, index, subject, List.of(referrer));
-    }
-
-    @Override
     public ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers)
             throws IOException {
         String tag = ReferrerKeys.fallbackTag(subject);

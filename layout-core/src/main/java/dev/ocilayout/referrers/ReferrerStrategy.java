@@ -22,17 +22,12 @@ public interface ReferrerStrategy {
      * Records {@code referrer} (a descriptor in referrers-response form) as a referrer of {@code subject}.
      * Recording what is already recorded changes nothing.
      */
-    ImageIndex add(Layout layout, ImageIndex index, Digest subject, Descriptor referrer) throws IOException;
-
-    /** Records several referrers of one subject; strategies that store a list write it once. */
-    default ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers)
-            throws IOException {
-        ImageIndex next = index;
-        for (Descriptor r : referrers) {
-            next = add(layout, next, subject, r);
-        }
-        return next;
+    default ImageIndex add(Layout layout, ImageIndex index, Digest subject, Descriptor referrer) throws IOException {
+        return addAll(layout, index, subject, List.of(referrer));
     }
+
+    /** Records several referrers of one subject at once (a stored list is written once). */
+    ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers) throws IOException;
 
     /** Removes every record of {@code referrer} this convention keeps. */
     ImageIndex remove(Layout layout, ImageIndex index, Digest referrer) throws IOException;

@@ -36,11 +36,6 @@ public final class ResponseIndexStrategy implements ReferrerStrategy {
     }
 
     @Override
-    public ImageIndex add(Layout layout, ImageIndex index, Digest subject, Descriptor referrer) throws IOException {
-        return addAll(layout, index, subject, List.of(referrer));
-    }
-
-    @Override
     public ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers)
             throws IOException {
         Descriptor existing = null;

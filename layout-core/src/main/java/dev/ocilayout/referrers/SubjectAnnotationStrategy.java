@@ -24,11 +24,6 @@ public final class SubjectAnnotationStrategy implements ReferrerStrategy {
     }
 
     @Override
-    public ImageIndex add(Layout layout, ImageIndex index, Digest subject, Descriptor referrer) {
-        return addAll(layout, index, subject, List.of(referrer));
-    }
-
-    @Override
     public ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers) {
         Map<Digest, Descriptor> entries = new LinkedHashMap<>();
         for (Descriptor referrer : referrers) {
