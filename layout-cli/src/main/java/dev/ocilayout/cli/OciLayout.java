@@ -9,6 +9,7 @@ import dev.ocilayout.cli.command.ReferrersCommand;
 import dev.ocilayout.cli.command.CatCommand;
 import dev.ocilayout.cli.command.CompletionCommand;
 import dev.ocilayout.cli.command.CopyCommand;
+import dev.ocilayout.cli.command.ExportCommand;
 import dev.ocilayout.cli.command.FsckCommand;
 import dev.ocilayout.cli.command.GcCommand;
 import dev.ocilayout.cli.command.TreeCommand;
@@ -74,6 +75,7 @@ import picocli.CommandLine.ScopeType;
             BlobCommand.class,
             TreeCommand.class,
             CopyCommand.class,
+            ExportCommand.class,
             AttachCommand.class,
             DiscoverCommand.class,
             DetachCommand.class,

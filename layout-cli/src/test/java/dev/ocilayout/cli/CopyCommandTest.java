@@ -42,6 +42,23 @@ class CopyCommandTest {
     }
 
     @Test
+    void skopeoReadsAndCopiesAnArchiveWeExport() throws Exception {
+        Path src = TestData.copy("referrers/oras", tmp.resolve("src"));
+        Path tar = tmp.resolve("v1.tar");
+        Cli.Result r = Cli.run("export", src + ":v1", "--referrers", "-o", tar.toString());
+        assertEquals(0, r.exit(), r.toString());
+        PeerTools.require("skopeo");
+        PeerTools.Result raw = PeerTools.run(tmp, "skopeo", "inspect", "--raw", "oci-archive:" + tar + ":v1")
+                .assertOk("skopeo inspect oci-archive");
+        assertEquals(new String(Cli.run("cat", src + ":v1").outBytes(), java.nio.charset.StandardCharsets.UTF_8), raw.stdout());
+        Path out = tmp.resolve("from-archive");
+        PeerTools.run(tmp, "skopeo", "copy", "oci-archive:" + tar + ":v1", "oci:" + out + ":v1").assertOk("skopeo copy");
+        assertEquals(0, Cli.run("fsck", out.toString()).exit());
+        assertEquals(2, Cli.run("export", src + ":v1", tmp + "/other:v1", "-o", tmp.resolve("x.tar").toString()).exit(),
+                "one layout per export");
+    }
+
+    @Test
     void allTagsAndPlatformFilter() throws Exception {
         Path seeds = TestData.copy("seed-shapes", tmp.resolve("seeds"));
         Cli.Result all = Cli.run("copy", seeds.toString(), tmp.resolve("all").toString(), "--all-tags");
