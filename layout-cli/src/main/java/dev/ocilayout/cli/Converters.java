@@ -36,4 +36,16 @@ public final class Converters {
             }
         }
     }
+
+    /** {@code os/arch[/variant]}, e.g. {@code linux/arm64/v8}. */
+    public static final class PlatformConverter implements CommandLine.ITypeConverter<dev.ocilayout.model.Platform> {
+        @Override
+        public dev.ocilayout.model.Platform convert(String value) {
+            try {
+                return dev.ocilayout.model.Platform.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

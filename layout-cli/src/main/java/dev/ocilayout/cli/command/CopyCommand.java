@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.archive.LayoutCopy;
+import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
@@ -39,8 +40,9 @@ public final class CopyCommand extends LayoutCommand {
     @Option(names = "--referrers", description = "Also copy referrers (signatures, SBOMs), recursively.")
     boolean referrers;
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Keep only these platforms of an index; repeatable.")
-    List<String> platforms = new ArrayList<>();
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", converter = Converters.PlatformConverter.class,
+            description = "Keep only these platforms of an index; repeatable.")
+    List<Platform> platforms = new ArrayList<>();
 
     @Option(names = "--all-tags", description = "Copy every tag of the source layout.")
     boolean allTags;
@@ -59,14 +61,6 @@ public final class CopyCommand extends LayoutCommand {
         Reference to = Reference.parse(dst);
         if (to.digest() != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the destination is DIR or DIR:TAG, not a digest");
-        }
-        List<Platform> wanted = new ArrayList<>();
-        for (String p : platforms) {
-            try {
-                wanted.add(Platform.parse(p));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
         }
         Layout source = open(Path.of(from.layout()));
         Layout target = openOrCreate(to);
@@ -90,7 +84,7 @@ public final class CopyCommand extends LayoutCommand {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        LayoutCopy.Options options = new LayoutCopy.Options(referrers, wanted, !noLink, recordAs);
+        LayoutCopy.Options options = new LayoutCopy.Options(referrers, platforms, !noLink, recordAs);
         ArrayNode results = Output.object().arrayNode();
         for (String[] job : jobs) {
             Descriptor root = job[1] != null ? source.resolveTag(job[1]) : source.resolve(from);
@@ -110,7 +104,8 @@ public final class CopyCommand extends LayoutCommand {
             } else {
                 out().info("Copied " + (job[1] != null ? job[1] : from) + " -> " + to.layout()
                         + (job[0] != null ? ":" + job[0] : "") + " " + r.root().digest()
-                        + (r.filtered() ? " (a new index with only " + String.join(", ", platforms) + ")" : "")
+                        + (r.filtered() ? " (a new index with only " + platforms.stream().map(Platform::toString)
+                                .collect(java.util.stream.Collectors.joining(", ")) + ")" : "")
                         + ": " + r.blobs() + " blobs (" + r.linked() + " linked, " + r.copied() + " copied, "
                         + r.skipped() + " already there)" + (referrers ? ", " + r.referrers().size() + " referrers" : ""));
             }

@@ -2,6 +2,7 @@ package dev.ocilayout.cli.command;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.archive.LayoutExport;
+import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.model.Platform;
@@ -39,8 +40,9 @@ public final class ExportCommand extends LayoutCommand {
     @Option(names = "--referrers", description = "Include referrers (signatures, SBOMs) of everything exported.")
     boolean referrers;
 
-    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Keep only these platforms of indexes; repeatable.")
-    List<String> platforms = new ArrayList<>();
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", converter = Converters.PlatformConverter.class,
+            description = "Keep only these platforms of indexes; repeatable.")
+    List<Platform> platforms = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
@@ -56,14 +58,6 @@ public final class ExportCommand extends LayoutCommand {
         if (!whole && parsed.stream().anyMatch(Reference::isLayoutOnly)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give DIR alone, or DIR:TAG / DIR@DIGEST references");
         }
-        List<Platform> wanted = new ArrayList<>();
-        for (String p : platforms) {
-            try {
-                wanted.add(Platform.parse(p));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-        }
         Layout layout = open(Path.of(dir));
         List<LayoutExport.Root> roots = new ArrayList<>();
         for (Reference r : parsed) {
@@ -71,7 +65,7 @@ public final class ExportCommand extends LayoutCommand {
                 roots.add(new LayoutExport.Root(layout.resolve(r), r.tag()));
             }
         }
-        LayoutExport.Options options = new LayoutExport.Options(referrers, wanted, compress);
+        LayoutExport.Options options = new LayoutExport.Options(referrers, platforms, compress);
         LayoutExport.Report report;
         if (output.equals("-")) {
             OutputStream out = new BufferedOutputStream(root().stdout(), 1 << 16);
