@@ -236,21 +236,29 @@ public final class Layout {
         try (FileChannel ch = fs.openRead(p); InputStream in = Channels.newInputStream(ch)) {
             bytes = in.readNBytes(MAX_OCI_LAYOUT_BYTES);
         }
+        checkLayoutHeader(bytes, root.resolve("oci-layout").toString());
+        return true;
+    }
+
+    /**
+     * Checks the bytes of an {@code oci-layout} file (read from {@code where}): a JSON object whose
+     * {@code imageLayoutVersion} is the one this tool reads.
+     */
+    public static void checkLayoutHeader(byte[] bytes, String where) throws InvalidLayoutException {
         JsonNode node;
         try {
-            node = ModelJson.readObject(bytes, root.resolve("oci-layout").toString());
+            node = ModelJson.readObject(bytes, where);
         } catch (InvalidContentException e) {
             throw new InvalidLayoutException(e.getMessage(), e);
         }
         JsonNode version = node.get("imageLayoutVersion");
         if (version == null || !version.isTextual()) {
-            throw new InvalidLayoutException(root + ": oci-layout has no imageLayoutVersion string");
+            throw new InvalidLayoutException(where + " has no imageLayoutVersion string");
         }
         if (!LAYOUT_VERSION.equals(version.textValue())) {
-            throw new InvalidLayoutException(root + ": unsupported imageLayoutVersion "
+            throw new InvalidLayoutException(where + ": unsupported imageLayoutVersion "
                     + Text.quote(version.textValue()) + " (this tool reads " + LAYOUT_VERSION + ")");
         }
-        return true;
     }
 
     private void checkBlobsDirectory(boolean create) throws IOException {

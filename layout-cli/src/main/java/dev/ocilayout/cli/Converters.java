@@ -48,4 +48,29 @@ public final class Converters {
             }
         }
     }
+
+    /** Sizes like {@code 512}, {@code 64k}, {@code 10M}, {@code 2G}, {@code 1T} (powers of 1024). */
+    public static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+        private static final Pattern SIZE = Pattern.compile("([0-9]{1,15})([kmgt]?)(i?b)?");
+
+        @Override
+        public Long convert(String value) {
+            Matcher m = SIZE.matcher(value.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("invalid size '" + value + "': use e.g. 512, 64k, 10M, 2G or 1T");
+            }
+            int shift = switch (m.group(2)) {
+                case "k" -> 10;
+                case "m" -> 20;
+                case "g" -> 30;
+                case "t" -> 40;
+                default -> 0;
+            };
+            long n = Long.parseLong(m.group(1));
+            if (n > (Long.MAX_VALUE >> shift)) {
+                throw new CommandLine.TypeConversionException("size '" + value + "' is too large");
+            }
+            return n << shift;
+        }
+    }
 }

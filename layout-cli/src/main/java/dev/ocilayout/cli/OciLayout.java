@@ -10,6 +10,7 @@ import dev.ocilayout.cli.command.CatCommand;
 import dev.ocilayout.cli.command.CompletionCommand;
 import dev.ocilayout.cli.command.CopyCommand;
 import dev.ocilayout.cli.command.ExportCommand;
+import dev.ocilayout.cli.command.ImportCommand;
 import dev.ocilayout.cli.command.FsckCommand;
 import dev.ocilayout.cli.command.GcCommand;
 import dev.ocilayout.cli.command.TreeCommand;
@@ -76,6 +77,7 @@ import picocli.CommandLine.ScopeType;
             TreeCommand.class,
             CopyCommand.class,
             ExportCommand.class,
+            ImportCommand.class,
             AttachCommand.class,
             DiscoverCommand.class,
             DetachCommand.class,

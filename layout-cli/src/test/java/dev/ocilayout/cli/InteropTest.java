@@ -34,7 +34,7 @@ class InteropTest {
     }
 
     /** A small umoci image: init, new, unpack, add a file, repack. */
-    Path umociImage() throws Exception {
+    static Path umociImage(Path tmp) throws Exception {
         PeerTools.require("umoci");
         Path u = tmp.resolve("umoci-layout");
         Path bundle = tmp.resolve("bundle");
@@ -96,7 +96,7 @@ class InteropTest {
 
     @Test
     void weReadALayoutMadeByUmoci() throws Exception {
-        Path u = umociImage();
+        Path u = umociImage(tmp);
         assertEquals(List.of("base", "v1"), Cli.run("tags", u.toString()).out().lines().toList());
         assertWeReadIt(u, "base");
         assertWeReadIt(u, "v1");
@@ -104,7 +104,7 @@ class InteropTest {
 
     @Test
     void weReadALayoutWrittenBySkopeo() throws Exception {
-        Path u = umociImage();
+        Path u = umociImage(tmp);
         PeerTools.require("skopeo");
         Path s = tmp.resolve("skopeo-layout");
         PeerTools.run(tmp, "skopeo", "copy", "oci:" + u + ":v1", "oci:" + s + ":copied").assertOk("skopeo copy");
@@ -113,7 +113,7 @@ class InteropTest {
 
     @Test
     void umociAndSkopeoReadAnIndexJsonWeRewrote() throws Exception {
-        Path u = umociImage();
+        Path u = umociImage(tmp);
         ok(Cli.run("tag", u + ":v1", "v2", "release/2026"));
         ok(Cli.run("untag", u + ":base"));
         PeerTools.Result ls = PeerTools.run(tmp, "umoci", "ls", "--layout", u.toString()).assertOk("umoci ls");

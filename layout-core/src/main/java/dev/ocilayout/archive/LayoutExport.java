@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -29,7 +28,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * gives byte-identical archives (reliability.md G17).
  */
 public final class LayoutExport {
-    public enum Compression { NONE, GZIP }
+    /** The entry of a delta archive listing the blobs it left out (see {@link BlobList}). */
+    public static final String EXPECTED_BLOBS = "expected-blobs";
 
     /**
      * @param referrers include referrers of everything exported, recursively, recorded in the archive's
@@ -88,7 +88,7 @@ public final class LayoutExport {
 
     private static Report write(Layout layout, Map<Digest, Descriptor> blobs, Map<Digest, byte[]> made, ImageIndex index,
                                 OutputStream out, Options options, LongConsumer progress) throws IOException {
-        OutputStream sink = options.compression() == Compression.GZIP ? new GZIPOutputStream(out, 1 << 16) : out;
+        OutputStream sink = options.compression().compress(out);
         long bytes = 0;
         TarArchiveOutputStream tar = new TarArchiveOutputStream(sink);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -123,10 +123,7 @@ public final class LayoutExport {
         }
         file(tar, "index.json", ModelJson.toBytes(index, false));
         tar.finish();
-        if (sink instanceof GZIPOutputStream gz) {
-            gz.finish();
-        }
-        sink.flush();
+        Compression.finish(sink);
         return new Report(all.size(), bytes, index);
     }
 

@@ -62,6 +62,16 @@ public final class ReferrerIndex {
         return r;
     }
 
+    /**
+     * Reads every convention from {@code index} (not the layout's own {@code index.json}, e.g. the index of an
+     * archive being imported) with manifests read from the layout's blobs.
+     */
+    public static ReferrerIndex build(Layout layout, ImageIndex index) throws IOException {
+        ReferrerIndex r = new ReferrerIndex(layout);
+        r.load(index, false);
+        return r;
+    }
+
     /** Subjects with at least one recorded referrer (not yet verified), in the order first met. */
     public Set<Digest> subjects() {
         return bySubject.keySet();

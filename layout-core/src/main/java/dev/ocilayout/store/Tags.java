@@ -40,6 +40,19 @@ public final class Tags {
         Descriptor entry = new Descriptor(target.mediaType(), target.digest(), target.size(), target.urls(),
                 null, target.data(), target.platform(), target.artifactType(), null)
                 .withAnnotation(Annotations.REF_NAME, name);
+        return place(index, name, entry);
+    }
+
+    /**
+     * Names {@code entry} with {@code name} like {@link #tag}, keeping its other annotations (an imported
+     * entry's {@code io.containerd.image.name}, say).
+     */
+    public static ImageIndex tagEntry(ImageIndex index, String name, Descriptor entry) {
+        RefName.validate(name);
+        return place(index, name, entry.withAnnotation(Annotations.REF_NAME, name));
+    }
+
+    private static ImageIndex place(ImageIndex index, String name, Descriptor entry) {
         List<Descriptor> kept = new ArrayList<>(index.manifests().size() + 1);
         boolean present = false;
         for (Descriptor d : index.manifests()) {
@@ -50,7 +63,7 @@ public final class Tags {
                 }
                 continue;
             }
-            if (d.annotations().isEmpty() && d.digest().equals(target.digest())) {
+            if (d.annotations().isEmpty() && d.digest().equals(entry.digest())) {
                 continue; // a bare "tag by digest" placeholder becomes the tagged entry
             }
             kept.add(d);

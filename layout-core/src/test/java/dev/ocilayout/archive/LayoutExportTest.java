@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class LayoutExportTest {
-    static final LayoutExport.Options PLAIN = new LayoutExport.Options(false, List.of(), LayoutExport.Compression.NONE);
+    static final LayoutExport.Options PLAIN = new LayoutExport.Options(false, List.of(), Compression.NONE);
 
     Layout layout;
 
@@ -74,7 +74,7 @@ class LayoutExportTest {
 
     @Test
     void referrersAreIncludedAndRecordedOnRequest() throws IOException {
-        byte[] tar = export(new LayoutExport.Options(true, List.of(), LayoutExport.Compression.NONE));
+        byte[] tar = export(new LayoutExport.Options(true, List.of(), Compression.NONE));
         List<TarArchiveEntry> entries = entries(tar);
         assertEquals(10, entries.size() - 2);
         try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
@@ -90,11 +90,11 @@ class LayoutExportTest {
 
     @Test
     void gzipWrapsTheSameTar() throws IOException {
-        byte[] gz = export(new LayoutExport.Options(false, List.of(), LayoutExport.Compression.GZIP));
+        byte[] gz = export(new LayoutExport.Options(false, List.of(), Compression.GZIP));
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
             assertArrayEquals(export(PLAIN), in.readAllBytes());
         }
-        assertArrayEquals(gz, export(new LayoutExport.Options(false, List.of(), LayoutExport.Compression.GZIP)));
+        assertArrayEquals(gz, export(new LayoutExport.Options(false, List.of(), Compression.GZIP)));
     }
 
     @Test

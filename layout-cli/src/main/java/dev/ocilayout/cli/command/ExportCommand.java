@@ -1,6 +1,7 @@
 package dev.ocilayout.cli.command;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.archive.Compression;
 import dev.ocilayout.archive.LayoutExport;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
@@ -35,7 +36,7 @@ public final class ExportCommand extends LayoutCommand {
     String output;
 
     @Option(names = "--compress", paramLabel = "none|gzip", description = "Compression (default: ${DEFAULT-VALUE}).")
-    LayoutExport.Compression compress = LayoutExport.Compression.NONE;
+    Compression compress = Compression.NONE;
 
     @Option(names = "--referrers", description = "Include referrers (signatures, SBOMs) of everything exported.")
     boolean referrers;

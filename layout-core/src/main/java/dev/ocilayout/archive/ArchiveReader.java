@@ -1,0 +1,289 @@
+package dev.ocilayout.archive;
+
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.LayoutException;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.DigestAlgorithm;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.Text;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * One streaming pass over an archive (OCI layout tar or docker-archive, any compression) into a layout's
+ * blob store. Every {@code blobs/<alg>/<encoded>} entry goes through the verifying ingest (or is skipped,
+ * unread, when the layout has it); docker-archive layers ({@code *.tar}) are ingested and hashed; small
+ * metadata files are kept in memory within the layout's caps; anything else is listed as ignored. Nothing
+ * is written outside {@code blobs/} and {@code ingest/}, and nothing is tagged here.
+ *
+ * <p>Refused, with a message naming the entry: absolute names and {@code ..} segments, hard links, device
+ * files, FIFOs, sparse files, symbolic links other than a docker-archive layer pointing inside the archive,
+ * a name under {@code blobs/} that is not a digest path, a blob whose content does not match its name, the
+ * same name twice with different content, and metadata over its cap.
+ */
+final class ArchiveReader {
+    /** A blob the archive put (or found) in the layout, and how its content is compressed (for layers). */
+    record Stored(Descriptor blob, Compression compression) {
+    }
+
+    /** What one pass found. */
+    static final class Contents {
+        final String source;
+        final Map<String, byte[]> small = new LinkedHashMap<>();
+        final Map<String, Stored> stored = new LinkedHashMap<>();
+        final Map<String, String> links = new LinkedHashMap<>();
+        final List<String> ignored = new ArrayList<>();
+        Compression compression = Compression.NONE;
+        int written;
+        int present;
+        long bytesWritten;
+
+        Contents(String source) {
+            this.source = source;
+        }
+
+        /** The blob stored for an entry name, following docker-archive layer links; null when absent. */
+        Stored resolve(String name) {
+            String n = name;
+            for (int hops = 0; hops < 16 && n != null; hops++) {
+                Stored s = stored.get(n);
+                if (s != null) {
+                    return s;
+                }
+                n = links.get(n);
+            }
+            return null;
+        }
+    }
+
+    static final String OCI_LAYOUT = "oci-layout";
+    static final String INDEX_JSON = "index.json";
+    static final String MANIFEST_JSON = "manifest.json";
+    static final String REPOSITORIES = "repositories";
+
+    private final Layout layout;
+    private final ArchiveLimits limits;
+    private final LongConsumer progress;
+    private final Contents contents;
+    /** Digest of the content first seen under each regular-file name, to judge duplicates. */
+    private final Map<String, Digest> seen = new HashMap<>();
+    private long smallBytes;
+
+    private ArchiveReader(Layout layout, String source, ArchiveLimits limits, LongConsumer progress) {
+        this.layout = layout;
+        this.limits = limits;
+        this.progress = progress;
+        this.contents = new Contents(source);
+    }
+
+    static Contents read(Layout layout, InputStream in, String source, ArchiveLimits limits, LongConsumer progress)
+            throws IOException {
+        ArchiveReader r = new ArchiveReader(layout, source, limits, progress);
+        r.readAll(in);
+        return r.contents;
+    }
+
+    private void readAll(InputStream raw) throws IOException {
+        String source = contents.source;
+        GuardedInput guarded = GuardedInput.open(raw, limits, source);
+        contents.compression = guarded.compression();
+        TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(guarded, 1 << 16));
+        InputStream entryData = new EntryData(tar, source);
+        while (true) {
+            TarArchiveEntry e;
+            try {
+                e = tar.getNextEntry();
+            } catch (LayoutException ex) {
+                throw ex;
+            } catch (IOException ex) {
+                throw GuardedInput.corrupt(source, ex);
+            }
+            if (e == null) {
+                break;
+            }
+            entry(e, ArchivePaths.clean(e.getName(), source), entryData);
+        }
+        if (seen.isEmpty() && contents.links.isEmpty()) {
+            throw new InvalidContentException(source + " is empty or not a tar archive");
+        }
+    }
+
+    private void entry(TarArchiveEntry e, String name, InputStream data) throws IOException {
+        String source = contents.source;
+        if (e.isDirectory()) {
+            return;
+        }
+        if (e.isLink()) {
+            throw new InvalidContentException(source + ": entry " + Text.quote(name) + " is a hard link (to "
+                    + Text.quote(e.getLinkName()) + "); archives with links are refused");
+        }
+        if (e.isSymbolicLink()) {
+            symlink(name, e.getLinkName());
+            return;
+        }
+        if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+            throw new InvalidContentException(source + ": entry " + Text.quote(name) + " is a device file or FIFO");
+        }
+        if (e.isSparse() || !e.isFile()) {
+            throw new InvalidContentException(source + ": entry " + Text.quote(name) + " is not a regular file (tar type "
+                    + Text.quote(String.valueOf((char) e.getLinkFlag())) + ")");
+        }
+        if (name.isEmpty()) {
+            throw new InvalidContentException(source + " has a file entry named '.'");
+        }
+        if (contents.links.containsKey(name)) {
+            throw duplicate(name);
+        }
+        if (seen.containsKey(name)) {
+            Digest first = seen.get(name);
+            if (!first.equals(hash(data, first.knownAlgorithm().orElseThrow()))) {
+                throw duplicate(name);
+            }
+            return;
+        }
+        if (name.startsWith("blobs/")) {
+            blob(name, e.getSize(), data);
+        } else if (isSmall(name)) {
+            small(name, e.getSize(), data);
+        } else if (name.endsWith(".tar")) {
+            layer(name, data);
+        } else {
+            contents.ignored.add(name);
+        }
+    }
+
+    /** {@code blobs/<alg>/<encoded>}: stored through the verifying ingest, or skipped when present. */
+    private void blob(String name, long size, InputStream data) throws IOException {
+        String[] parts = name.split("/");
+        Digest digest = parts.length == 3 ? Digest.tryParse(parts[1] + ":" + parts[2]) : null;
+        if (digest == null) {
+            throw new InvalidContentException(contents.source + ": entry " + Text.quote(name)
+                    + " is under blobs/ but is not blobs/<algorithm>/<encoded digest>");
+        }
+        Descriptor expected = Descriptor.of(MediaType.OCTET_STREAM, digest, size);
+        if (layout.blobs().exists(digest) && layout.blobs().size(digest) == size) {
+            contents.present++;
+        } else {
+            layout.blobs().put(data, expected, progress);
+            contents.written++;
+            contents.bytesWritten += size;
+        }
+        seen.put(name, digest);
+        contents.stored.put(name, new Stored(expected, null));
+    }
+
+    /** A docker-archive layer: hashed while stored, its compression sniffed from its first bytes. */
+    private void layer(String name, InputStream data) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(data, 1 << 16);
+        Compression c = Compression.detect(in, contents.source + ": layer " + Text.quote(name));
+        Descriptor d = layout.blobs().put(in, DigestAlgorithm.SHA256, MediaType.OCTET_STREAM, progress);
+        contents.written++;
+        contents.bytesWritten += d.size();
+        seen.put(name, d.digest());
+        contents.stored.put(name, new Stored(d, c));
+    }
+
+    private void small(String name, long size, InputStream data) throws IOException {
+        long cap = name.equals(INDEX_JSON) || name.equals(LayoutExport.EXPECTED_BLOBS)
+                ? layout.options().maxIndexBytes() : layout.options().maxManifestBytes();
+        if (size > cap) {
+            throw new InvalidContentException(contents.source + ": entry " + Text.quote(name) + " is " + size
+                    + " bytes, over the limit of " + cap + " bytes");
+        }
+        smallBytes += size;
+        if (smallBytes > 2L * layout.options().maxIndexBytes()) {
+            throw new InvalidContentException(contents.source + " holds more than " + 2L * layout.options().maxIndexBytes()
+                    + " bytes of metadata files");
+        }
+        byte[] bytes = data.readNBytes((int) size);
+        if (bytes.length != size) {
+            throw new InvalidContentException(contents.source + " is truncated in entry " + Text.quote(name));
+        }
+        seen.put(name, Digest.sha256(bytes));
+        contents.small.put(name, bytes);
+        if (name.equals(LayoutExport.EXPECTED_BLOBS)) {
+            // a delta archive: fail before streaming anything more when the base is not here
+            BlobList.requirePresent(layout, bytes, contents.source + ": " + name);
+        }
+    }
+
+    private void symlink(String name, String target) throws IOException {
+        String source = contents.source;
+        if (!name.endsWith(".tar")) {
+            throw new InvalidContentException(source + ": entry " + Text.quote(name) + " is a symbolic link (to "
+                    + Text.quote(target) + "); only docker-archive layer links are accepted");
+        }
+        String resolved = ArchivePaths.resolveLink(name, target, source);
+        String before = contents.links.get(name);
+        if (seen.containsKey(name) || before != null && !before.equals(resolved)) {
+            throw duplicate(name);
+        }
+        contents.links.put(name, resolved);
+    }
+
+    private static boolean isSmall(String name) {
+        return name.equals(OCI_LAYOUT) || name.equals(REPOSITORIES) || name.equals(LayoutExport.EXPECTED_BLOBS)
+                || name.endsWith(".json");
+    }
+
+    private InvalidContentException duplicate(String name) {
+        return new InvalidContentException(contents.source + ": entry " + Text.quote(name)
+                + " appears twice with different content");
+    }
+
+    private static Digest hash(InputStream in, DigestAlgorithm algorithm) throws IOException {
+        MessageDigest md = algorithm.newMessageDigest();
+        byte[] buf = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            md.update(buf, 0, n);
+        }
+        return Digest.of(algorithm, md.digest());
+    }
+
+    /** The current entry's bytes; a read failure of the tar (a truncated entry) names the archive. */
+    private static final class EntryData extends FilterInputStream {
+        private final String source;
+
+        EntryData(TarArchiveInputStream tar, String source) {
+            super(tar);
+            this.source = source;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (LayoutException e) {
+                throw e;
+            } catch (IOException e) {
+                throw GuardedInput.corrupt(source, e);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public void close() {
+            // the tar stream stays open for the next entry
+        }
+    }
+}

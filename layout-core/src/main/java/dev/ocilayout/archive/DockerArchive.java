@@ -1,0 +1,155 @@
+package dev.ocilayout.archive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.NotFoundException;
+import dev.ocilayout.model.Annotations;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.ImageManifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.Platform;
+import dev.ocilayout.model.RefName;
+import dev.ocilayout.model.Text;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code docker save} format: {@code manifest.json} lists, per image, its config file, its layer files
+ * (in older archives {@code <id>/layer.tar}, possibly a symbolic link to another layer, in skopeo's
+ * {@code <diffID>.tar}, in Docker 25+ {@code blobs/sha256/<hex>}) and its {@code RepoTags}.
+ */
+final class DockerArchive {
+    /** Annotation Docker 25+ and containerd put on index entries: the full image name. */
+    static final String IMAGE_NAME = "io.containerd.image.name";
+
+    private DockerArchive() {
+    }
+
+    /**
+     * Makes an OCI image manifest for every image of {@code manifest.json}, stores it (and configs held in
+     * memory) in the layout, and returns the index entries: one per RepoTag, tagged with the tag part,
+     * annotated with the full name, or one untagged entry for an image without tags.
+     */
+    static ImageIndex toIndex(Layout layout, ArchiveReader.Contents contents) throws IOException {
+        String where = contents.source + ": manifest.json";
+        JsonNode root;
+        try {
+            root = ModelJson.mapper().readTree(contents.small.get(ArchiveReader.MANIFEST_JSON));
+        } catch (IOException e) {
+            throw new InvalidContentException(where + " is not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isArray() || root.isEmpty()) {
+            throw new InvalidContentException(where + " is not a non-empty JSON array");
+        }
+        List<Descriptor> entries = new ArrayList<>();
+        Map<String, Descriptor> byTag = new LinkedHashMap<>();
+        for (int i = 0; i < root.size(); i++) {
+            JsonNode image = root.get(i);
+            String at = where + " [" + i + "]";
+            if (!image.isObject() || !image.path("Config").isTextual() || !image.path("Layers").isArray()) {
+                throw new InvalidContentException(at + " has no Config string and Layers array");
+            }
+            byte[] configBytes = configBytes(layout, contents, image.get("Config").textValue(), at);
+            Descriptor config = layout.blobs().put(configBytes, MediaType.OCI_CONFIG);
+            List<Descriptor> layers = new ArrayList<>();
+            for (JsonNode l : image.get("Layers")) {
+                if (!l.isTextual()) {
+                    throw new InvalidContentException(at + ": Layers holds a non-string");
+                }
+                ArchiveReader.Stored s = contents.resolve(l.textValue());
+                if (s == null) {
+                    throw new NotFoundException(at + " names layer " + Text.quote(l.textValue())
+                            + ", which is not in the archive");
+                }
+                Compression c = s.compression() != null ? s.compression() : sniff(layout, s.blob());
+                layers.add(Descriptor.of(MediaType.OCI_LAYER + c.layerSuffix(), s.blob().digest(), s.blob().size()));
+            }
+            ImageManifest m = new ImageManifest(2, MediaType.OCI_MANIFEST, null, config, layers, null, null, null);
+            Descriptor manifest = layout.blobs().put(ModelJson.toBytes(m), MediaType.OCI_MANIFEST);
+            Platform platform = platform(configBytes);
+            if (platform != null) {
+                manifest = new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size(), null, null, null,
+                        platform, null, null);
+            }
+            JsonNode tags = image.path("RepoTags");
+            if (!tags.isArray() || tags.isEmpty()) {
+                entries.add(manifest);
+                continue;
+            }
+            for (JsonNode t : tags) {
+                String full = normalize(t.asText());
+                String tag = tagOf(full);
+                if (!RefName.isValid(tag)) {
+                    throw new InvalidContentException(at + ": RepoTag " + Text.quote(t.asText()) + " has no valid tag");
+                }
+                Descriptor before = byTag.get(tag);
+                if (before != null && !before.digest().equals(manifest.digest())) {
+                    throw new InvalidContentException(contents.source + " tags two images " + tag + " ("
+                            + before.annotation(IMAGE_NAME) + " and " + full + "); import them from separate archives");
+                }
+                Descriptor entry = manifest.withAnnotation(IMAGE_NAME, full).withAnnotation(Annotations.REF_NAME, tag);
+                byTag.put(tag, entry);
+                entries.add(entry);
+            }
+        }
+        return ImageIndex.empty().withManifests(entries);
+    }
+
+    private static byte[] configBytes(Layout layout, ArchiveReader.Contents contents, String name, String at)
+            throws IOException {
+        byte[] small = contents.small.get(name);
+        if (small != null) {
+            return small;
+        }
+        ArchiveReader.Stored s = contents.resolve(name);
+        if (s == null) {
+            throw new NotFoundException(at + " names config " + Text.quote(name) + ", which is not in the archive");
+        }
+        return layout.blobs().read(s.blob(), layout.options().maxManifestBytes());
+    }
+
+    /** A layer stored under blobs/ (Docker 25+): its compression from its first bytes. */
+    private static Compression sniff(Layout layout, Descriptor blob) throws IOException {
+        try (var in = Compression.markable(layout.blobs().open(blob.digest()))) {
+            return Compression.detect(in, "layer " + blob.digest());
+        }
+    }
+
+    private static Platform platform(byte[] config) {
+        try {
+            JsonNode c = ModelJson.mapper().readTree(config);
+            String os = c.path("os").asText(null);
+            String arch = c.path("architecture").asText(null);
+            if (os == null || arch == null || os.isEmpty() || arch.isEmpty()) {
+                return null;
+            }
+            String variant = c.path("variant").asText(null);
+            return new Platform(arch, os, null, null, variant == null || variant.isEmpty() ? null : variant, null, null);
+        } catch (IOException e) {
+            return null; // the config is stored as it is; a platform is only a convenience
+        }
+    }
+
+    /** {@code busybox:latest} becomes {@code docker.io/library/busybox:latest}, as Docker names it. */
+    static String normalize(String repoTag) {
+        int slash = repoTag.indexOf('/');
+        String first = slash < 0 ? "" : repoTag.substring(0, slash);
+        boolean hasRegistry = slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost"));
+        if (hasRegistry) {
+            return repoTag;
+        }
+        return slash < 0 ? "docker.io/library/" + repoTag : "docker.io/" + repoTag;
+    }
+
+    /** The tag of a full name: what follows the last ':' after the last '/', else {@code latest}. */
+    static String tagOf(String name) {
+        int colon = name.lastIndexOf(':');
+        return colon > name.lastIndexOf('/') ? name.substring(colon + 1) : "latest";
+    }
+}

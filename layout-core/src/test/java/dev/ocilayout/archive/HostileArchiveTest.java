@@ -1,0 +1,237 @@
+package dev.ocilayout.archive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ocilayout.DigestMismatchException;
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.InvalidLayoutException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.LayoutException;
+import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.NotFoundException;
+import dev.ocilayout.UnsupportedException;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.testing.LayoutBuilder;
+import dev.ocilayout.testing.TarBuilder;
+import dev.ocilayout.testing.TestFs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hostile-archive corpus: each archive, built here, fails with its own message, leaves the layout's
+ * {@code index.json} exactly as it was and creates no file outside the layout's {@code blobs/} and
+ * {@code ingest/}.
+ */
+class HostileArchiveTest {
+    static final String LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}";
+    static final byte[] CONTENT = "content".getBytes(StandardCharsets.UTF_8);
+    static final String HEX = Digest.sha256(CONTENT).encoded();
+
+    Path fs;
+    Layout dst;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fs = TestFs.unixRoot();
+        dst = Layout.create(fs.resolve("dst"), LayoutOptions.defaults().withFs(dev.ocilayout.io.Fs.nio()).withMaxManifestBytes(4096));
+        LayoutBuilder b = new LayoutBuilder(dst);
+        b.tag("existing", b.image("existing", "x"));
+    }
+
+    /** Imports {@code archive}, expecting {@code type} with {@code message} in its message and no side effect. */
+    <T extends LayoutException> T refused(Class<T> type, String message, byte[] archive, ArchiveLimits limits)
+            throws IOException {
+        byte[] index = Files.readAllBytes(dst.root().resolve("index.json"));
+        Set<String> outside = filesOutsideBlobs();
+        T e = assertThrows(type, () -> LayoutImport.importArchive(dst, new ByteArrayInputStream(archive), "evil.tar",
+                new LayoutImport.Options(List.of(), null, null, limits), null));
+        assertTrue(e.getMessage().contains(message), "message: " + e.getMessage());
+        assertTrue(e.getMessage().startsWith("evil.tar") || e.getMessage().contains("evil.tar")
+                || type == DigestMismatchException.class, "names the archive: " + e.getMessage());
+        assertEquals(-1, e.getMessage().indexOf('\n'), "one line");
+        assertArrayEquals(index, Files.readAllBytes(dst.root().resolve("index.json")), "index.json unchanged");
+        assertEquals(outside, filesOutsideBlobs(), "no file created outside blobs/");
+        return e;
+    }
+
+    <T extends LayoutException> T refused(Class<T> type, String message, byte[] archive) throws IOException {
+        return refused(type, message, archive, ArchiveLimits.defaults());
+    }
+
+    /** Every path of the file system except the layout's blobs/ and ingest/. */
+    Set<String> filesOutsideBlobs() throws IOException {
+        try (Stream<Path> all = Files.walk(fs.getRoot())) {
+            return all.map(Path::toString).filter(p -> !p.startsWith(dst.root().resolve("blobs").toString())
+                    && !p.startsWith(dst.root().resolve("ingest").toString())).collect(Collectors.toSet());
+        }
+    }
+
+    static TarBuilder oci() {
+        return new TarBuilder().file("oci-layout", LAYOUT);
+    }
+
+    @Test
+    void dotDotSegments() throws IOException {
+        refused(InvalidContentException.class, "'..' segment", oci().file("../evil", "x").build());
+        refused(InvalidContentException.class, "'..' segment", oci().file("blobs/../../evil", "x").build());
+    }
+
+    @Test
+    void dotDotInALongPaxName() throws IOException {
+        refused(InvalidContentException.class, "'..' segment", oci().file("a/".repeat(60) + "../".repeat(70) + "evil", "x").build());
+    }
+
+    @Test
+    void absolutePaths() throws IOException {
+        refused(InvalidContentException.class, "absolute path", oci().file("/etc/evil", "x").build());
+    }
+
+    @Test
+    void symbolicLinks() throws IOException {
+        refused(InvalidContentException.class, "is a symbolic link", oci().symlink("blobs/sha256/" + HEX, "/etc/passwd").build());
+        refused(InvalidContentException.class, "outside the archive", new TarBuilder().symlink("x/layer.tar", "../../etc/passwd").build());
+        refused(InvalidContentException.class, "outside the archive", new TarBuilder().symlink("x/layer.tar", "/etc/passwd").build());
+    }
+
+    @Test
+    void hardLinks() throws IOException {
+        refused(InvalidContentException.class, "hard link", oci().hardlink("blobs/sha256/" + HEX, "/etc/passwd").build());
+    }
+
+    @Test
+    void deviceFilesAndFifos() throws IOException {
+        refused(InvalidContentException.class, "device file or FIFO", oci().special("blobs/sha256/" + HEX, TarArchiveEntry.LF_CHR).build());
+        refused(InvalidContentException.class, "device file or FIFO", oci().special("dev", TarArchiveEntry.LF_BLK).build());
+        refused(InvalidContentException.class, "device file or FIFO", oci().special("fifo", TarArchiveEntry.LF_FIFO).build());
+    }
+
+    @Test
+    void duplicateEntriesWithDifferentContent() throws IOException {
+        refused(InvalidContentException.class, "appears twice", oci().file("index.json", "{}").file("index.json", "{ }").build());
+        refused(InvalidContentException.class, "appears twice",
+                oci().blob(CONTENT).file("blobs/sha256/" + HEX, "other!!").build());
+    }
+
+    @Test
+    void duplicateEntriesWithTheSameContentAreAccepted() throws IOException {
+        byte[] index = "{\"schemaVersion\":2,\"manifests\":[]}".getBytes(StandardCharsets.UTF_8);
+        // accepted by the reader, then refused as holding no image: the duplicate itself is fine
+        refused(InvalidContentException.class, "holds no image",
+                oci().blob(CONTENT).blob(CONTENT).file("index.json", index).file("index.json", index).build());
+    }
+
+    @Test
+    void namesUnderBlobsThatAreNotDigestPaths() throws IOException {
+        refused(InvalidContentException.class, "not blobs/<algorithm>/<encoded digest>", oci().file("blobs/sha256/nothex", "x").build());
+        refused(InvalidContentException.class, "not blobs/<algorithm>/<encoded digest>",
+                oci().file("blobs/sha256/" + HEX + "/x", "x").build());
+        refused(InvalidContentException.class, "not blobs/<algorithm>/<encoded digest>", oci().file("blobs/" + HEX, "x").build());
+    }
+
+    @Test
+    void aBlobWhoseContentDoesNotMatchItsName() throws IOException {
+        refused(DigestMismatchException.class, HEX, oci().file("blobs/sha256/" + HEX, "tampered").build());
+    }
+
+    @Test
+    void oversizedMetadata() throws IOException {
+        refused(InvalidContentException.class, "over the limit of 4096 bytes",
+                new TarBuilder().file("manifest.json", "[" + " ".repeat(5000) + "]").build());
+    }
+
+    @Test
+    void truncatedStreams() throws IOException {
+        byte[] whole = oci().file("blobs/sha256/" + HEX, CONTENT).file("big", new byte[100_000]).file("index.json", "{}").build();
+        refused(InvalidContentException.class, "truncated or corrupt", Arrays.copyOf(whole, 50_000));
+        byte[] gz = TarBuilder.gzip(whole);
+        refused(InvalidContentException.class, "truncated or corrupt", Arrays.copyOf(gz, gz.length / 2));
+        byte[] zst = TarBuilder.zstd(whole);
+        refused(InvalidContentException.class, "truncated or corrupt", Arrays.copyOf(zst, zst.length - 8));
+    }
+
+    @Test
+    void decompressionBombs() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out); TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
+            TarArchiveEntry e = new TarArchiveEntry("zeros.tar");
+            long size = ArchiveLimits.RATIO_GRACE_BYTES + (8 << 20);
+            e.setSize(size);
+            tar.putArchiveEntry(e);
+            byte[] zeros = new byte[1 << 20];
+            for (long n = 0; n < size; n += zeros.length) {
+                tar.write(zeros);
+            }
+            tar.closeArchiveEntry();
+        }
+        refused(InvalidContentException.class, "decompression bomb", out.toByteArray());
+    }
+
+    @Test
+    void archivesOverTheSizeLimit() throws IOException {
+        byte[] tar = oci().file("big", new byte[100_000]).build();
+        refused(InvalidContentException.class, "expands past the limit of 50000 bytes", tar, new ArchiveLimits(50_000, 0));
+    }
+
+    @Test
+    void inputThatIsNotATar() throws IOException {
+        byte[] junk = new byte[4096];
+        new java.util.Random(1).nextBytes(junk);
+        junk[0] = 'x';
+        refused(InvalidContentException.class, "evil.tar", junk);
+        refused(InvalidContentException.class, "empty or not a tar archive", new byte[0]);
+        refused(UnsupportedException.class, "bzip2", "BZh91AY&SY".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void tarsThatAreNeitherFormat() throws IOException {
+        refused(InvalidContentException.class, "neither an OCI layout tar nor a docker-archive", oci().blob(CONTENT).build());
+    }
+
+    @Test
+    void invalidMetadata() throws IOException {
+        refused(InvalidContentException.class, "index.json", oci().file("index.json", "{not json").build());
+        refused(InvalidLayoutException.class, "unsupported imageLayoutVersion",
+                new TarBuilder().file("oci-layout", "{\"imageLayoutVersion\":\"9\"}").file("index.json", "{\"schemaVersion\":2,\"manifests\":[]}").build());
+        refused(InvalidContentException.class, "manifest.json is not a non-empty JSON array", new TarBuilder().file("manifest.json", "{}").build());
+    }
+
+    @Test
+    void archivesMissingWhatTheirIndexNeeds() throws IOException {
+        String index = "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"digest\":\"sha256:" + "a".repeat(64) + "\",\"size\":10,\"annotations\":{\"org.opencontainers.image.ref.name\":\"v1\"}}]}";
+        refused(NotFoundException.class, "is incomplete", oci().file("index.json", index).build());
+        refused(NotFoundException.class, "names layer \"gone.tar\"",
+                new TarBuilder().file("c.json", "{}").file("manifest.json", "[{\"Config\":\"c.json\",\"Layers\":[\"gone.tar\"]}]").build());
+    }
+
+    @Test
+    void deltaArchivesWhoseBaseIsMissing() throws IOException {
+        byte[] tar = oci().file(LayoutExport.EXPECTED_BLOBS, "sha256:" + "b".repeat(64) + " 10\n").blob(CONTENT).build();
+        refused(NotFoundException.class, "delta archive expects 1 blobs", tar);
+        assertTrue(!dst.blobs().exists(Digest.sha256(CONTENT)), "fails before streaming the blobs after the list");
+    }
+
+    @Test
+    void nothingIsEverWrittenThroughAnArchiveName() throws IOException {
+        // the reader never maps entry names to paths: even an accepted archive creates nothing but blobs
+        byte[] tar = oci().file("notes/readme.txt", "hello").file("index.json", "{\"schemaVersion\":2,\"manifests\":[]}").build();
+        refused(InvalidContentException.class, "holds no image", tar);
+    }
+}
