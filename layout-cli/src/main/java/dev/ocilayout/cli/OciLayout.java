@@ -3,6 +3,7 @@ package dev.ocilayout.cli;
 import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.cli.command.AttachCommand;
 import dev.ocilayout.cli.command.BlobCommand;
+import dev.ocilayout.cli.command.BlobsCommand;
 import dev.ocilayout.cli.command.DetachCommand;
 import dev.ocilayout.cli.command.DiscoverCommand;
 import dev.ocilayout.cli.command.ReferrersCommand;
@@ -78,6 +79,7 @@ import picocli.CommandLine.ScopeType;
             CopyCommand.class,
             ExportCommand.class,
             ImportCommand.class,
+            BlobsCommand.class,
             AttachCommand.class,
             DiscoverCommand.class,
             DetachCommand.class,
@@ -87,11 +89,21 @@ import picocli.CommandLine.ScopeType;
             CompletionCommand.class,
         })
 public final class OciLayout {
-    /** Output format of commands that print data. */
-    public enum Format { text, json, tree }
+    /**
+     * Output format of commands that print data; for {@code export}, {@code oci}, {@code docker} and
+     * {@code dual} name the archive format instead (one option name, as the issue and other tools spell it).
+     */
+    public enum Format {
+        text, json, tree, oci, docker, dual;
+
+        boolean isArchive() {
+            return this == oci || this == docker || this == dual;
+        }
+    }
 
     @Option(names = "--format", scope = ScopeType.INHERIT, paramLabel = "text|json",
-            description = "Output format of commands that print data (default: ${DEFAULT-VALUE}; 'tree' is text).")
+            description = "Output format of commands that print data (default: ${DEFAULT-VALUE}; 'tree' is text);"
+                    + " for export, the archive format: oci, docker or dual.")
     Format format = Format.text;
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
@@ -130,6 +142,14 @@ public final class OciLayout {
         cl.setParameterExceptionHandler(errors);
         cl.setExitCodeExceptionMapper(ExitCodes::of);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionStrategy(parsed -> {
+            CommandLine leaf = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+            if (root(leaf).format.isArchive() && !(leaf.getCommand() instanceof ExportCommand)) {
+                throw new CommandLine.ParameterException(leaf, "--format " + root(leaf).format
+                        + " names an archive format, for export only; use text or json");
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cl;
     }
 

@@ -110,4 +110,45 @@ class ArchiveCommandsTest {
         JsonNode imported = ModelJson.mapper().readTree(Cli.run("cat", dst + ":1.0").outBytes());
         assertEquals(source.get("config").get("digest"), imported.get("config").get("digest"));
     }
+
+    @Test
+    void skopeoReadsOurDockerAndDualArchives() throws Exception {
+        Path u = InteropTest.umociImage(tmp);
+        PeerTools.require("skopeo");
+        for (String format : new String[] {"docker", "dual"}) {
+            Path tar = tmp.resolve(format + ".tar");
+            ok(Cli.run("export", u + ":v1", "--format", format, "--repository", "example/app", "-o", tar.toString()));
+            Path out = tmp.resolve("from-" + format);
+            PeerTools.run(tmp, "skopeo", "copy", "docker-archive:" + tar + ":example/app:v1", "oci:" + out + ":v1")
+                    .assertOk("skopeo copy docker-archive (" + format + ")");
+            JsonNode source = ModelJson.mapper().readTree(Cli.run("cat", u + ":v1").outBytes());
+            JsonNode copied = ModelJson.mapper().readTree(Cli.run("cat", out + ":v1").outBytes());
+            assertEquals(source.get("layers").size(), copied.get("layers").size(), format);
+            ok(Cli.run("fsck", out.toString()));
+        }
+        PeerTools.run(tmp, "skopeo", "inspect", "oci-archive:" + tmp.resolve("dual.tar") + ":v1").assertOk("dual as oci-archive");
+    }
+
+    @Test
+    void blobsListFeedsADeltaExport() throws Exception {
+        Path u = TestData.copy("example-layout", tmp.resolve("src"));
+        Path there = tmp.resolve("there");
+        ok(Cli.run("push", there + ":other", TestData.dir().resolve("files/hello.txt") + ":text/plain"));
+        Cli.Result list = Cli.run("blobs", there.toString());
+        ok(list);
+        Path listFile = tmp.resolve("there.txt");
+        java.nio.file.Files.writeString(listFile, list.out());
+        assertTrue(list.out().lines().allMatch(l -> l.matches("sha256:[0-9a-f]{64} [0-9]+")), list.out());
+        Path delta = tmp.resolve("delta.tar");
+        Cli.Result r = Cli.run("export", u + ":v1", "--exclude-blobs-from", listFile.toString(), "-o", delta.toString());
+        ok(r);
+        assertTrue(r.out().contains("leaving out"), r.out());
+        Cli.Result refused = Cli.run("import", delta.toString(), tmp.resolve("elsewhere").toString());
+        assertEquals(3, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("delta archive"), refused.err());
+        ok(Cli.run("import", delta.toString(), there.toString()));
+        assertEquals(Cli.run("resolve", u + ":v1").out(), Cli.run("resolve", there + ":v1").out());
+        ok(Cli.run("fsck", there.toString()));
+        assertEquals(2, Cli.run("tags", there.toString(), "--format", "docker").exit(), "archive formats are for export");
+    }
 }

@@ -71,8 +71,8 @@ final class ArchiveReader {
 
     static final String OCI_LAYOUT = "oci-layout";
     static final String INDEX_JSON = "index.json";
-    static final String MANIFEST_JSON = "manifest.json";
-    static final String REPOSITORIES = "repositories";
+    static final String MANIFEST_JSON = DockerArchive.MANIFEST_JSON_NAME;
+    static final String REPOSITORIES = DockerArchive.REPOSITORIES_NAME;
 
     private final Layout layout;
     private final ArchiveLimits limits;

@@ -27,6 +27,8 @@ import java.util.Map;
 final class DockerArchive {
     /** Annotation Docker 25+ and containerd put on index entries: the full image name. */
     static final String IMAGE_NAME = "io.containerd.image.name";
+    static final String MANIFEST_JSON_NAME = "manifest.json";
+    static final String REPOSITORIES_NAME = "repositories";
 
     private DockerArchive() {
     }

@@ -1,45 +1,68 @@
 package dev.ocilayout.archive;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
+import dev.ocilayout.UnsupportedException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.ImageManifest;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.referrers.SubjectAnnotationStrategy;
 import dev.ocilayout.store.Tags;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes an OCI layout tar (what skopeo calls {@code oci-archive:}) of some roots and everything they need,
- * streaming: no temp copy of the layout, each blob read once and verified as it goes. The output is
- * deterministic: regular files only, in a fixed order ({@code oci-layout}, the blobs sorted by digest,
- * {@code index.json} last), mode 0644, owner 0:0 with empty names, modification time 0; so the same input
- * gives byte-identical archives (reliability.md G17).
+ * Writes a tar of some roots and everything they need, streaming: no temp copy of the layout, each blob
+ * read once and verified as it goes. Three formats: an OCI layout tar (what skopeo calls
+ * {@code oci-archive:}), the {@code docker save} format ({@code manifest.json}, {@code repositories}, blobs
+ * under {@code blobs/sha256/} as Docker 25+ writes them), or both in one tar. The output is deterministic:
+ * regular files only, in a fixed order ({@code oci-layout}, {@link #EXPECTED_BLOBS}, the blobs sorted by
+ * digest, {@code manifest.json}, {@code repositories}, {@code index.json} last), mode 0644, owner 0:0 with
+ * empty names, modification time 0; so the same input gives byte-identical archives (reliability.md G17).
  */
 public final class LayoutExport {
     /** The entry of a delta archive listing the blobs it left out (see {@link BlobList}). */
     public static final String EXPECTED_BLOBS = "expected-blobs";
 
+    public enum Format { OCI, DOCKER, DUAL }
+
     /**
-     * @param referrers include referrers of everything exported, recursively, recorded in the archive's
-     *                  {@code index.json} as subject-annotation entries (importers re-record them their way)
-     * @param platforms keep only these platforms of index roots
+     * @param referrers  include referrers of everything exported, recursively, recorded in the archive's
+     *                   {@code index.json} as subject-annotation entries (importers re-record them their way)
+     * @param platforms  keep only these platforms of index roots
+     * @param repository the repository of docker-archive RepoTags for roots without an image name annotation;
+     *                   null for one made of the layout directory's name
+     * @param exclude    blobs the destination has: left out, and listed as {@link #EXPECTED_BLOBS}
      */
-    public record Options(boolean referrers, List<Platform> platforms, Compression compression) {
+    public record Options(boolean referrers, List<Platform> platforms, Compression compression, Format format,
+                          String repository, Set<Digest> exclude) {
         public Options {
             platforms = platforms == null ? List.of() : List.copyOf(platforms);
             compression = compression == null ? Compression.NONE : compression;
+            format = format == null ? Format.OCI : format;
+            exclude = exclude == null ? Set.of() : Set.copyOf(exclude);
+        }
+
+        public Options(boolean referrers, List<Platform> platforms, Compression compression) {
+            this(referrers, platforms, compression, Format.OCI, null, Set.of());
         }
     }
 
@@ -47,7 +70,11 @@ public final class LayoutExport {
     public record Root(Descriptor descriptor, String tag) {
     }
 
-    public record Report(int blobs, long bytes, ImageIndex index) {
+    /**
+     * @param blobs    blobs written
+     * @param excluded blobs left out because the destination has them
+     */
+    public record Report(int blobs, long bytes, ImageIndex index, int excluded) {
     }
 
     private LayoutExport() {
@@ -57,74 +84,173 @@ public final class LayoutExport {
     public static Report exportAll(Layout layout, OutputStream out, Options options, LongConsumer progress)
             throws IOException {
         ImageIndex source = layout.index().read();
-        Map<Digest, Descriptor> blobs = new TreeMap<>();
+        Plan plan = new Plan(layout, options);
         for (Descriptor entry : source.manifests()) {
-            Closure c = Closure.of(layout, entry, false, List.of());
-            c.blobs().forEach(b -> blobs.putIfAbsent(b.digest(), b));
+            plan.add(Closure.of(layout, entry, false, List.of()));
         }
-        return write(layout, blobs, Map.of(), source, out, options, progress);
+        if (options.format() != Format.OCI) {
+            for (Tags.Tag t : Tags.list(source)) {
+                plan.docker(Closure.of(layout, t.descriptor(), false, List.of()), new Root(t.descriptor(), t.name()));
+            }
+        }
+        return plan.write(source, out, progress);
     }
 
     /** Exports the given roots, with their tags. */
     public static Report export(Layout layout, List<Root> roots, OutputStream out, Options options, LongConsumer progress)
             throws IOException {
-        Map<Digest, Descriptor> blobs = new TreeMap<>();
-        Map<Digest, byte[]> made = new TreeMap<>();
+        if (options.format() == Format.DOCKER && options.referrers()) {
+            throw new UnsupportedException("a docker-archive cannot record referrers; use --format dual or oci");
+        }
+        Plan plan = new Plan(layout, options);
         ImageIndex index = ImageIndex.empty();
         SubjectAnnotationStrategy referrers = new SubjectAnnotationStrategy();
         for (Root root : roots) {
             Closure c = Closure.of(layout, root.descriptor(), options.referrers(), options.platforms());
-            c.blobs().forEach(b -> blobs.putIfAbsent(b.digest(), b));
-            if (c.filtered()) {
-                made.put(c.top().digest(), c.topBytes());
+            plan.add(c);
+            if (options.format() != Format.OCI) {
+                plan.docker(c, root);
             }
             index = root.tag() != null ? Tags.tag(index, root.tag(), c.top()) : Tags.addUntagged(index, c.top());
             for (Map.Entry<Digest, List<Descriptor>> e : c.referrersOf().entrySet()) {
                 index = referrers.addAll(layout, index, e.getKey(), e.getValue());
             }
         }
-        return write(layout, blobs, made, index, out, options, progress);
+        return plan.write(index, out, progress);
     }
 
-    private static Report write(Layout layout, Map<Digest, Descriptor> blobs, Map<Digest, byte[]> made, ImageIndex index,
-                                OutputStream out, Options options, LongConsumer progress) throws IOException {
-        OutputStream sink = options.compression().compress(out);
-        long bytes = 0;
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(sink);
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
-        Map<Digest, Object> all = new TreeMap<>();
-        blobs.forEach(all::put);
-        made.forEach(all::put);
-        for (Map.Entry<Digest, Object> e : all.entrySet()) {
-            Digest d = e.getKey();
-            String name = "blobs/" + d.algorithm() + "/" + d.encoded();
-            if (e.getValue() instanceof byte[] b) {
-                file(tar, name, b);
-                bytes += b.length;
-                continue;
-            }
-            Descriptor desc = (Descriptor) e.getValue();
-            TarArchiveEntry entry = entry(name, desc.size());
-            tar.putArchiveEntry(entry);
-            try (InputStream in = layout.blobs().openVerified(desc)) {
-                byte[] buf = new byte[256 * 1024];
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    tar.write(buf, 0, n);
-                    if (progress != null) {
-                        progress.accept(n);
-                    }
-                }
-            }
-            tar.closeArchiveEntry();
-            bytes += desc.size();
+    /** Everything one archive holds, gathered before a byte is written. */
+    private static final class Plan {
+        private final Layout layout;
+        private final Options options;
+        private final Map<Digest, Descriptor> blobs = new TreeMap<>();
+        private final Map<Digest, byte[]> made = new TreeMap<>();
+        private final ArrayNode dockerManifest = ModelJson.mapper().createArrayNode();
+        private final ObjectNode repositories = ModelJson.mapper().createObjectNode();
+
+        Plan(Layout layout, Options options) {
+            this.layout = layout;
+            this.options = options;
         }
-        file(tar, "index.json", ModelJson.toBytes(index, false));
-        tar.finish();
-        Compression.finish(sink);
-        return new Report(all.size(), bytes, index);
+
+        void add(Closure c) {
+            c.blobs().forEach(b -> blobs.putIfAbsent(b.digest(), b));
+            if (c.filtered()) {
+                made.put(c.top().digest(), c.topBytes());
+            }
+        }
+
+        /** Adds a {@code manifest.json} entry for a single-platform image. */
+        void docker(Closure c, Root root) throws IOException {
+            Descriptor image = c.top();
+            if (MediaType.isIndex(image.mediaType())) {
+                ImageIndex index = c.filtered() ? ModelJson.parseIndex(c.topBytes(), "filtered index")
+                        : (ImageIndex) layout.readManifest(image);
+                List<Descriptor> images = index.manifests().stream()
+                        .filter(d -> MediaType.isImageManifest(d.mediaType())).toList();
+                if (images.size() != 1 || index.manifests().size() != 1) {
+                    throw new UnsupportedException("a docker-archive holds single-platform images, and "
+                            + (root.tag() != null ? root.tag() : image.digest().toString()) + " is an index of "
+                            + index.manifests().size() + " manifests; choose one with --platform");
+                }
+                image = images.get(0);
+            }
+            Manifest m = layout.readManifest(image);
+            if (!(m instanceof ImageManifest im) || im.config() == null
+                    || !(MediaType.OCI_CONFIG.equals(im.config().mediaType()) || MediaType.DOCKER_CONFIG.equals(im.config().mediaType()))) {
+                throw new UnsupportedException(image.digest() + " is not a container image (its config is "
+                        + (m instanceof ImageManifest im2 && im2.config() != null ? im2.config().mediaType() : "absent")
+                        + "); a docker-archive holds images only");
+            }
+            ObjectNode entry = dockerManifest.addObject();
+            entry.put("Config", path(im.config().digest()));
+            ArrayNode tags = entry.putArray("RepoTags");
+            String repoTag = null;
+            if (root.tag() != null) {
+                String named = root.descriptor().annotation(DockerArchive.IMAGE_NAME);
+                repoTag = named != null && DockerArchive.tagOf(named).equals(root.tag()) ? named
+                        : repository() + ":" + root.tag();
+                tags.add(repoTag);
+            }
+            ArrayNode layers = entry.putArray("Layers");
+            for (Descriptor l : im.layers()) {
+                if (!l.urls().isEmpty() && !layout.blobs().exists(l.digest())) {
+                    throw new UnsupportedException("layer " + l.digest() + " of " + image.digest()
+                            + " is a foreign layer, not stored here; a docker-archive needs every layer");
+                }
+                layers.add(path(l.digest()));
+            }
+            if (repoTag != null && !im.layers().isEmpty()) {
+                int colon = repoTag.lastIndexOf(':');
+                ObjectNode repo = repositories.has(repoTag.substring(0, colon))
+                        ? (ObjectNode) repositories.get(repoTag.substring(0, colon))
+                        : repositories.putObject(repoTag.substring(0, colon));
+                repo.put(repoTag.substring(colon + 1), im.layers().get(im.layers().size() - 1).digest().encoded());
+            }
+        }
+
+        private String repository() {
+            if (options.repository() != null) {
+                return options.repository();
+            }
+            Path name = layout.root().toAbsolutePath().normalize().getFileName();
+            String base = name == null ? "" : name.toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")
+                    .replaceAll("^[^a-z0-9]+|[^a-z0-9]+$", "");
+            return base.isEmpty() ? "image" : base;
+        }
+
+        Report write(ImageIndex index, OutputStream out, LongConsumer progress) throws IOException {
+            Format format = options.format();
+            List<BlobList.Entry> expected = new ArrayList<>();
+            Map<Digest, Object> all = new TreeMap<>();
+            blobs.forEach((d, desc) -> {
+                if (options.exclude().contains(d)) {
+                    expected.add(new BlobList.Entry(d, desc.size()));
+                } else {
+                    all.put(d, desc);
+                }
+            });
+            made.forEach(all::put);
+
+            OutputStream sink = options.compression().compress(out);
+            long bytes = 0;
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(sink);
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            if (format != Format.DOCKER) {
+                file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+            }
+            if (!expected.isEmpty()) {
+                file(tar, EXPECTED_BLOBS, BlobList.format(expected));
+            }
+            for (Map.Entry<Digest, Object> e : all.entrySet()) {
+                String name = path(e.getKey());
+                if (e.getValue() instanceof byte[] b) {
+                    file(tar, name, b);
+                    bytes += b.length;
+                    continue;
+                }
+                Descriptor desc = (Descriptor) e.getValue();
+                tar.putArchiveEntry(entry(name, desc.size()));
+                layout.blobs().transferVerified(desc, tar, progress);
+                tar.closeArchiveEntry();
+                bytes += desc.size();
+            }
+            if (format != Format.OCI) {
+                file(tar, DockerArchive.MANIFEST_JSON_NAME, ModelJson.mapper().writeValueAsBytes(dockerManifest));
+                file(tar, DockerArchive.REPOSITORIES_NAME, ModelJson.mapper().writeValueAsBytes(repositories));
+            }
+            if (format != Format.DOCKER) {
+                file(tar, "index.json", ModelJson.toBytes(index, false));
+            }
+            tar.finish();
+            Compression.finish(sink);
+            return new Report(all.size(), bytes, index, expected.size());
+        }
+    }
+
+    private static String path(Digest d) {
+        return "blobs/" + d.algorithm() + "/" + d.encoded();
     }
 
     private static TarArchiveEntry entry(String name, long size) {
@@ -144,5 +270,4 @@ public final class LayoutExport {
         new ByteArrayInputStream(bytes).transferTo(tar);
         tar.closeArchiveEntry();
     }
-
 }

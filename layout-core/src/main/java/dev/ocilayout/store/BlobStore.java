@@ -94,6 +94,29 @@ public final class BlobStore {
     }
 
     /**
+     * Writes a stored blob to {@code out}, verifying size and digest with the hashing on a second core
+     * ({@link VerifiedTransfer}); a mismatch is reported after the bytes were written.
+     */
+    public void transferVerified(Descriptor d, java.io.OutputStream out, LongConsumer progress) throws IOException {
+        if (d.size() < VerifiedTransfer.PIPELINE_FROM_BYTES) {
+            try (InputStream in = openVerified(d)) {
+                byte[] buf = new byte[(int) Math.max(1, Math.min(d.size() + 1, 256 * 1024))];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(buf, 0, n);
+                    if (progress != null) {
+                        progress.accept(n);
+                    }
+                }
+            }
+            return;
+        }
+        try (FileChannel ch = openChannel(d.digest())) {
+            VerifiedTransfer.run(ch, d, out, progress);
+        }
+    }
+
+    /**
      * Reads a small blob, such as a manifest, fully and verified. The size is checked against
      * {@code maxBytes} before anything is read.
      */

@@ -1,33 +1,43 @@
 package dev.ocilayout.cli.command;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.archive.BlobList;
 import dev.ocilayout.archive.Compression;
 import dev.ocilayout.archive.LayoutExport;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
 import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write an OCI layout tar (oci-archive) of some references and everything they need, tags kept;"
                 + " a bare DIR exports the whole layout. Deterministic: the same input gives the same bytes.",
+            "--format docker writes docker save's format, --format dual both in one tar (docker load reads it, and"
+                    + " it is an OCI layout); those hold single-platform images (choose with --platform).",
+            "--exclude-blobs-from leaves out what the destination has, for delta transfers.",
             "Each blob is read once and verified as it streams; with -o the file appears only when complete."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout export ./layout:v1 -o v1.tar", "  oci-layout export ./layout:v1 ./layout:v2 --referrers -o release.tar",
-            "  oci-layout export ./layout --compress gzip -o all.tar.gz", "  oci-layout export ./layout:v1 -o - | ssh host 'cat > v1.tar'"})
+            "  oci-layout export ./layout --compress gzip -o all.tar.gz",
+            "  oci-layout export ./layout:v1 --format dual --platform linux/amd64 -o v1-docker.tar",
+            "  oci-layout blobs /mnt/airgap/layout > there.txt; oci-layout export ./layout:v2 --exclude-blobs-from there.txt -o v2-delta.tar", "  oci-layout export ./layout:v1 -o - | ssh host 'cat > v1.tar'"})
 public final class ExportCommand extends LayoutCommand {
     @Parameters(arity = "1..*", paramLabel = "REF", description = "DIR:TAG, DIR@DIGEST, or DIR for the whole layout (one layout).")
     List<String> refs;
@@ -35,7 +45,17 @@ public final class ExportCommand extends LayoutCommand {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The archive, or - for stdout.")
     String output;
 
-    @Option(names = "--compress", paramLabel = "none|gzip", description = "Compression (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repository", paramLabel = "NAME",
+            description = "Repository of docker-archive RepoTags (default: the image's io.containerd.image.name,"
+                    + " else the layout directory's name).")
+    String repository;
+
+    @Option(names = "--exclude-blobs-from", paramLabel = "LAYOUT_OR_LIST",
+            description = "Leave out blobs the destination has: its layout directory, or a file listing digests"
+                    + " (oci-layout blobs DIR > list). The archive records them; import fails clearly without them.")
+    String excludeFrom;
+
+    @Option(names = "--compress", paramLabel = "none|gzip|zstd", description = "Compression (default: ${DEFAULT-VALUE}).")
     Compression compress = Compression.NONE;
 
     @Option(names = "--referrers", description = "Include referrers (signatures, SBOMs) of everything exported.")
@@ -66,7 +86,19 @@ public final class ExportCommand extends LayoutCommand {
                 roots.add(new LayoutExport.Root(layout.resolve(r), r.tag()));
             }
         }
-        LayoutExport.Options options = new LayoutExport.Options(referrers, platforms, compress);
+        LayoutExport.Format format = switch (root().format()) {
+            case docker -> LayoutExport.Format.DOCKER;
+            case dual -> LayoutExport.Format.DUAL;
+            default -> LayoutExport.Format.OCI;
+        };
+        Set<Digest> exclude = new HashSet<>();
+        if (excludeFrom != null) {
+            Path from = Path.of(excludeFrom);
+            List<BlobList.Entry> list = Files.isDirectory(from) ? BlobList.of(open(from))
+                    : BlobList.parse(Files.readAllBytes(from), excludeFrom);
+            list.forEach(e -> exclude.add(e.digest()));
+        }
+        LayoutExport.Options options = new LayoutExport.Options(referrers, platforms, compress, format, repository, exclude);
         LayoutExport.Report report;
         if (output.equals("-")) {
             OutputStream out = new BufferedOutputStream(root().stdout(), 1 << 16);
@@ -76,8 +108,11 @@ public final class ExportCommand extends LayoutCommand {
             Path target = Path.of(output).toAbsolutePath();
             Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
             try {
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+                try (FileOutputStream file = new FileOutputStream(temp.toFile());
+                     OutputStream out = new BufferedOutputStream(file, 1 << 16)) {
                     report = run(layout, whole, roots, out, options, null);
+                    out.flush();
+                    file.getFD().sync(); // durable before it gets its name
                 }
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
@@ -85,11 +120,13 @@ public final class ExportCommand extends LayoutCommand {
             }
         }
         if (out().json()) {
-            out().json(Output.object().put("blobs", report.blobs()).put("bytes", report.bytes())
-                    .put("entries", report.index().manifests().size()));
+            out().json(Output.object().put("format", format.name().toLowerCase(java.util.Locale.ROOT))
+                    .put("blobs", report.blobs()).put("bytes", report.bytes())
+                    .put("entries", report.index().manifests().size()).put("excluded", report.excluded()));
         } else if (!output.equals("-")) {
             out().info("Exported " + report.index().manifests().size() + " entries, " + report.blobs() + " blobs ("
-                    + Output.humanSize(report.bytes()) + ") to " + output);
+                    + Output.humanSize(report.bytes()) + ") to " + output
+                    + (report.excluded() > 0 ? ", leaving out " + report.excluded() + " blobs the destination has" : ""));
         }
         return 0;
     }

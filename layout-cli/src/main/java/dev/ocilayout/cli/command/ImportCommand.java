@@ -63,10 +63,8 @@ public final class ImportCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
-        String layoutArg = dir != null ? dir : root().layoutOption();
-        if (layoutArg == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "name the layout: import FILE DIR");
-        }
+        Path layoutPath = layoutDir(dir);
+        String layoutArg = layoutPath.toString();
         LayoutImport.OnConflict policy = switch (onConflict) {
             case "fail" -> LayoutImport.OnConflict.FAIL;
             case "overwrite" -> LayoutImport.OnConflict.OVERWRITE;
@@ -82,7 +80,7 @@ public final class ImportCommand extends LayoutCommand {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Layout layout = openOrCreate(Reference.parse(layoutArg));
+        Layout layout = openOrCreate(new Reference(layoutArg, null, null));
         boolean stdin = file.equals("-");
         LayoutImport.Report r;
         long total = stdin ? -1 : Files.size(Path.of(file));

@@ -1,0 +1,155 @@
+package dev.ocilayout.store;
+
+import dev.ocilayout.DigestMismatchException;
+import dev.ocilayout.SizeMismatchException;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.DigestAlgorithm;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * Streams a stored blob to an output while verifying it, with the work on two cores: the calling thread
+ * reads each chunk and writes it out, a hasher thread hashes the chunks in order. Read and write are
+ * memory copies; hashing is the costly part, so it no longer adds to them. The digest is checked once the
+ * last chunk is hashed: a mismatch fails the transfer after the bytes were written, so callers write to
+ * something they can discard (an export's temp file, an archive stream that is then abandoned).
+ */
+final class VerifiedTransfer {
+    /** Smaller blobs are not worth a thread: they are verified on the calling thread. */
+    static final long PIPELINE_FROM_BYTES = 4L * 1024 * 1024;
+    static final int CHUNK = 1024 * 1024;
+    static final int CHUNKS = 8;
+    private static final byte[] END = new byte[0];
+
+    private VerifiedTransfer() {
+    }
+
+    static void run(FileChannel src, Descriptor expected, OutputStream out, LongConsumer progress) throws IOException {
+        DigestAlgorithm algorithm = expected.digest().knownAlgorithm().orElse(null);
+        String subject = "blob " + expected.digest();
+        if (algorithm == null) {
+            throw new dev.ocilayout.UnsupportedException("cannot verify " + expected.digest() + ": digest algorithm "
+                    + expected.digest().algorithm() + " is not supported (use sha256 or sha512)");
+        }
+        BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
+        BlockingQueue<Chunk> toHash = new ArrayBlockingQueue<>(CHUNKS + 1);
+        for (int i = 0; i < CHUNKS; i++) {
+            free.add(new byte[CHUNK]);
+        }
+        Hasher hasher = new Hasher(algorithm.newMessageDigest(), free, toHash);
+        Thread thread = new Thread(hasher, "oci-layout-hasher");
+        thread.setDaemon(true);
+        thread.start();
+        boolean ended = false;
+        long total = 0;
+        try {
+            while (true) {
+                byte[] buf = take(free);
+                ByteBuffer bb = ByteBuffer.wrap(buf);
+                int n = 0;
+                while (bb.hasRemaining() && (n = src.read(bb)) >= 0) {
+                    // fill the chunk
+                }
+                int len = bb.position();
+                if (len > 0) {
+                    total += len;
+                    if (total > expected.size()) {
+                        throw new SizeMismatchException(subject, expected.size(), -1);
+                    }
+                    out.write(buf, 0, len);
+                    put(toHash, new Chunk(buf, len));
+                    if (progress != null) {
+                        progress.accept(len);
+                    }
+                } else {
+                    free.add(buf);
+                }
+                if (n < 0) {
+                    break;
+                }
+            }
+            put(toHash, new Chunk(END, 0));
+            ended = true;
+            join(thread);
+        } finally {
+            if (!ended) {
+                thread.interrupt();
+            }
+        }
+        if (total != expected.size()) {
+            throw new SizeMismatchException(subject, expected.size(), total);
+        }
+        Digest actual = Digest.of(algorithm, hasher.md.digest());
+        if (!actual.equals(expected.digest())) {
+            throw new DigestMismatchException(subject, expected.digest(), actual);
+        }
+    }
+
+    private record Chunk(byte[] bytes, int length) {
+    }
+
+    private static byte[] take(BlockingQueue<byte[]> q) throws IOException {
+        try {
+            return q.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading a blob");
+        }
+    }
+
+    private static void put(BlockingQueue<Chunk> q, Chunk c) throws IOException {
+        try {
+            q.put(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading a blob");
+        }
+    }
+
+    private static void join(Thread t) throws IOException {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading a blob");
+        }
+    }
+
+    /** Hashes chunks in order and hands their buffers back. */
+    private static final class Hasher implements Runnable {
+        final MessageDigest md;
+        private final BlockingQueue<byte[]> free;
+        private final BlockingQueue<Chunk> toHash;
+
+        Hasher(MessageDigest md, BlockingQueue<byte[]> free, BlockingQueue<Chunk> toHash) {
+            this.md = md;
+            this.free = free;
+            this.toHash = toHash;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    Chunk c = toHash.take();
+                    if (c.bytes() == END) {
+                        return;
+                    }
+                    md.update(c.bytes(), 0, c.length());
+                    free.put(c.bytes());
+                }
+            } catch (InterruptedException e) {
+                // the transfer failed; nothing to report from here
+            }
+        }
+    }
+}
