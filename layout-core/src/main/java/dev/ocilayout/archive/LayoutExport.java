@@ -14,9 +14,10 @@ import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.referrers.SubjectAnnotationStrategy;
 import dev.ocilayout.store.Tags;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Writes a tar of some roots and everything they need, streaming: no temp copy of the layout, each blob
@@ -66,6 +65,20 @@ public final class LayoutExport {
         }
     }
 
+    /**
+     * Where an archive goes: a stream, or a file channel (then uncompressed blob data is copied by the
+     * kernel, never through this process).
+     */
+    public record Sink(OutputStream stream, FileChannel file) {
+        public static Sink of(OutputStream out) {
+            return new Sink(out, null);
+        }
+
+        public static Sink of(FileChannel file) {
+            return new Sink(new java.io.BufferedOutputStream(Channels.newOutputStream(file), 1 << 16), file);
+        }
+    }
+
     /** One root and the tag it gets in the archive (null: untagged). */
     public record Root(Descriptor descriptor, String tag) {
     }
@@ -83,6 +96,12 @@ public final class LayoutExport {
     /** Exports every {@code index.json} entry of the layout as it is (tags, annotations and all). */
     public static Report exportAll(Layout layout, OutputStream out, Options options, LongConsumer progress)
             throws IOException {
+        return exportAll(layout, Sink.of(out), options, progress);
+    }
+
+    /** Exports every {@code index.json} entry of the layout as it is (tags, annotations and all). */
+    public static Report exportAll(Layout layout, Sink out, Options options, LongConsumer progress)
+            throws IOException {
         ImageIndex source = layout.index().read();
         Plan plan = new Plan(layout, options);
         for (Descriptor entry : source.manifests()) {
@@ -98,6 +117,12 @@ public final class LayoutExport {
 
     /** Exports the given roots, with their tags. */
     public static Report export(Layout layout, List<Root> roots, OutputStream out, Options options, LongConsumer progress)
+            throws IOException {
+        return export(layout, roots, Sink.of(out), options, progress);
+    }
+
+    /** Exports the given roots, with their tags. */
+    public static Report export(Layout layout, List<Root> roots, Sink out, Options options, LongConsumer progress)
             throws IOException {
         if (options.format() == Format.DOCKER && options.referrers()) {
             throw new UnsupportedException("a docker-archive cannot record referrers; use --format dual or oci");
@@ -199,7 +224,7 @@ public final class LayoutExport {
             return base.isEmpty() ? "image" : base;
         }
 
-        Report write(ImageIndex index, OutputStream out, LongConsumer progress) throws IOException {
+        Report write(ImageIndex index, Sink sink, LongConsumer progress) throws IOException {
             Format format = options.format();
             List<BlobList.Entry> expected = new ArrayList<>();
             Map<Digest, Object> all = new TreeMap<>();
@@ -212,62 +237,42 @@ public final class LayoutExport {
             });
             made.forEach(all::put);
 
-            OutputStream sink = options.compression().compress(out);
+            boolean plain = options.compression() == Compression.NONE;
+            OutputStream compressed = options.compression().compress(sink.stream());
+            TarWriter tar = new TarWriter(compressed, plain ? sink.file() : null);
             long bytes = 0;
-            TarArchiveOutputStream tar = new TarArchiveOutputStream(sink);
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             if (format != Format.DOCKER) {
-                file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+                tar.file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
             }
             if (!expected.isEmpty()) {
-                file(tar, EXPECTED_BLOBS, BlobList.format(expected));
+                tar.file(EXPECTED_BLOBS, BlobList.format(expected));
             }
             for (Map.Entry<Digest, Object> e : all.entrySet()) {
                 String name = path(e.getKey());
                 if (e.getValue() instanceof byte[] b) {
-                    file(tar, name, b);
+                    tar.file(name, b);
                     bytes += b.length;
-                    continue;
+                } else {
+                    Descriptor desc = (Descriptor) e.getValue();
+                    tar.blob(name, desc, layout.blobs(), progress);
+                    bytes += desc.size();
                 }
-                Descriptor desc = (Descriptor) e.getValue();
-                tar.putArchiveEntry(entry(name, desc.size()));
-                layout.blobs().transferVerified(desc, tar, progress);
-                tar.closeArchiveEntry();
-                bytes += desc.size();
             }
             if (format != Format.OCI) {
-                file(tar, DockerArchive.MANIFEST_JSON_NAME, ModelJson.mapper().writeValueAsBytes(dockerManifest));
-                file(tar, DockerArchive.REPOSITORIES_NAME, ModelJson.mapper().writeValueAsBytes(repositories));
+                tar.file(DockerArchive.MANIFEST_JSON_NAME, ModelJson.mapper().writeValueAsBytes(dockerManifest));
+                tar.file(DockerArchive.REPOSITORIES_NAME, ModelJson.mapper().writeValueAsBytes(repositories));
             }
             if (format != Format.DOCKER) {
-                file(tar, "index.json", ModelJson.toBytes(index, false));
+                tar.file("index.json", ModelJson.toBytes(index, false));
             }
             tar.finish();
-            Compression.finish(sink);
+            Compression.finish(compressed);
+            sink.stream().flush();
             return new Report(all.size(), bytes, index, expected.size());
         }
     }
 
     private static String path(Digest d) {
         return "blobs/" + d.algorithm() + "/" + d.encoded();
-    }
-
-    private static TarArchiveEntry entry(String name, long size) {
-        TarArchiveEntry e = new TarArchiveEntry(name);
-        e.setSize(size);
-        e.setMode(0100644);
-        e.setModTime(0);
-        e.setUserId(0);
-        e.setGroupId(0);
-        e.setUserName("");
-        e.setGroupName("");
-        return e;
-    }
-
-    private static void file(TarArchiveOutputStream tar, String name, byte[] bytes) throws IOException {
-        tar.putArchiveEntry(entry(name, bytes.length));
-        new ByteArrayInputStream(bytes).transferTo(tar);
-        tar.closeArchiveEntry();
     }
 }

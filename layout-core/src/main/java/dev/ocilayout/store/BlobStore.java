@@ -117,6 +117,16 @@ public final class BlobStore {
     }
 
     /**
+     * Writes a stored blob at {@code target}'s position, copied by the kernel, verifying size and digest
+     * on a second core ({@link VerifiedTransfer#runDirect}); a mismatch is reported after the bytes were written.
+     */
+    public void transferVerified(Descriptor d, FileChannel target, LongConsumer progress) throws IOException {
+        try (FileChannel src = openChannel(d.digest()); FileChannel again = openChannel(d.digest())) {
+            VerifiedTransfer.runDirect(src, again, d, target, progress);
+        }
+    }
+
+    /**
      * Reads a small blob, such as a manifest, fully and verified. The size is checked against
      * {@code maxBytes} before anything is read.
      */

@@ -34,12 +34,8 @@ final class VerifiedTransfer {
     }
 
     static void run(FileChannel src, Descriptor expected, OutputStream out, LongConsumer progress) throws IOException {
-        DigestAlgorithm algorithm = expected.digest().knownAlgorithm().orElse(null);
+        DigestAlgorithm algorithm = algorithm(expected);
         String subject = "blob " + expected.digest();
-        if (algorithm == null) {
-            throw new dev.ocilayout.UnsupportedException("cannot verify " + expected.digest() + ": digest algorithm "
-                    + expected.digest().algorithm() + " is not supported (use sha256 or sha512)");
-        }
         BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS);
         BlockingQueue<Chunk> toHash = new ArrayBlockingQueue<>(CHUNKS + 1);
         for (int i = 0; i < CHUNKS; i++) {
@@ -92,6 +88,66 @@ final class VerifiedTransfer {
         if (!actual.equals(expected.digest())) {
             throw new DigestMismatchException(subject, expected.digest(), actual);
         }
+    }
+
+    /**
+     * Copies {@code src} to {@code target} in the kernel (copy_file_range or sendfile: no byte passes
+     * through this process) while a second thread reads the blob again through {@code hashSide} and
+     * hashes it; both run at once on two cores. The digest is checked when both are done.
+     */
+    static void runDirect(FileChannel src, FileChannel hashSide, Descriptor expected, FileChannel target,
+                          LongConsumer progress) throws IOException {
+        DigestAlgorithm algorithm = algorithm(expected);
+        String subject = "blob " + expected.digest();
+        if (src.size() != expected.size()) {
+            throw new SizeMismatchException(subject, expected.size(), src.size());
+        }
+        MessageDigest md = algorithm.newMessageDigest();
+        IOException[] failure = new IOException[1];
+        Thread hasher = new Thread(() -> {
+            byte[] buf = new byte[CHUNK];
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            long pos = 0;
+            try {
+                int n;
+                while (pos < expected.size() && (n = hashSide.read(bb.clear(), pos)) >= 0) {
+                    md.update(buf, 0, n);
+                    pos += n;
+                }
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        }, "oci-layout-hasher");
+        hasher.setDaemon(true);
+        hasher.start();
+        try {
+            long pos = 0;
+            while (pos < expected.size()) {
+                long n = src.transferTo(pos, Math.min(64L << 20, expected.size() - pos), target);
+                if (n <= 0) {
+                    throw new SizeMismatchException(subject, expected.size(), pos);
+                }
+                pos += n;
+                if (progress != null) {
+                    progress.accept(n);
+                }
+            }
+        } finally {
+            join(hasher);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        Digest actual = Digest.of(algorithm, md.digest());
+        if (!actual.equals(expected.digest())) {
+            throw new DigestMismatchException(subject, expected.digest(), actual);
+        }
+    }
+
+    private static DigestAlgorithm algorithm(Descriptor expected) throws IOException {
+        return expected.digest().knownAlgorithm().orElseThrow(() -> new dev.ocilayout.UnsupportedException(
+                "cannot verify " + expected.digest() + ": digest algorithm " + expected.digest().algorithm()
+                        + " is not supported (use sha256 or sha512)"));
     }
 
     private record Chunk(byte[] bytes, int length) {

@@ -11,11 +11,12 @@ import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -102,17 +103,15 @@ public final class ExportCommand extends LayoutCommand {
         LayoutExport.Report report;
         if (output.equals("-")) {
             OutputStream out = new BufferedOutputStream(root().stdout(), 1 << 16);
-            report = run(layout, whole, roots, out, options, null);
+            report = run(layout, whole, roots, LayoutExport.Sink.of(out), options, null);
             out.flush();
         } else {
             Path target = Path.of(output).toAbsolutePath();
             Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
             try {
-                try (FileOutputStream file = new FileOutputStream(temp.toFile());
-                     OutputStream out = new BufferedOutputStream(file, 1 << 16)) {
-                    report = run(layout, whole, roots, out, options, null);
-                    out.flush();
-                    file.getFD().sync(); // durable before it gets its name
+                try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    report = run(layout, whole, roots, LayoutExport.Sink.of(file), options, null);
+                    file.force(true); // durable before it gets its name
                 }
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
@@ -131,7 +130,7 @@ public final class ExportCommand extends LayoutCommand {
         return 0;
     }
 
-    private static LayoutExport.Report run(Layout layout, boolean whole, List<LayoutExport.Root> roots, OutputStream out,
+    private static LayoutExport.Report run(Layout layout, boolean whole, List<LayoutExport.Root> roots, LayoutExport.Sink out,
                                            LayoutExport.Options options, java.util.function.LongConsumer progress)
             throws java.io.IOException {
         return whole ? LayoutExport.exportAll(layout, out, options, progress)
