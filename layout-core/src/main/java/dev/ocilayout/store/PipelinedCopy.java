@@ -75,7 +75,7 @@ final class PipelinedCopy {
             }
             put(full, END, writer);
             ended = true;
-            join(thread);
+            Interruptible.join(thread, "writing a blob");
             writer.rethrow();
         } finally {
             if (!ended) {
@@ -106,15 +106,6 @@ final class PipelinedCopy {
             while (!q.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 writer.rethrow();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing a blob");
-        }
-    }
-
-    private static void join(Thread t) throws IOException {
-        try {
-            t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing a blob");

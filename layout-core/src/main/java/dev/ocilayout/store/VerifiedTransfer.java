@@ -6,7 +6,6 @@ import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.DigestAlgorithm;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,6 +28,7 @@ final class VerifiedTransfer {
     static final int CHUNK = 1024 * 1024;
     static final int CHUNKS = 8;
     private static final byte[] END = new byte[0];
+    private static final String READING = "reading a blob";
 
     private VerifiedTransfer() {
     }
@@ -49,7 +49,7 @@ final class VerifiedTransfer {
         long total = 0;
         try {
             while (true) {
-                byte[] buf = take(free);
+                byte[] buf = Interruptible.await(free::take, READING);
                 ByteBuffer bb = ByteBuffer.wrap(buf);
                 int n = 0;
                 while (bb.hasRemaining() && (n = src.read(bb)) >= 0) {
@@ -62,7 +62,7 @@ final class VerifiedTransfer {
                         throw new SizeMismatchException(subject, expected.size(), -1);
                     }
                     out.write(buf, 0, len);
-                    put(toHash, new Chunk(buf, len));
+                    Interruptible.put(toHash, new Chunk(buf, len), READING);
                     if (progress != null) {
                         progress.accept(len);
                     }
@@ -73,9 +73,9 @@ final class VerifiedTransfer {
                     break;
                 }
             }
-            put(toHash, new Chunk(END, 0));
+            Interruptible.put(toHash, new Chunk(END, 0), READING);
             ended = true;
-            join(thread);
+            Interruptible.join(thread, READING);
         } finally {
             if (!ended) {
                 thread.interrupt();
@@ -133,7 +133,7 @@ final class VerifiedTransfer {
                 }
             }
         } finally {
-            join(hasher);
+            Interruptible.join(hasher, READING);
         }
         if (failure[0] != null) {
             throw failure[0];
@@ -151,33 +151,6 @@ final class VerifiedTransfer {
     }
 
     private record Chunk(byte[] bytes, int length) {
-    }
-
-    private static byte[] take(BlockingQueue<byte[]> q) throws IOException {
-        try {
-            return q.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading a blob");
-        }
-    }
-
-    private static void put(BlockingQueue<Chunk> q, Chunk c) throws IOException {
-        try {
-            q.put(c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading a blob");
-        }
-    }
-
-    private static void join(Thread t) throws IOException {
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading a blob");
-        }
     }
 
     /** Hashes chunks in order and hands their buffers back. */

@@ -18,6 +18,7 @@ import dev.ocilayout.model.Platform;
 import dev.ocilayout.testing.LayoutBuilder;
 import dev.ocilayout.testing.TestData;
 import dev.ocilayout.testing.TestFs;
+import dev.ocilayout.testing.TwoImages;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,12 +47,11 @@ class ExportFormatsTest {
     @BeforeEach
     void setUp() throws IOException {
         fs = TestFs.unixRoot();
-        source = Layout.create(fs.resolve("my-images"));
-        b = new LayoutBuilder(source);
-        v1 = b.image("v1", "layer-a", "shared");
-        v2 = b.image("v2", "layer-b", "shared");
-        b.tag("v1", v1);
-        b.tag("v2", v2);
+        TwoImages two = TwoImages.create(fs.resolve("my-images"));
+        source = two.layout();
+        b = two.builder();
+        v1 = two.v1();
+        v2 = two.v2();
     }
 
     byte[] export(Layout layout, List<LayoutExport.Root> roots, LayoutExport.Options options) throws IOException {
