@@ -96,14 +96,16 @@ public final class Layout {
         createDirectories(fs, root.toAbsolutePath());
         Layout layout = new Layout(root, options);
         try (LayoutLock.Held held = layout.lock.acquire()) {
-            if (!layout.checkVersion(false)) {
-                layout.writeFile(layout.files.ociLayout(), OCI_LAYOUT_BYTES);
-            }
+            boolean header = layout.checkVersion(false);
             layout.checkBlobsDirectory(true);
             if (exists(fs, layout.files.indexJson())) {
                 layout.index.read(); // validate; an existing index is never overwritten
             } else {
                 layout.writeFile(layout.files.indexJson(), ModelJson.toBytes(ImageIndex.empty(), true));
+            }
+            if (!header) {
+                // last: a directory with oci-layout is a complete layout, whenever a crash interrupts init
+                layout.writeFile(layout.files.ociLayout(), OCI_LAYOUT_BYTES);
             }
             fs.syncDirectory(root);
         }
