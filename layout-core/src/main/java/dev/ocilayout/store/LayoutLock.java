@@ -4,10 +4,10 @@ import dev.ocilayout.LayoutLockedException;
 import dev.ocilayout.io.Fs;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -25,7 +25,13 @@ public final class LayoutLock {
     /** Name of the lock file in the layout root. */
     public static final String FILE_NAME = ".lock";
 
-    private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    /** One lock per lock file in this JVM, with a count of its users so the map never outgrows its use. */
+    private static final Map<Path, Shared> JVM_LOCKS = new HashMap<>();
+
+    private static final class Shared {
+        final ReentrantLock lock = new ReentrantLock();
+        int users;
+    }
 
     private final Fs fs;
     private final Path root;
@@ -43,38 +49,32 @@ public final class LayoutLock {
         void close() throws IOException;
     }
 
-    /** Acquires the lock, waiting at most the timeout; reentrant within a thread. */
+    /**
+     * Acquires the lock, waiting at most the timeout; reentrant within a thread. Whatever fails on the
+     * way (the timeout, an I/O error opening the lock file, an interrupt) releases what was taken.
+     */
     public Held acquire() throws IOException {
         Path lockFile = root.toRealPath().resolve(FILE_NAME);
-        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
+        Shared shared = enter(lockFile);
         long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            if (!jvmLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw locked("another thread of this process");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LayoutLockedException("interrupted while waiting for the lock of layout " + root);
-        }
-        if (jvmLock.getHoldCount() > 1) {
-            return jvmLock::unlock;
-        }
+        boolean jvmLocked = false;
+        boolean acquired = false;
         FileChannel channel = null;
         try {
+            if (!shared.lock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw locked("another thread of this process");
+            }
+            jvmLocked = true;
+            if (shared.lock.getHoldCount() > 1) {
+                acquired = true;
+                return releaser(lockFile, shared, null);
+            }
             channel = fs.openLockFile(lockFile);
             long sleepMillis = 5;
             while (true) {
-                FileLock fileLock = channel.tryLock();
-                if (fileLock != null) {
-                    FileChannel held = channel;
-                    channel = null;
-                    return () -> {
-                        try {
-                            held.close(); // releases the file lock
-                        } finally {
-                            jvmLock.unlock();
-                        }
-                    };
+                if (channel.tryLock() != null) {
+                    acquired = true;
+                    return releaser(lockFile, shared, channel);
                 }
                 if (System.nanoTime() >= deadline) {
                     throw locked("another process");
@@ -86,11 +86,44 @@ public final class LayoutLock {
             Thread.currentThread().interrupt();
             throw new LayoutLockedException("interrupted while waiting for the lock of layout " + root);
         } finally {
+            if (!acquired) {
+                release(lockFile, shared, channel, jvmLocked);
+            }
+        }
+    }
+
+    /** Lock files this JVM holds or waits for (for tests: it returns to zero). */
+    static int jvmLockEntries() {
+        synchronized (JVM_LOCKS) {
+            return JVM_LOCKS.size();
+        }
+    }
+
+    private static Shared enter(Path lockFile) {
+        synchronized (JVM_LOCKS) {
+            Shared s = JVM_LOCKS.computeIfAbsent(lockFile, k -> new Shared());
+            s.users++;
+            return s;
+        }
+    }
+
+    private static Held releaser(Path lockFile, Shared shared, FileChannel channel) {
+        return () -> release(lockFile, shared, channel, true);
+    }
+
+    /** Closes the channel (which drops the file lock), unlocks the JVM lock, and forgets it when unused. */
+    private static void release(Path lockFile, Shared shared, FileChannel channel, boolean jvmLocked) throws IOException {
+        try {
             if (channel != null) {
-                try {
-                    channel.close();
-                } finally {
-                    jvmLock.unlock();
+                channel.close();
+            }
+        } finally {
+            if (jvmLocked) {
+                shared.lock.unlock();
+            }
+            synchronized (JVM_LOCKS) {
+                if (--shared.users == 0) {
+                    JVM_LOCKS.remove(lockFile);
                 }
             }
         }

@@ -75,6 +75,36 @@ class LayoutLockTest {
     }
 
     @Test
+    void anErrorOpeningTheLockFileReleasesTheLockForOtherThreads() throws Exception {
+        Path dir = tmp.resolve("layout");
+        Layout.create(dir);
+        dev.ocilayout.testing.FaultFs faulty = new dev.ocilayout.testing.FaultFs(dir, dev.ocilayout.testing.FaultFs.Mode.THROW, 1);
+        LayoutLock lock = new LayoutLock(faulty, dir, Duration.ofMillis(500));
+        assertThrows(java.io.IOException.class, lock::acquire);
+        Throwable[] other = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try (LayoutLock.Held held = new LayoutLock(Fs.nio(), dir, Duration.ofMillis(500)).acquire()) {
+                // got it
+            } catch (Throwable e) {
+                other[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        assertEquals(null, other[0], "another thread gets the lock");
+        assertEquals(0, LayoutLock.jvmLockEntries(), "nothing left behind");
+    }
+
+    @Test
+    void theJvmWideLockTableEmptiesWhenLocksAreReleased() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            Path dir = tmp.resolve("layout" + i);
+            Layout.create(dir).index().update(x -> Tags.tag(x, "t", LayoutWorker.TARGET));
+        }
+        assertEquals(0, LayoutLock.jvmLockEntries());
+    }
+
+    @Test
     void layoutsOpenedThroughASymlinkAndARelativePathShareOneLock() throws Exception {
         Path dir = tmp.resolve("layout");
         Layout.create(dir);

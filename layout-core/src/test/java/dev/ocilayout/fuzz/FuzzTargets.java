@@ -1,0 +1,92 @@
+package dev.ocilayout.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.LayoutException;
+import dev.ocilayout.archive.ArchiveLimits;
+import dev.ocilayout.archive.LayoutImport;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.Reference;
+import dev.ocilayout.testing.TestFs;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Jazzer targets. Under {@code mvn verify} each replays its seeds (in
+ * {@code src/test/resources/dev/ocilayout/fuzz/FuzzTargetsInputs/<target>/}) as a regression test; to fuzz
+ * one, see {@code bench/fuzz}. The property every target checks: any input ends in a value or in one of
+ * this library's documented exceptions, never another exception, a hang or a write outside the layout.
+ */
+class FuzzTargets {
+    @FuzzTest(maxDuration = "5m")
+    void digestParsing(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        Digest d = Digest.tryParse(text);
+        if (d != null) {
+            assertEquals(d, Digest.parse(d.toString()), "a parsed digest prints back to itself");
+            assertEquals(-1, d.encoded().indexOf('/'), "never a path separator in a blob name");
+        }
+    }
+
+    @FuzzTest(maxDuration = "5m")
+    void referenceParsing(byte[] input) {
+        try {
+            Reference r = Reference.parse(new String(input, StandardCharsets.UTF_8));
+            assertEquals(r, Reference.parse(r.toString()));
+        } catch (IllegalArgumentException expected) {
+            // a refused reference
+        }
+    }
+
+    @FuzzTest(maxDuration = "5m")
+    void manifestAndIndexParsing(byte[] input) {
+        try {
+            ModelJson.parseManifest(input, null, "fuzz");
+        } catch (InvalidContentException expected) {
+            // refused with a message
+        }
+        try {
+            ModelJson.parseIndex(input, "fuzz");
+        } catch (InvalidContentException expected) {
+            // refused with a message
+        }
+    }
+
+    @FuzzTest(maxDuration = "5m")
+    void archiveImport(byte[] input) throws IOException {
+        Path fs = TestFs.unixRoot();
+        Layout layout = Layout.create(fs.resolve("layout"));
+        byte[] index = Files.readAllBytes(layout.root().resolve("index.json"));
+        Set<String> before = outsideBlobs(fs, layout);
+        try {
+            LayoutImport.importArchive(layout, new ByteArrayInputStream(input), "fuzz.tar",
+                    new LayoutImport.Options(List.of(), null, null, new ArchiveLimits(64L << 20, 200)), null);
+        } catch (LayoutException refused) {
+            assertArrayEquals(index, Files.readAllBytes(layout.root().resolve("index.json")), "refused: index unchanged");
+            assertEquals(before, outsideBlobs(fs, layout), "refused: nothing written outside blobs/");
+            return;
+        }
+        Layout.open(layout.root()).index().read(); // accepted: the layout is still valid
+    }
+
+    static Set<String> outsideBlobs(Path fs, Layout layout) throws IOException {
+        try (Stream<Path> all = Files.walk(fs.getRoot())) {
+            return all.map(Path::toString)
+                    .filter(p -> !p.startsWith(layout.root().resolve("blobs").toString())
+                            && !p.startsWith(layout.root().resolve("ingest").toString()))
+                    .collect(Collectors.toSet());
+        }
+    }
+}
