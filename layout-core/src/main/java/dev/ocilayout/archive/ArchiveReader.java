@@ -102,6 +102,7 @@ final class ArchiveReader {
         contents.compression = guarded.compression();
         TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(guarded, 1 << 16));
         InputStream entryData = new EntryData(tar, source);
+        int entries = 0;
         while (true) {
             TarArchiveEntry e;
             try {
@@ -114,9 +115,10 @@ final class ArchiveReader {
             if (e == null) {
                 break;
             }
+            entries++;
             entry(e, ArchivePaths.clean(e.getName(), source), entryData);
         }
-        if (seen.isEmpty() && contents.links.isEmpty()) {
+        if (entries == 0) {
             throw new InvalidContentException(source + " is empty or not a tar archive");
         }
     }
@@ -197,8 +199,8 @@ final class ArchiveReader {
     }
 
     private void small(String name, long size, InputStream data) throws IOException {
-        long cap = name.equals(INDEX_JSON) || name.equals(LayoutExport.EXPECTED_BLOBS)
-                ? layout.options().maxIndexBytes() : layout.options().maxManifestBytes();
+        long cap = name.equals(INDEX_JSON) || name.equals(LayoutExport.EXPECTED_BLOBS) ? layout.options().maxIndexBytes()
+                : name.equals(MANIFEST_JSON) ? limits.maxManifestJsonBytes() : layout.options().maxManifestBytes();
         if (size > cap) {
             throw new InvalidContentException(contents.source + ": entry " + Text.quote(name) + " is " + size
                     + " bytes, over the limit of " + cap + " bytes");

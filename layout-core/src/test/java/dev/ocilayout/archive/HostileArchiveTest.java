@@ -153,7 +153,11 @@ class HostileArchiveTest {
     @Test
     void oversizedMetadata() throws IOException {
         refused(InvalidContentException.class, "over the limit of 4096 bytes",
-                new TarBuilder().file("manifest.json", "[" + " ".repeat(5000) + "]").build());
+                new TarBuilder().file("config.json", "{" + " ".repeat(5000) + "}").build());
+        refused(InvalidContentException.class, "over the limit of 1048576 bytes",
+                new TarBuilder().file("manifest.json", "[" + " ".repeat(1 << 20) + "]").build());
+        refused(InvalidContentException.class, "over the limit of 100 bytes",
+                new TarBuilder().file("manifest.json", "[" + " ".repeat(200) + "]").build(), new ArchiveLimits(0, 0, 100));
     }
 
     @Test

@@ -1,0 +1,143 @@
+package dev.ocilayout.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.testing.TarBuilder;
+import dev.ocilayout.testing.TestData;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hostile-input corpus at the command line (reliability.md section 5): each input gets its exact exit
+ * code and first line of stderr, and leaves the layout byte-for-byte as it was. The archive cases are in
+ * {@code HostileArchiveTest} (library level); the ones here need the CLI or a layout damaged on disk.
+ */
+class HostileInputsTest {
+    @TempDir
+    Path tmp;
+    Path layout;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        layout = TestData.copy("example-layout", tmp.resolve("L"));
+    }
+
+    /** Every file and link of a tree with its content (or target), to prove nothing changed. */
+    static Map<String, String> snapshot(Path root) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.toList()) {
+                String key = root.relativize(p).toString();
+                if (Files.isSymbolicLink(p)) {
+                    m.put(key, "-> " + Files.readSymbolicLink(p));
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    m.put(key, Digest.sha256(Files.readAllBytes(p)).toString());
+                } else {
+                    m.put(key, "dir");
+                }
+            }
+        }
+        m.remove(".lock");
+        m.remove("ingest");
+        return m;
+    }
+
+    void refused(int exit, String firstLine, String... args) throws IOException {
+        Map<String, String> before = snapshot(layout);
+        Cli.Result r = Cli.run(args);
+        assertEquals(exit, r.exit(), r.toString());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.startsWith(firstLine), "first line: " + first);
+        assertEquals(before, snapshot(layout), "the layout is unchanged");
+    }
+
+    @Test
+    void digestsWithPathCharacters() throws IOException {
+        refused(2, "oci-layout: invalid reference \"" + layout + "@sha256:../../etc/passwd\": invalid digest",
+                "cat", layout + "@sha256:../../etc/passwd");
+        refused(2, "oci-layout: invalid reference \"" + layout + "@sha256:abc\": invalid digest \"sha256:abc\": sha256 needs exactly 64",
+                "cat", layout + "@sha256:abc");
+        refused(3, "oci-layout: blob md5:d41d8cd98f00b204e9800998ecf8427e not found", "blob", "get",
+                layout + "@md5:d41d8cd98f00b204e9800998ecf8427e");
+    }
+
+    @Test
+    void anIndexJsonWithDuplicateKeysIsNeverRewritten() throws IOException {
+        Path index = layout.resolve("index.json");
+        Files.writeString(index, Files.readString(index).replaceFirst("\"schemaVersion\": 2", "\"schemaVersion\": 2, \"schemaVersion\": 2"));
+        refused(5, "oci-layout: " + index + ": invalid JSON at line 2", "tag", layout + ":v1", "v2");
+    }
+
+    @Test
+    void anIndexJsonNestedBeyondReasonIsNeverRewritten() throws IOException {
+        Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
+        refused(5, "oci-layout: " + layout.resolve("index.json") + ": manifests[0]: must be an object", "tag", layout + ":v1", "v2");
+    }
+
+    @Test
+    void aSymlinkedBlobsDirectoryIsNeverFollowed() throws IOException {
+        Files.move(layout.resolve("blobs"), tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(layout.resolve("blobs"), tmp.resolve("elsewhere"));
+        refused(5, "oci-layout: " + layout + ": blobs is not a directory (a symbolic link, which this tool never follows)",
+                "push", layout + ":x", TestData.dir().resolve("files/hello.txt").toString());
+        refused(5, "oci-layout: " + layout + ": blobs is not a directory", "fsck", layout.toString());
+    }
+
+    @Test
+    void aBlobThatIsADirectory() throws IOException {
+        String manifest = Cli.run("resolve", layout + ":v1").out().trim();
+        Path blob = layout.resolve("blobs/sha256").resolve(manifest.substring(7));
+        Files.delete(blob);
+        Files.createDirectory(blob);
+        refused(5, "oci-layout: blobs/sha256/" + manifest.substring(7) + " is not a regular file", "cat", layout + ":v1");
+    }
+
+    @Test
+    void aHardLinkWithARelativeTarget() throws IOException {
+        Path tar = tmp.resolve("hl.tar");
+        Files.write(tar, new TarBuilder().hardlink("blobs/sha256/" + "a".repeat(64), "../../../etc/passwd").build());
+        refused(1, "oci-layout: " + tar + ": entry \"blobs/sha256/" + "a".repeat(64) + "\" is a hard link (to \"../../../etc/passwd\")",
+                "import", tar.toString(), layout.toString());
+    }
+
+    @Test
+    void aHugePaxRecord() throws IOException {
+        Path tar = tmp.resolve("pax.tar");
+        try (OutputStream out = Files.newOutputStream(tar); TarArchiveOutputStream t = new TarArchiveOutputStream(out)) {
+            TarArchiveEntry e = new TarArchiveEntry("notes.txt");
+            e.addPaxHeader("comment", "x".repeat(8 << 20));
+            e.setSize(0);
+            t.putArchiveEntry(e);
+            t.closeArchiveEntry();
+        }
+        refused(1, "oci-layout: " + tar + " is neither an OCI layout tar nor a docker-archive", "import", tar.toString(), layout.toString());
+    }
+
+    @Test
+    void twoHundredThousandMembers() throws IOException {
+        Path tar = tmp.resolve("many.tar");
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tar), 1 << 20);
+             TarArchiveOutputStream t = new TarArchiveOutputStream(out)) {
+            for (int i = 0; i < 200_000; i++) {
+                TarArchiveEntry e = new TarArchiveEntry("n/" + i);
+                e.setSize(0);
+                t.putArchiveEntry(e);
+                t.closeArchiveEntry();
+            }
+        }
+        refused(1, "oci-layout: " + tar + " is neither an OCI layout tar nor a docker-archive", "import", tar.toString(), layout.toString());
+    }
+}
