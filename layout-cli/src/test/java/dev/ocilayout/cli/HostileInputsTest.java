@@ -140,4 +140,20 @@ class HostileInputsTest {
         }
         refused(1, "oci-layout: " + tar + " is neither an OCI layout tar nor a docker-archive", "import", tar.toString(), layout.toString());
     }
+
+    @Test
+    void aStaleIngestIsReportedThenRepairedOnRequest() throws IOException {
+        Path temp = layout.resolve("ingest/ocil-00000000-0000-0000-0000-000000000000.tmp");
+        Files.createDirectories(temp.getParent());
+        Files.writeString(temp, "half a blob");
+        Files.setLastModifiedTime(temp, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
+        Cli.Result check = Cli.run("fsck", layout.toString());
+        assertEquals(0, check.exit(), check.toString());
+        assertTrue(check.out().contains("warning TEMP_LEFTOVER"), check.out());
+        Cli.Result repair = Cli.run("fsck", layout.toString(), "--repair");
+        assertEquals(0, repair.exit(), repair.toString());
+        assertTrue(repair.out().startsWith("repaired TEMP_REMOVED: removed ingest/ocil-"), repair.out());
+        assertTrue(Files.notExists(temp));
+        assertTrue(!Cli.run("fsck", layout.toString()).out().contains("TEMP_LEFTOVER"));
+    }
 }

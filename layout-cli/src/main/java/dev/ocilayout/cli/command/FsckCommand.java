@@ -9,8 +9,10 @@ import dev.ocilayout.cli.Progress;
 import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Finding.Severity;
 import dev.ocilayout.fsck.Fsck;
+import dev.ocilayout.fsck.Repair;
 import dev.ocilayout.store.BlobStore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Parameters;
                 + " blobs, temp leftovers and files the image-spec does not define. Changes nothing.",
             "Exit 0 when no errors are found (warnings and notes allowed; with --strict, none), 1 otherwise."},
         footerHeading = "%nExamples:%n",
-        footer = {"  oci-layout fsck ./layout", "  oci-layout fsck ./layout --verbose", "  oci-layout fsck ./layout --format json"})
+        footer = {"  oci-layout fsck ./layout", "  oci-layout fsck ./layout --verbose", "  oci-layout fsck ./layout --format json",
+            "  oci-layout fsck ./layout --repair"})
 public final class FsckCommand extends LayoutCommand {
     @Parameters(arity = "0..1", paramLabel = "DIR", description = "The layout.")
     String dir;
@@ -33,6 +36,11 @@ public final class FsckCommand extends LayoutCommand {
     @Option(names = {"-v", "--verbose"}, description = "Also print notes (orphans, files other tools left), not only errors and warnings.")
     boolean verbose;
 
+    @Option(names = "--repair", description = "First make the safe repairs, each printed: remove temp files left by"
+            + " interrupted writes, list orphaned complete manifests in index.json again (untagged). Never deletes a"
+            + " blob, never rewrites an index.json that does not parse.")
+    boolean repair;
+
     @Option(names = "--threads", paramLabel = "N", description = "Hashing threads (default: one per core).")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -40,6 +48,10 @@ public final class FsckCommand extends LayoutCommand {
     public Integer call() throws Exception {
         Path path = layoutDir(dir);
         Layout layout = open(path);
+        List<Repair.Action> repairs = repair ? Repair.run(layout) : List.of();
+        if (!out().json()) {
+            repairs.forEach(a -> out().line("repaired " + a.code() + ": " + a.message()));
+        }
         long total = 0;
         for (BlobStore.BlobFile f : layout.blobs().scan()) {
             total += f.isBlob() ? f.attributes().size() : 0;
@@ -54,6 +66,16 @@ public final class FsckCommand extends LayoutCommand {
                     .put("blobsVerified", r.blobsVerified()).put("bytesVerified", r.bytesVerified())
                     .put("orphans", r.orphans()).put("errors", r.count(Severity.ERROR))
                     .put("warnings", r.count(Severity.WARNING)).put("notes", r.count(Severity.INFO));
+            ArrayNode repaired = json.putArray("repairs");
+            for (Repair.Action a : repairs) {
+                ObjectNode n = repaired.addObject().put("code", a.code()).put("message", a.message());
+                if (a.digest() != null) {
+                    n.put("digest", a.digest().toString());
+                }
+                if (a.file() != null) {
+                    n.put("file", a.file());
+                }
+            }
             ArrayNode findings = json.putArray("findings");
             for (Finding f : r.findings()) {
                 ObjectNode n = findings.addObject().put("severity", f.severity().name().toLowerCase(Locale.ROOT))
