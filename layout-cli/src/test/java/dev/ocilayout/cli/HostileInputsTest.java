@@ -156,4 +156,23 @@ class HostileInputsTest {
         assertTrue(Files.notExists(temp));
         assertTrue(!Cli.run("fsck", layout.toString()).out().contains("TEMP_LEFTOVER"));
     }
+
+    @Test
+    void aStaleLockFileIsHarmless() throws IOException {
+        Files.writeString(layout.resolve(".lock"), "left by a process that died");
+        assertEquals(0, Cli.run("tag", layout + ":v1", "after-crash").exit());
+        assertEquals(0, Cli.run("fsck", layout.toString()).exit());
+    }
+
+    @Test
+    void aDamagedReadOnlyBlobIsReplacedByTheNextPushOfItsContent() throws IOException {
+        Path hello = TestData.dir().resolve("files/hello.txt");
+        Path blob = layout.resolve("blobs/sha256").resolve(Digest.sha256(Files.readAllBytes(hello)).encoded());
+        Files.writeString(blob, "damaged");
+        Files.setPosixFilePermissions(blob, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        assertEquals(1, Cli.run("fsck", layout.toString()).exit(), "the damage is found");
+        Cli.Result push = Cli.run("push", layout + ":again", hello + ":text/plain");
+        assertEquals(0, push.exit(), push.toString());
+        assertEquals(0, Cli.run("fsck", layout.toString()).exit(), "rename replaced the read-only file");
+    }
 }
