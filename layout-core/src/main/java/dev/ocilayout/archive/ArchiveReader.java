@@ -109,7 +109,8 @@ final class ArchiveReader {
                 e = tar.getNextEntry();
             } catch (LayoutException ex) {
                 throw ex;
-            } catch (IOException ex) {
+            } catch (IOException | RuntimeException ex) {
+                // Commons Compress reports some malformed headers (a PAX time of 1e999999999) unchecked
                 throw GuardedInput.corrupt(source, ex);
             }
             if (e == null) {
@@ -271,7 +272,7 @@ final class ArchiveReader {
                 return in.read(b, off, len);
             } catch (LayoutException e) {
                 throw e;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 throw GuardedInput.corrupt(source, e);
             }
         }

@@ -91,7 +91,7 @@ final class GuardedInput extends FilterInputStream {
         }
     }
 
-    static InvalidContentException corrupt(String source, IOException e) {
+    static InvalidContentException corrupt(String source, Exception e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return new InvalidContentException(source + " is truncated or corrupt: " + why, e);
     }

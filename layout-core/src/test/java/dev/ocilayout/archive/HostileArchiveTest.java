@@ -238,4 +238,72 @@ class HostileArchiveTest {
         byte[] tar = oci().file("notes/readme.txt", "hello").file("index.json", "{\"schemaVersion\":2,\"manifests\":[]}").build();
         refused(InvalidContentException.class, "holds no image", tar);
     }
+
+    static final String EMPTY_INDEX = "{\"schemaVersion\":2,\"manifests\":[]}";
+
+    @Test
+    void dotSlashNamesAreTheSameEntry() throws IOException {
+        refused(InvalidContentException.class, "appears twice",
+                oci().file("./index.json", EMPTY_INDEX).file("index.json", "{\"schemaVersion\":2,\"manifests\":[ ]}").build());
+    }
+
+    @Test
+    void indexJsonAsASymbolicLink() throws IOException {
+        refused(InvalidContentException.class, "is a symbolic link", oci().symlink("index.json", "/etc/passwd").build());
+    }
+
+    @Test
+    void layerSymlinkLoopsAndChainsOut() throws IOException {
+        refused(NotFoundException.class, "which is not in the archive", new TarBuilder().symlink("a/layer.tar", "../a/layer.tar")
+                .file("c.json", "{}").file("manifest.json", "[{\"Config\":\"c.json\",\"Layers\":[\"a/layer.tar\"]}]").build());
+        refused(InvalidContentException.class, "outside the archive", new TarBuilder().symlink("b/layer.tar", "../../../x.tar").build());
+    }
+
+    @Test
+    void aBadHeaderChecksum() throws IOException {
+        byte[] tar = oci().file("index.json", EMPTY_INDEX).build();
+        tar[1024 + 10] ^= 0x55; // the second header's name field (after oci-layout's header and data): checksum now wrong
+        // Commons Compress takes a header with a bad checksum for the end of the archive: refused for what is missing
+        refused(InvalidContentException.class, "neither an OCI layout tar nor a docker-archive", tar);
+    }
+
+    @Test
+    void dockerManifestsThatPointOutsideOrNameBadTags() throws IOException {
+        refused(NotFoundException.class, "names config \"../x.json\", which is not in the archive",
+                new TarBuilder().file("manifest.json", "[{\"Config\":\"../x.json\",\"Layers\":[]}]").build());
+        refused(InvalidContentException.class, "has no valid tag", new TarBuilder().file("c.json", "{}")
+                .file("manifest.json", "[{\"Config\":\"c.json\",\"RepoTags\":[\"box:bad tag!\"],\"Layers\":[]}]").build());
+        refused(InvalidContentException.class, "is not a non-empty JSON array", new TarBuilder().file("manifest.json", "null").build());
+    }
+
+    @Test
+    void aHugePaxMtimeIsNoDenialOfService() throws IOException {
+        String record = "mtime=1e999999999\n";
+        String pax = (record.length() + 3) + " " + record;
+        byte[] tar = new TarBuilder().raw("././@PaxHeader", (byte) 'x', pax.getBytes(StandardCharsets.UTF_8))
+                .file("oci-layout", LAYOUT).build();
+        long start = System.nanoTime();
+        refused(InvalidContentException.class, "truncated or corrupt", tar);
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "refused quickly");
+    }
+
+    @Test
+    void oddButValidArchivesImport() throws IOException {
+        byte[] layer = new TarBuilder().file("hello", "hi").build();
+        String config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}";
+        String manifest = "[{\"Config\":\"c.json\",\"RepoTags\":[\"odd:v1\"],\"Layers\":[\"l.tar\"]}]";
+        // metadata before the blobs, trailing garbage after the end-of-archive blocks, two gzip members
+        byte[] tar = new TarBuilder().file("manifest.json", manifest).file("c.json", config).file("l.tar", layer).build();
+        byte[] withGarbage = java.util.Arrays.copyOf(tar, tar.length + 100);
+        java.util.Arrays.fill(withGarbage, tar.length, withGarbage.length, (byte) 'g');
+        byte[] half1 = TarBuilder.gzip(java.util.Arrays.copyOf(withGarbage, 1024));
+        byte[] half2 = TarBuilder.gzip(java.util.Arrays.copyOfRange(withGarbage, 1024, withGarbage.length));
+        byte[] twoMembers = java.util.Arrays.copyOf(half1, half1.length + half2.length);
+        System.arraycopy(half2, 0, twoMembers, half1.length, half2.length);
+        LayoutImport.Report r = LayoutImport.importArchive(dst, new ByteArrayInputStream(twoMembers), "odd.tar.gz",
+                LayoutImport.Options.defaults(), null);
+        assertEquals("docker-archive", r.format());
+        assertEquals(Digest.sha256(layer), ((dev.ocilayout.model.ImageManifest) dst.readManifest(dst.resolveTag("v1")))
+                .layers().get(0).digest());
+    }
 }

@@ -52,6 +52,13 @@ public final class TarBuilder {
         return put(e, new byte[0]);
     }
 
+    /** An entry of any type with content as given, e.g. a hand-made PAX header ({@code 'x'}). */
+    public TarBuilder raw(String name, byte type, byte[] content) {
+        TarArchiveEntry e = new TarArchiveEntry(name, type, true);
+        e.setSize(content.length);
+        return put(e, content);
+    }
+
     public TarBuilder special(String name, byte type) {
         return put(new TarArchiveEntry(name, type, true), new byte[0]);
     }
