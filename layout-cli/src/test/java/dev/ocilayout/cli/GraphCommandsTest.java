@@ -88,7 +88,8 @@ class GraphCommandsTest {
         Cli.Result ok = Cli.run("fsck", layout.toString());
         assertEquals(0, ok.exit(), ok.toString());
         assertTrue(ok.out().startsWith("ok: 1 manifests"), ok.out());
-        Files.writeString(layout.resolve("ingest/ocil-crashed.tmp"), "partial");
+        Path crashed = Files.writeString(layout.resolve("ingest/ocil-crashed.tmp"), "partial");
+        Files.setLastModifiedTime(crashed, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
         assertEquals(0, Cli.run("fsck", layout.toString()).exit());
         Cli.Result strict = Cli.run("fsck", layout.toString(), "--strict");
         assertEquals(1, strict.exit(), strict.toString());

@@ -28,7 +28,7 @@ import java.util.Set;
  * never guesses a tag:
  * <ul>
  *   <li>this tool's temp files left in {@code ingest/} by interrupted writes, that no live writer holds
- *       and that are over five seconds old, are removed;</li>
+ *       and that are over ten seconds old, are removed;</li>
  *   <li>manifests and indexes that nothing in {@code index.json} reaches, that no other such manifest
  *       lists, and whose content is complete, are listed again as untagged entries, so gc keeps them
  *       (what a crash between storing a manifest and recording it would lose).</li>
@@ -44,8 +44,7 @@ public final class Repair {
 
     public static List<Action> run(Layout layout) throws IOException {
         List<Action> actions = new ArrayList<>();
-        // older than a few seconds as well as unlocked: a writer locks its temp file right after creating it
-        for (Path p : layout.blobs().staleTemps(Duration.ofSeconds(5))) {
+        for (Path p : layout.blobs().staleTemps(Duration.ZERO)) { // at least BlobStore.MIN_TEMP_AGE old, unlocked
             if (layout.options().fs().deleteIfExists(p)) {
                 String rel = layout.root().relativize(p).toString();
                 actions.add(new Action("TEMP_REMOVED", null, rel, "removed " + rel + ", left by an interrupted write"));

@@ -232,9 +232,18 @@ public final class BlobStore {
         return removed;
     }
 
-    /** This tool's temp files in {@code ingest/} older than {@code age} that no live writer holds. */
+    /**
+     * A temp file younger than this is never stale, whatever age is asked for: a writer locks its temp
+     * file just after creating it, and this covers the moment in between (found by GcRaceTest).
+     */
+    public static final Duration MIN_TEMP_AGE = Duration.ofSeconds(10);
+
+    /**
+     * This tool's temp files in {@code ingest/} older than {@code age} (and at least {@link #MIN_TEMP_AGE})
+     * that no live writer holds.
+     */
     public List<Path> staleTemps(Duration age) throws IOException {
-        Instant cutoff = Instant.now().minus(age);
+        Instant cutoff = Instant.now().minus(age.compareTo(MIN_TEMP_AGE) < 0 ? MIN_TEMP_AGE : age);
         List<Path> stale = new ArrayList<>();
         try (DirectoryStream<Path> entries = fs.list(files.ingest())) {
             for (Path p : entries) {

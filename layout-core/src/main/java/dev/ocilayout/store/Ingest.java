@@ -99,9 +99,11 @@ public final class Ingest implements AutoCloseable {
                 throw new DigestMismatchException(subject, expectedDigest, digest);
             }
             out.force();
-            closeQuietly();
+            // renamed while still locked: gc leaves a locked temp file alone, and would otherwise take an
+            // unlocked one that is old enough between the unlock and the rename (found by GcRaceTest)
             store.publish(out.path(), digest, count);
             done = true;
+            closeQuietly();
             return Descriptor.of(mediaType, digest, count);
         } finally {
             if (!done) {

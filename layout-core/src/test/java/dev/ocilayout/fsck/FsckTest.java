@@ -123,7 +123,8 @@ class FsckTest {
 
     @Test
     void leftoversStraysAndUnknownFilesAreReported() throws IOException {
-        Files.writeString(layout.files().ingest().resolve("ocil-crashed.tmp"), "partial");
+        Path crashed = Files.writeString(layout.files().ingest().resolve("ocil-crashed.tmp"), "partial");
+        Files.setLastModifiedTime(crashed, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
         Files.writeString(layout.files().ingest().resolve("abc_123"), "oras-go temp");
         Files.writeString(layout.root().resolve("manifest.json"), "[]");
         Files.writeString(layout.files().blobs().resolve("sha256/xyz.tmp"), "regclient temp");

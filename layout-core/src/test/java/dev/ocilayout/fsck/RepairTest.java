@@ -43,7 +43,7 @@ class RepairTest {
         Path temp = layout.files().ingest().resolve("ocil-00000000-0000-0000-0000-000000000000.tmp");
         Files.createDirectories(temp.getParent());
         Files.writeString(temp, "half a blob");
-        Files.setLastModifiedTime(temp, FileTime.from(Instant.now().minusSeconds(10)));
+        Files.setLastModifiedTime(temp, FileTime.from(Instant.now().minusSeconds(60)));
         Path foreign = layout.files().ingest().resolve("other-tool.partial");
         Files.writeString(foreign, "not ours");
         List<Repair.Action> actions = Repair.run(layout);

@@ -132,6 +132,14 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void aTempFileSecondsOldIsInFlightEvenWithNoGracePeriod() throws IOException {
+        Path fresh = Files.writeString(layout.files().ingest().resolve("ocil-just-created.tmp"), "x");
+        GarbageCollector.Report r = GarbageCollector.run(layout, new Policy(false, Duration.ZERO, false));
+        assertEquals(List.of(), r.temps());
+        assertTrue(Files.exists(fresh), "a writer may not have locked it yet");
+    }
+
+    @Test
     void staleTempFilesGoInFlightAndForeignOnesStay() throws IOException {
         Path ingest = layout.files().ingest();
         Path stale = Files.writeString(ingest.resolve("ocil-stale.tmp"), "x");
