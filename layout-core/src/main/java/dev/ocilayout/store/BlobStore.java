@@ -396,8 +396,12 @@ public final class BlobStore {
 
     private boolean touchIfIntact(Digest digest, long size) throws IOException {
         if (regularFileSize(digest) == size) {
-            fs.setLastModified(files.blob(digest), FileTime.from(Instant.now()));
-            return true;
+            try {
+                fs.setLastModified(files.blob(digest), FileTime.from(Instant.now()));
+                return true;
+            } catch (NoSuchFileException e) {
+                return false; // a concurrent gc removed it just now: write it again (found by GcRaceTest)
+            }
         }
         return false;
     }
