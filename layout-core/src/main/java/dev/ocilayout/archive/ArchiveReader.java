@@ -177,7 +177,7 @@ final class ArchiveReader {
                     + " is under blobs/ but is not blobs/<algorithm>/<encoded digest>");
         }
         Descriptor expected = Descriptor.of(MediaType.OCTET_STREAM, digest, size);
-        if (layout.blobs().exists(digest) && layout.blobs().size(digest) == size) {
+        if (layout.blobs().touchIfIntact(digest, size)) {
             contents.present++;
         } else {
             layout.blobs().put(data, expected, progress);

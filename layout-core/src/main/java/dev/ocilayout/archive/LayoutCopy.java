@@ -66,7 +66,7 @@ public final class LayoutCopy {
         int skipped = 0;
         long bytes = 0;
         for (Descriptor d : closure.blobs()) {
-            if (dst.blobs().exists(d.digest())) {
+            if (dst.blobs().touchIfIntact(d.digest(), d.size())) {
                 skipped++;
             } else if (options.link() && dst.blobs().linkFrom(src.blobs().path(d.digest()), d)) {
                 linked++;

@@ -394,7 +394,12 @@ public final class BlobStore {
         fs.syncDirectory(target.getParent());
     }
 
-    private boolean touchIfIntact(Digest digest, long size) throws IOException {
+    /**
+     * True when an intact blob (a regular file of {@code size} bytes) is stored under the digest; its
+     * modification time is then refreshed, so gc's grace period covers it again. This is the "already
+     * there" rule every writer follows before it skips a blob.
+     */
+    public boolean touchIfIntact(Digest digest, long size) throws IOException {
         if (regularFileSize(digest) == size) {
             try {
                 fs.setLastModified(files.blob(digest), FileTime.from(Instant.now()));

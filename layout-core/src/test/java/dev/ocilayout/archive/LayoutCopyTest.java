@@ -62,6 +62,22 @@ class LayoutCopyTest {
     }
 
     @Test
+    void aSkippedBlobHasItsAgeRefreshedAndADamagedOneIsCopiedAgain() throws IOException {
+        Descriptor v1 = src.resolveTag("v1");
+        LayoutCopy.copy(src, v1, dst, "v1", new LayoutCopy.Options(false, List.of(), false), null);
+        Path manifest = dst.blobs().path(v1.digest());
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200));
+        Files.setLastModifiedTime(manifest, old);
+        var layer = ((dev.ocilayout.model.ImageManifest) src.readManifest(v1)).layers().get(0);
+        Files.writeString(dst.blobs().path(layer.digest()), "short");
+        LayoutCopy.Report again = LayoutCopy.copy(src, v1, dst, "v1", new LayoutCopy.Options(false, List.of(), false), null);
+        assertEquals(2, again.skipped());
+        assertEquals(1, again.copied(), "the damaged layer");
+        assertTrue(Files.getLastModifiedTime(manifest).compareTo(old) > 0, "gc's grace period covers it again");
+        assertEquals(0, Fsck.check(dst, 1, null).count(dev.ocilayout.fsck.Finding.Severity.ERROR));
+    }
+
+    @Test
     void referrersComeAlongRecordedTheDestinationsWay() throws IOException {
         Descriptor v1 = src.resolveTag("v1");
         Descriptor marker = dst.blobs().put("{}".getBytes(), "application/vnd.oci.empty.v1+json");

@@ -89,12 +89,15 @@ class LayoutImportTest {
     }
 
     @Test
-    void blobsTheLayoutHasAreSkippedUnread() throws IOException {
+    void blobsTheLayoutHasAreSkippedUnreadWithTheirAgeRefreshed() throws IOException {
         Layout dst = Layout.create(fs.resolve("dst"));
         importInto(dst, exportAll(Compression.NONE), LayoutImport.Options.defaults());
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200));
+        Files.setLastModifiedTime(dst.blobs().path(v1.digest()), old);
         LayoutImport.Report again = importInto(dst, exportAll(Compression.NONE), LayoutImport.Options.defaults());
         assertEquals(0, again.blobsWritten());
         assertEquals(7, again.blobsPresent());
+        assertTrue(Files.getLastModifiedTime(dst.blobs().path(v1.digest())).compareTo(old) > 0, "gc's grace period covers it again");
         assertEquals(tags(source), tags(dst));
     }
 
