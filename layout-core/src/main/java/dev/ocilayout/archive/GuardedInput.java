@@ -17,6 +17,7 @@ final class GuardedInput extends FilterInputStream {
     private final String source;
     private final Compression compression;
     private long expanded;
+    private byte[] skipBuffer;
 
     private GuardedInput(InputStream decompressed, Counting raw, ArchiveLimits limits, String source, Compression compression) {
         super(decompressed);
@@ -73,8 +74,11 @@ final class GuardedInput extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        byte[] buf = new byte[(int) Math.min(Math.max(n, 1), 64 * 1024)];
-        int r = read(buf, 0, (int) Math.min(n, buf.length));
+        // skipped bytes are read, so they count against the limits too; one buffer serves every skip
+        if (skipBuffer == null) {
+            skipBuffer = new byte[64 * 1024];
+        }
+        int r = read(skipBuffer, 0, (int) Math.min(Math.max(n, 0), skipBuffer.length));
         return Math.max(r, 0);
     }
 
