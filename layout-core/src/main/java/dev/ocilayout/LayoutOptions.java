@@ -40,4 +40,8 @@ public record LayoutOptions(Fs fs, Duration lockTimeout, int maxManifestBytes, i
     public LayoutOptions withMaxManifestBytes(int max) {
         return new LayoutOptions(fs, lockTimeout, max, maxIndexBytes);
     }
+
+    public LayoutOptions withMaxIndexBytes(int max) {
+        return new LayoutOptions(fs, lockTimeout, maxManifestBytes, max);
+    }
 }

@@ -44,7 +44,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
             return nsf.getFile() + ": no such file or directory";
         }
         if (e instanceof AccessDeniedException ade) {
-            return ade.getFile() + ": permission denied";
+            // a rename names its source first, but it is the target's folder that refused
+            return ade.getOtherFile() != null ? ade.getOtherFile() + ": permission denied (renaming " + ade.getFile() + ")"
+                    : ade.getFile() + ": permission denied";
         }
         if (e instanceof FileSystemException fse) {
             return oneLine(fse.getFile() + ": " + (fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName()));

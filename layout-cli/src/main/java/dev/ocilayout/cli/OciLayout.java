@@ -1,6 +1,7 @@
 package dev.ocilayout.cli;
 
 import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.cli.command.AttachCommand;
 import dev.ocilayout.cli.command.BlobCommand;
 import dev.ocilayout.cli.command.BlobsCommand;
@@ -118,6 +119,16 @@ public final class OciLayout {
             description = "How long a writer waits for another process's lock, e.g. 500ms, 10s, 2m (default: 30s).")
     Duration lockTimeout = LayoutOptions.DEFAULT_LOCK_TIMEOUT;
 
+    @Option(names = "--max-manifest-size", scope = ScopeType.INHERIT, paramLabel = "SIZE",
+            converter = Converters.SizeConverter.class,
+            description = "Largest manifest or index blob read into memory (default: 4MiB, as registries cap it).")
+    long maxManifestSize = ModelJson.MAX_MANIFEST_BYTES;
+
+    @Option(names = "--max-index-size", scope = ScopeType.INHERIT, paramLabel = "SIZE",
+            converter = Converters.SizeConverter.class,
+            description = "Largest index.json read (default: 64MiB, about half a million entries).")
+    long maxIndexSize = ModelJson.MAX_INDEX_JSON_BYTES;
+
     @Option(names = "--layout", scope = ScopeType.INHERIT, paramLabel = "PATH",
             description = "Layout directory, for paths containing ':' or '@'; references then are just TAG or @DIGEST.")
     String layout;
@@ -178,8 +189,16 @@ public final class OciLayout {
         return layout;
     }
 
+    private static int intSize(long size, String option) {
+        if (size < 2 || size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(option + ": must be between 2 bytes and 2GiB");
+        }
+        return (int) size;
+    }
+
     public LayoutOptions layoutOptions() {
-        return LayoutOptions.defaults().withLockTimeout(lockTimeout);
+        return LayoutOptions.defaults().withLockTimeout(lockTimeout).withMaxManifestBytes(intSize(maxManifestSize, "--max-manifest-size"))
+                .withMaxIndexBytes(intSize(maxIndexSize, "--max-index-size"));
     }
 
     public InputStream stdin() {

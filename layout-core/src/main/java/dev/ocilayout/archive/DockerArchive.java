@@ -103,6 +103,80 @@ final class DockerArchive {
         return ImageIndex.empty().withManifests(entries);
     }
 
+    /**
+     * Where an archive carries both {@code index.json} and {@code manifest.json} (Docker 25+), the two must
+     * describe the same images. Docker 25.0.0's release candidates wrote OCI manifests with no layers
+     * (moby#47065) or with wrong layer sizes (moby#47072) beside a correct {@code manifest.json}; importing
+     * {@code index.json} alone would give an image without its file system. Compares, for every OCI image
+     * manifest whose config a {@code manifest.json} image shares, the layers (digest and size) of both.
+     *
+     * @return the first disagreement as a sentence, or null when they agree (or manifest.json is unreadable,
+     *         as it is only a second opinion here)
+     */
+    static String disagreement(Layout layout, ArchiveReader.Contents contents, ImageIndex index) throws IOException {
+        JsonNode root;
+        try {
+            root = ModelJson.mapper().readTree(contents.small.get(ArchiveReader.MANIFEST_JSON));
+        } catch (IOException e) {
+            return null;
+        }
+        if (root == null || !root.isArray()) {
+            return null;
+        }
+        Map<dev.ocilayout.model.Digest, List<Descriptor>> dockerLayers = new LinkedHashMap<>();
+        for (JsonNode image : root) {
+            ArchiveReader.Stored config = contents.resolve(image.path("Config").asText(""));
+            if (config == null || !image.path("Layers").isArray()) {
+                continue;
+            }
+            List<Descriptor> layers = new ArrayList<>();
+            for (JsonNode l : image.get("Layers")) {
+                ArchiveReader.Stored s = contents.resolve(l.asText(""));
+                layers.add(s == null ? null : s.blob());
+            }
+            dockerLayers.put(config.blob().digest(), layers);
+        }
+        dev.ocilayout.graph.Graph graph = dev.ocilayout.graph.GraphWalker.walk(layout, index.manifests());
+        for (dev.ocilayout.graph.Graph.Node n : graph.nodes().values()) {
+            if (!(n.manifest() instanceof ImageManifest m) || m.config() == null) {
+                continue;
+            }
+            List<Descriptor> docker = dockerLayers.get(m.config().digest());
+            if (docker == null || sameLayers(m.layers(), docker)) {
+                continue;
+            }
+            return "index.json and manifest.json disagree about image " + n.digest() + ": its OCI manifest lists "
+                    + m.layers().size() + " layer" + (m.layers().size() == 1 ? "" : "s") + describe(m.layers())
+                    + ", manifest.json " + docker.size() + describe(docker)
+                    + " (Docker 25.0.0 release candidates wrote such archives: moby#47065, moby#47072)";
+        }
+        return null;
+    }
+
+    private static boolean sameLayers(List<Descriptor> oci, List<Descriptor> docker) {
+        if (oci.size() != docker.size()) {
+            return false;
+        }
+        for (int i = 0; i < oci.size(); i++) {
+            Descriptor d = docker.get(i);
+            if (d == null || !d.digest().equals(oci.get(i).digest()) || d.size() != oci.get(i).size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(List<Descriptor> layers) {
+        if (layers.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (Descriptor d : layers) {
+            parts.add(d == null ? "missing" : d.digest().algorithm() + ":" + d.digest().shortForm() + " " + d.size() + " B");
+        }
+        return " (" + String.join(", ", parts) + ")";
+    }
+
     private static byte[] configBytes(Layout layout, ArchiveReader.Contents contents, String name, String at)
             throws IOException {
         byte[] small = contents.small.get(name);

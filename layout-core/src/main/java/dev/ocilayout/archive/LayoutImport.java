@@ -48,13 +48,20 @@ public final class LayoutImport {
      * @param tags       tag the archive's one image with these names instead of its own tags; empty to keep its tags
      * @param onConflict for tags that name other content in the layout
      * @param strategy   how the layout records imported referrers; null for its own convention
+     * @param useManifestJson in an archive with both {@code index.json} and {@code manifest.json}, take the
+     *                   images from {@code manifest.json} (for the Docker 25.0.0-rc archives whose index.json is wrong)
      */
-    public record Options(List<String> tags, OnConflict onConflict, ReferrerStrategy strategy, ArchiveLimits limits) {
+    public record Options(List<String> tags, OnConflict onConflict, ReferrerStrategy strategy, ArchiveLimits limits,
+                          boolean useManifestJson) {
         public Options {
             tags = tags == null ? List.of() : List.copyOf(tags);
             onConflict = onConflict == null ? OnConflict.FAIL : onConflict;
             limits = limits == null ? ArchiveLimits.defaults() : limits;
             tags.forEach(RefName::validate);
+        }
+
+        public Options(List<String> tags, OnConflict onConflict, ReferrerStrategy strategy, ArchiveLimits limits) {
+            this(tags, onConflict, strategy, limits, false);
         }
 
         public static Options defaults() {
@@ -87,13 +94,19 @@ public final class LayoutImport {
         ArchiveReader.Contents contents = ArchiveReader.read(layout, in, source, options.limits(), progress);
         String format;
         ImageIndex index;
-        if (contents.small.containsKey(ArchiveReader.INDEX_JSON)) {
+        boolean dual = contents.small.containsKey(ArchiveReader.MANIFEST_JSON);
+        if (contents.small.containsKey(ArchiveReader.INDEX_JSON) && !(dual && options.useManifestJson())) {
             format = "oci";
             byte[] header = contents.small.get(ArchiveReader.OCI_LAYOUT);
             if (header != null) {
                 Layout.checkLayoutHeader(header, source + ": oci-layout");
             }
             index = ModelJson.parseIndex(contents.small.get(ArchiveReader.INDEX_JSON), source + ": index.json");
+            String disagreement = dual ? DockerArchive.disagreement(layout, contents, index) : null;
+            if (disagreement != null) {
+                throw new InvalidContentException(source + ": " + disagreement
+                        + "; nothing was tagged (--use-manifest-json imports manifest.json's images)");
+            }
         } else if (contents.small.containsKey(ArchiveReader.MANIFEST_JSON)) {
             format = "docker-archive";
             index = DockerArchive.toIndex(layout, contents);

@@ -45,23 +45,37 @@ public final class TreeView {
     public record Summary(int manifests, int blobs, long totalBytes, long sharedBytes, int missing, int dangling) {
     }
 
-    public record Tree(List<Item> roots, Summary summary, List<Graph.Problem> problems) {
+    /**
+     * The tree.
+     *
+     * @param depthLimited some content lies deeper than {@link #MAX_DEPTH} levels and is shown truncated
+     */
+    public record Tree(List<Item> roots, Summary summary, List<Graph.Problem> problems, boolean depthLimited) {
     }
+
+    /**
+     * The deepest level ever shown. Real images nest two or three levels; a chain of thousands of indexes
+     * (reliability.md section 5) is walked, verified and collected like any other, but shown only this deep,
+     * so that neither the text nor the JSON form of the tree grows without bound (jq 1.6 stops parsing at about
+     * 90 levels of objects in arrays).
+     */
+    public static final int MAX_DEPTH = 64;
 
     private final Graph graph;
     private final int maxDepth;
     private final Set<Digest> expanded = new HashSet<>();
+    private boolean depthLimited;
 
     private TreeView(Graph graph, int maxDepth) {
         this.graph = graph;
-        this.maxDepth = maxDepth;
+        this.maxDepth = maxDepth < 0 ? MAX_DEPTH : Math.min(maxDepth, MAX_DEPTH);
     }
 
     /**
      * Builds the tree of a walked graph.
      *
      * @param entries  the {@code index.json} entries (or the one root) to show, tags taken from their ref.name
-     * @param maxDepth levels shown below the entries; negative for all
+     * @param maxDepth levels shown below the entries; negative for all (up to {@link #MAX_DEPTH})
      */
     public static Tree build(Graph graph, List<Descriptor> entries, int maxDepth) {
         return new TreeView(graph, maxDepth).render(entries);
@@ -88,7 +102,7 @@ public final class TreeView {
             }
             roots.add(item(Role.ENTRY, e.getValue(), tags.get(d), 0));
         }
-        return new Tree(roots, summarize(), graph.problems());
+        return new Tree(roots, summarize(), graph.problems(), depthLimited);
     }
 
     private Item item(Role role, Descriptor d, List<String> tags, int depth) {
@@ -105,7 +119,8 @@ public final class TreeView {
         if (expanded.contains(d.digest())) {
             return new Item(role, d, tags, presence, shared, hasChildren, false, artifactType, List.of());
         }
-        if (maxDepth >= 0 && depth >= maxDepth) {
+        if (depth >= maxDepth) {
+            depthLimited |= hasChildren && depth >= MAX_DEPTH;
             return new Item(role, d, tags, presence, shared, false, hasChildren, artifactType, List.of());
         }
         expanded.add(d.digest());

@@ -10,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -210,15 +211,33 @@ final class NioFs implements Fs {
 
         @Override
         public void write(ByteBuffer buffer) throws IOException {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            try {
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            } catch (IOException e) {
+                throw named(e);
             }
         }
 
         @Override
         public void force() throws IOException {
             awaitWriteback();
-            channel.force(true);
+            try {
+                channel.force(true);
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        /** A channel reports an errno (ENOSPC, EIO, EDQUOT) as a bare IOException; say which file it hit. */
+        private IOException named(IOException e) {
+            if (e.getClass() != IOException.class) {
+                return e;
+            }
+            FileSystemException withPath = new FileSystemException(path.toString(), null, e.getMessage());
+            withPath.initCause(e);
+            return withPath;
         }
 
         @Override

@@ -133,7 +133,7 @@ public final class BlobStore {
     public byte[] read(Descriptor d, int maxBytes) throws IOException {
         if (d.size() > maxBytes) {
             throw new InvalidContentException("blob " + d.digest() + " is " + d.size() + " bytes, over the limit of "
-                    + maxBytes + " bytes for " + d.mediaType());
+                    + maxBytes + " bytes for " + d.mediaType() + "; raise it with --max-manifest-size if it is trusted");
         }
         try (InputStream in = openVerified(d)) {
             return in.readAllBytes();

@@ -32,6 +32,7 @@ public final class IndexStore {
     private final LayoutFiles files;
     private final LayoutLock lock;
     private final AtomicWriter writer;
+    private static final String RAISE = "; raise it with --max-index-size if the layout is trusted";
     private final int maxBytes;
     private volatile Snapshot cached;
 
@@ -80,7 +81,7 @@ public final class IndexStore {
             byte[] bytes = ModelJson.toBytes(next, true);
             if (bytes.length > maxBytes) {
                 throw new InvalidContentException("index.json would be " + bytes.length
-                        + " bytes, over the limit of " + maxBytes + " bytes");
+                        + " bytes, over the limit of " + maxBytes + " bytes" + RAISE);
             }
             writer.replace(p, bytes);
             cached = null;
@@ -101,7 +102,7 @@ public final class IndexStore {
         }
         if (a.size() > maxBytes) {
             throw new InvalidLayoutException(files.root() + ": index.json is " + a.size()
-                    + " bytes, over the limit of " + maxBytes + " bytes");
+                    + " bytes, over the limit of " + maxBytes + " bytes" + RAISE);
         }
         return a;
     }

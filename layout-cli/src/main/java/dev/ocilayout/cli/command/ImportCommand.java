@@ -53,6 +53,11 @@ public final class ImportCommand extends LayoutCommand {
                     + " (default: the convention the layout already uses, else subject-annotation).")
     String strategy;
 
+    @Option(names = "--use-manifest-json",
+            description = "In an archive with both index.json and manifest.json, import manifest.json's images (for "
+                    + "Docker 25.0.0-rc archives whose index.json lacks layers).")
+    boolean useManifestJson;
+
     @Option(names = "--max-size", paramLabel = "SIZE", converter = Converters.SizeConverter.class,
             description = "Refuse an archive that expands past SIZE, e.g. 50G (default: no bound).")
     long maxSize;
@@ -76,7 +81,7 @@ public final class ImportCommand extends LayoutCommand {
         LayoutImport.Options options;
         try {
             recordAs = strategy == null ? null : ReferrerStrategy.named(strategy, false);
-            options = new LayoutImport.Options(tags, policy, recordAs, new ArchiveLimits(maxSize, maxRatio));
+            options = new LayoutImport.Options(tags, policy, recordAs, new ArchiveLimits(maxSize, maxRatio), useManifestJson);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -67,6 +67,7 @@ public final class TreeCommand extends LayoutCommand {
             json.putObject("summary").put("manifests", s.manifests()).put("blobs", s.blobs())
                     .put("totalBytes", s.totalBytes()).put("sharedBytes", s.sharedBytes())
                     .put("missing", s.missing()).put("danglingReferrers", s.dangling());
+            json.put("depthLimited", tree.depthLimited());
             ArrayNode problems = json.putArray("problems");
             for (Graph.Problem p : tree.problems()) {
                 ArrayNode path = Output.object().arrayNode();
@@ -86,6 +87,9 @@ public final class TreeCommand extends LayoutCommand {
                 s.manifests(), s.manifests() == 1 ? "" : "s", s.blobs(), s.blobs() == 1 ? "" : "s",
                 Output.humanSize(s.totalBytes()), Output.humanSize(s.sharedBytes()), s.missing(), s.dangling(),
                 s.dangling() == 1 ? "" : "s"));
+        if (tree.depthLimited()) {
+            out().line("note: content nests deeper than " + TreeView.MAX_DEPTH + " levels and is shown to that depth");
+        }
         for (Graph.Problem p : tree.problems()) {
             out().line("problem: " + p.message() + " (via " + via(p.path()) + ")");
         }
