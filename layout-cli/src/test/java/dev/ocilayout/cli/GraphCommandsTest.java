@@ -50,6 +50,25 @@ class GraphCommandsTest {
     }
 
     @Test
+    void treeOfAThousandNestedIndexesStopsAtTheDepthLimitAndSaysSo() throws Exception {
+        dev.ocilayout.Layout layout = dev.ocilayout.Layout.create(tmp.resolve("deep"));
+        dev.ocilayout.testing.LayoutBuilder b = new dev.ocilayout.testing.LayoutBuilder(layout);
+        dev.ocilayout.model.Descriptor d = b.image("base", "layer");
+        for (int i = 0; i < 1000; i++) {
+            d = b.index(d);
+        }
+        b.tag("deep", d);
+        Cli.Result text = Cli.run("tree", layout.root().toString());
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("note: content nests deeper than 64 levels and is shown to that depth"), text.out());
+        Cli.Result json = Cli.run("tree", layout.root().toString(), "--format", "json");
+        assertEquals(0, json.exit(), json.err());
+        JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()); // nesting past our cap of 64
+        assertTrue(tree.get("depthLimited").asBoolean());
+        assertEquals(1001, tree.at("/summary/manifests").asInt());
+    }
+
+    @Test
     void treeOfOneReferenceWithDepthAndFullDigests() {
         Cli.Result r = Cli.run("tree", seeds + ":mixed-index", "--depth", "1", "--full-digests");
         assertEquals(0, r.exit(), r.toString());
