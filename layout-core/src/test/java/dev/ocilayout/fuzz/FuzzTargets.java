@@ -3,6 +3,7 @@ package dev.ocilayout.fuzz;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
@@ -12,6 +13,7 @@ import dev.ocilayout.archive.LayoutImport;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Reference;
+import dev.ocilayout.testing.TarBuilder;
 import dev.ocilayout.testing.TestFs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -66,6 +68,42 @@ class FuzzTargets {
 
     @FuzzTest(maxDuration = "5m")
     void archiveImport(byte[] input) throws IOException {
+        importAndCheck(input);
+    }
+
+    /**
+     * A docker-archive built around real config and layer bytes, with entry names, links, {@code manifest.json}
+     * and (sometimes) an {@code index.json} from the fuzzer, so that its time goes into what a docker-archive
+     * adds: resolving manifest.json's paths through links, tags, and the cross-check of dual archives.
+     */
+    @FuzzTest(maxDuration = "5m")
+    void dockerArchiveImport(FuzzedDataProvider data) throws IOException {
+        byte[] layer = new TarBuilder().file("hello", "hi").build();
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] tar;
+        try {
+            TarBuilder b = new TarBuilder();
+            for (int i = data.consumeInt(0, 6); i > 0; i--) {
+                String name = data.consumeString(48);
+                switch (data.consumeInt(0, 4)) {
+                    case 0 -> b.file(name, layer);
+                    case 1 -> b.file(name, config);
+                    case 2 -> b.symlink(name, data.consumeString(48));
+                    case 3 -> b.hardlink(name, data.consumeString(48));
+                    default -> b.file(name, data.consumeBytes(64));
+                }
+            }
+            if (data.consumeBoolean()) {
+                b.file("index.json", data.consumeString(512));
+            }
+            tar = b.file("manifest.json", data.consumeRemainingAsString()).build();
+        } catch (RuntimeException unwritable) {
+            return; // a name the tar writer cannot encode: not an archive anyone could hand us
+        }
+        importAndCheck(tar);
+    }
+
+    private static void importAndCheck(byte[] input) throws IOException {
         Path fs = TestFs.unixRoot();
         Layout layout = Layout.create(fs.resolve("layout"));
         byte[] index = Files.readAllBytes(layout.root().resolve("index.json"));
