@@ -13,6 +13,7 @@ import dev.ocilayout.cli.command.CompletionCommand;
 import dev.ocilayout.cli.command.CopyCommand;
 import dev.ocilayout.cli.command.ExportCommand;
 import dev.ocilayout.cli.command.ImportCommand;
+import dev.ocilayout.cli.command.LintCommand;
 import dev.ocilayout.cli.command.FsckCommand;
 import dev.ocilayout.cli.command.GcCommand;
 import dev.ocilayout.cli.command.TreeCommand;
@@ -87,6 +88,7 @@ import picocli.CommandLine.ScopeType;
             ReferrersCommand.class,
             GcCommand.class,
             FsckCommand.class,
+            LintCommand.class,
             CompletionCommand.class,
         })
 public final class OciLayout {

@@ -32,4 +32,13 @@ public final class Text {
         }
         return sb.append('"').toString();
     }
+
+    /** A message from a parser, on one line and at most a few hundred characters. */
+    public static String oneLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        String s = message.replaceAll("[\\r\\n\\t]+", " ");
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
 }
