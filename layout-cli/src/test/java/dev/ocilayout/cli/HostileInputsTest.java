@@ -106,6 +106,23 @@ class HostileInputsTest {
     }
 
     @Test
+    void aBlobsAlgorithmFolderThatIsAFile() throws IOException {
+        Path sha256 = layout.resolve("blobs/sha256");
+        try (Stream<Path> blobs = Files.list(sha256)) {
+            for (Path p : blobs.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(sha256);
+        Files.writeString(sha256, "not a folder");
+        String line = "oci-layout: blobs/sha256 is not a directory";
+        refused(5, line, "cat", layout + ":v1");
+        refused(5, line, "push", layout + ":new", TestData.dir().resolve("files/hello.txt").toString());
+        refused(5, line, "fsck", layout.toString());
+        refused(5, line, "gc", layout.toString());
+    }
+
+    @Test
     void aHardLinkWithARelativeTarget() throws IOException {
         Path tar = tmp.resolve("hl.tar");
         Files.write(tar, new TarBuilder().hardlink("blobs/sha256/" + "a".repeat(64), "../../../etc/passwd").build());

@@ -233,18 +233,17 @@ public final class GraphWalker {
     }
 
     private long storedSize(Descriptor d, List<Digest> path) throws IOException {
-        try {
-            BasicFileAttributes a = layout.options().fs().attributes(layout.blobs().path(d.digest()));
-            if (a.isRegularFile()) {
-                return a.size();
-            }
-            problems.add(new Problem(ProblemCode.NOT_A_REGULAR_FILE, d.digest(), path,
-                    layout.root().relativize(layout.blobs().path(d.digest())) + " is not a regular file"
-                            + (a.isSymbolicLink() ? " (a symbolic link, never followed)" : "")));
-            return -1;
-        } catch (NoSuchFileException e) {
+        BasicFileAttributes a = layout.blobs().attributes(d.digest());
+        if (a == null) {
             return -1;
         }
+        if (a.isRegularFile()) {
+            return a.size();
+        }
+        problems.add(new Problem(ProblemCode.NOT_A_REGULAR_FILE, d.digest(), path,
+                layout.root().relativize(layout.blobs().path(d.digest())) + " is not a regular file"
+                        + (a.isSymbolicLink() ? " (a symbolic link, never followed)" : "")));
+        return -1;
     }
 
     private void count(Digest d) {

@@ -52,6 +52,19 @@ public final class BlobStore {
         return files.blob(digest);
     }
 
+    /**
+     * What is at the blob path, unfollowed (a link or folder there is reported as such), or null when
+     * nothing is; {@link dev.ocilayout.InvalidLayoutException} when {@code blobs/<alg>} is not a folder.
+     */
+    public BasicFileAttributes attributes(Digest digest) throws IOException {
+        checkAlgorithmDir(digest.algorithm(), false);
+        try {
+            return fs.attributes(files.blob(digest));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
     /** True when a regular file is stored under the digest. */
     public boolean exists(Digest digest) throws IOException {
         return regularFileSize(digest) >= 0;
@@ -384,11 +397,11 @@ public final class BlobStore {
 
     /** Moves a verified, fsynced temp file to its blob path (called by {@link Ingest#commit()}). */
     void publish(Path temp, Digest digest, long size) throws IOException {
+        checkAlgorithmDir(digest.algorithm(), true);
         if (touchIfIntact(digest, size)) {
             fs.deleteIfExists(temp);
             return;
         }
-        checkAlgorithmDir(digest.algorithm(), true);
         Path target = files.blob(digest);
         fs.moveAtomic(temp, target);
         fs.syncDirectory(target.getParent());
@@ -413,12 +426,8 @@ public final class BlobStore {
 
     /** Size of the regular file at the blob path, or -1 when there is none (or something else is there). */
     private long regularFileSize(Digest digest) throws IOException {
-        try {
-            BasicFileAttributes a = fs.attributes(files.blob(digest));
-            return a.isRegularFile() ? a.size() : -1;
-        } catch (NoSuchFileException e) {
-            return -1;
-        }
+        BasicFileAttributes a = attributes(digest);
+        return a != null && a.isRegularFile() ? a.size() : -1;
     }
 
     /** {@code blobs/} and {@code blobs/<alg>/} must be real directories, never links (G10). */

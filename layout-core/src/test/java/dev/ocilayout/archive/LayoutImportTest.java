@@ -89,6 +89,21 @@ class LayoutImportTest {
     }
 
     @Test
+    void anArchiveWhoseIndexJsonPrecedesItsBlobsImports() throws IOException {
+        // skopeo and tar of a layout folder put index.json and oci-layout anywhere; we write index.json last
+        dev.ocilayout.testing.TarBuilder tar = new dev.ocilayout.testing.TarBuilder()
+                .file("index.json", java.nio.file.Files.readAllBytes(source.root().resolve("index.json")))
+                .file("oci-layout", java.nio.file.Files.readAllBytes(source.root().resolve("oci-layout")));
+        for (dev.ocilayout.store.BlobStore.BlobFile f : source.blobs().scan()) {
+            tar.file("blobs/sha256/" + f.digest().encoded(), java.nio.file.Files.readAllBytes(f.path()));
+        }
+        Layout dst = Layout.create(fs.resolve("dst"));
+        importInto(dst, tar.build(), LayoutImport.Options.defaults());
+        assertEquals(tags(source), tags(dst));
+        assertClean(dst);
+    }
+
+    @Test
     void blobsTheLayoutHasAreSkippedUnreadWithTheirAgeRefreshed() throws IOException {
         Layout dst = Layout.create(fs.resolve("dst"));
         importInto(dst, exportAll(Compression.NONE), LayoutImport.Options.defaults());
