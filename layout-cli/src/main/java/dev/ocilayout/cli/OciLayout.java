@@ -14,6 +14,7 @@ import dev.ocilayout.cli.command.CopyCommand;
 import dev.ocilayout.cli.command.ExportCommand;
 import dev.ocilayout.cli.command.ImportCommand;
 import dev.ocilayout.cli.command.LintCommand;
+import dev.ocilayout.cli.command.ServeCommand;
 import dev.ocilayout.cli.command.FsckCommand;
 import dev.ocilayout.cli.command.GcCommand;
 import dev.ocilayout.cli.command.TreeCommand;
@@ -89,6 +90,7 @@ import picocli.CommandLine.ScopeType;
             GcCommand.class,
             FsckCommand.class,
             LintCommand.class,
+            ServeCommand.class,
             CompletionCommand.class,
         })
 public final class OciLayout {

@@ -87,6 +87,17 @@ public final class Ingest implements AutoCloseable {
      * dropped and the existing blob's modification time refreshed.
      */
     public Descriptor commit() throws IOException {
+        return commit(expectedDigest);
+    }
+
+    /**
+     * Like {@link #commit()}, for a blob whose digest is learnt only at the end (a registry upload names it
+     * in its last request): publishes it only if it hashes to {@code expected}.
+     */
+    public Descriptor commit(Digest expected) throws IOException {
+        if (expectedDigest != null && !expectedDigest.equals(expected)) {
+            throw new IllegalArgumentException("this ingest expects " + expectedDigest + ", not " + expected);
+        }
         if (done) {
             throw new IllegalStateException("ingest already finished");
         }
@@ -95,8 +106,8 @@ public final class Ingest implements AutoCloseable {
                 throw new SizeMismatchException(subject, expectedSize, count);
             }
             Digest digest = Digest.of(algorithm, md.digest());
-            if (expectedDigest != null && !expectedDigest.equals(digest)) {
-                throw new DigestMismatchException(subject, expectedDigest, digest);
+            if (expected != null && !expected.equals(digest)) {
+                throw new DigestMismatchException(subject, expected, digest);
             }
             out.force();
             // renamed while still locked: gc leaves a locked temp file alone, and would otherwise take an

@@ -1,0 +1,719 @@
+package dev.ocilayout.serve;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.ocilayout.IntegrityException;
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.LayoutLockedException;
+import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.NotFoundException;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.DigestAlgorithm;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RefName;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.referrers.ReferrerStrategy;
+import dev.ocilayout.referrers.Referrers;
+import dev.ocilayout.store.Ingest;
+import dev.ocilayout.store.Tags;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Layouts served over the OCI distribution-spec v1.1 API: pull (manifests and blobs by tag or digest, with
+ * ranges), push (monolithic, POST then PUT, chunked PATCH, cross-repository mount; manifests by tag or
+ * digest), tag and manifest deletion, tag listing and the catalog with pagination, and the referrers API
+ * answered from the layout's referrer bookkeeping, whatever convention it uses. Every upload goes through
+ * the verifying ingest, so an interrupted upload never becomes a blob. See spec-notes/serve.md.
+ */
+public final class RegistryServer implements AutoCloseable {
+    /**
+     * How to serve.
+     *
+     * @param root     a layout, or a folder of layouts (one per repository name)
+     * @param address  where to listen; loopback unless told otherwise
+     * @param readOnly refuse every write
+     * @param threads  requests handled at once
+     */
+    public record Options(java.nio.file.Path root, InetSocketAddress address, boolean readOnly, int threads,
+                          LayoutOptions layoutOptions) {
+        public static Options of(java.nio.file.Path root, InetSocketAddress address) {
+            return new Options(root, address, false, 64, LayoutOptions.defaults());
+        }
+    }
+
+    static final Duration UPLOAD_IDLE_LIMIT = Duration.ofHours(1);
+    private static final Pattern ROUTE = Pattern.compile(
+            "^/v2/(?<name>.+)/(?<kind>manifests|blobs/uploads|blobs|tags|referrers)(?:/(?<rest>.*))?$");
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final Options options;
+    private final Repositories repositories;
+    private final HttpServer http;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService janitor;
+    private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+
+    /** An upload in progress: the ingest holds (and locks) its temp file. */
+    private static final class Upload {
+        final String name;
+        final Layout layout;
+        final Ingest ingest;
+        volatile long lastUsed = System.nanoTime();
+
+        Upload(String name, Layout layout, Ingest ingest) {
+            this.name = name;
+            this.layout = layout;
+            this.ingest = ingest;
+        }
+    }
+
+    private RegistryServer(Options options) throws IOException {
+        this.options = options;
+        this.repositories = new Repositories(options.root(), options.layoutOptions());
+        this.http = HttpServer.create(options.address(), 256);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(options.threads(), r -> {
+            Thread t = new Thread(r, "oci-layout-serve-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "oci-layout-serve-uploads");
+            t.setDaemon(true);
+            return t;
+        });
+        http.setExecutor(workers);
+        http.createContext("/", this::handle);
+    }
+
+    /** Starts serving; {@link #close()} stops. */
+    public static RegistryServer start(Options options) throws IOException {
+        RegistryServer s = new RegistryServer(options);
+        s.http.start();
+        s.janitor.scheduleWithFixedDelay(s::dropIdleUploads, 1, 1, TimeUnit.MINUTES);
+        return s;
+    }
+
+    /** The address actually bound (the port, when 0 was asked for). */
+    public InetSocketAddress address() {
+        return http.getAddress();
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        workers.shutdownNow();
+        janitor.shutdownNow();
+        uploads.values().forEach(u -> closeQuietly(u.ingest));
+        uploads.clear();
+    }
+
+    private void dropIdleUploads() {
+        long limit = System.nanoTime() - UPLOAD_IDLE_LIMIT.toNanos();
+        uploads.entrySet().removeIf(e -> {
+            if (e.getValue().lastUsed < limit) {
+                closeQuietly(e.getValue().ingest);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private static void closeQuietly(Ingest ingest) {
+        try {
+            ingest.close();
+        } catch (IOException e) {
+            // the temp file is left for gc
+        }
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            try {
+                route(x);
+            } catch (RegistryError e) {
+                error(x, e.status, e.code, e.getMessage());
+            } catch (NotFoundException e) {
+                error(x, 404, "NOT_FOUND", e.getMessage());
+            } catch (IntegrityException e) {
+                error(x, 400, "DIGEST_INVALID", e.getMessage());
+            } catch (InvalidContentException e) {
+                error(x, 400, "MANIFEST_INVALID", e.getMessage());
+            } catch (LayoutLockedException e) {
+                error(x, 429, "TOOMANYREQUESTS", e.getMessage());
+            } catch (IllegalArgumentException e) {
+                error(x, 400, "UNSUPPORTED", e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                error(x, 500, "UNKNOWN", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void route(HttpExchange x) throws IOException {
+        String path = x.getRequestURI().getRawPath();
+        String method = x.getRequestMethod();
+        x.getResponseHeaders().set("Docker-Distribution-API-Version", "registry/2.0");
+        if (path.equals("/v2/") || path.equals("/v2")) {
+            requireMethod(method, "GET", "HEAD");
+            json(x, 200, JSON.objectNode());
+            return;
+        }
+        if (path.equals("/v2/_catalog")) {
+            requireMethod(method, "GET");
+            catalog(x);
+            return;
+        }
+        Matcher m = ROUTE.matcher(path);
+        if (!m.matches()) {
+            throw new RegistryError(404, "NOT_FOUND", "no such endpoint: " + path);
+        }
+        String name = m.group("name");
+        String rest = m.group("rest") == null ? "" : URLDecoder.decode(m.group("rest"), StandardCharsets.UTF_8);
+        boolean write = !method.equals("GET") && !method.equals("HEAD");
+        if (write && options.readOnly()) {
+            throw RegistryError.unsupported("this registry is read-only");
+        }
+        switch (m.group("kind")) {
+            case "manifests" -> {
+                switch (method) {
+                    case "GET", "HEAD" -> getManifest(x, name, rest);
+                    case "PUT" -> putManifest(x, name, rest);
+                    case "DELETE" -> deleteManifest(x, name, rest);
+                    default -> throw methodNotAllowed(method);
+                }
+            }
+            case "blobs" -> {
+                switch (method) {
+                    case "GET", "HEAD" -> getBlob(x, name, rest);
+                    case "DELETE" -> throw RegistryError.unsupported("blobs are removed by oci-layout gc, not by DELETE");
+                    default -> throw methodNotAllowed(method);
+                }
+            }
+            case "blobs/uploads" -> {
+                switch (method) {
+                    case "POST" -> startUpload(x, name);
+                    case "PATCH" -> patchUpload(x, name, rest);
+                    case "PUT" -> finishUpload(x, name, rest);
+                    case "GET" -> uploadStatus(x, name, rest);
+                    case "DELETE" -> cancelUpload(x, name, rest);
+                    default -> throw methodNotAllowed(method);
+                }
+            }
+            case "tags" -> {
+                requireMethod(method, "GET");
+                if (!rest.equals("list")) {
+                    throw new RegistryError(404, "NOT_FOUND", "no such endpoint: " + path);
+                }
+                tags(x, name);
+            }
+            case "referrers" -> {
+                requireMethod(method, "GET");
+                referrers(x, name, rest);
+            }
+            default -> throw new RegistryError(404, "NOT_FOUND", "no such endpoint: " + path);
+        }
+    }
+
+    private static void requireMethod(String method, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(method)) {
+                return;
+            }
+        }
+        throw methodNotAllowed(method);
+    }
+
+    private static RegistryError methodNotAllowed(String method) {
+        return new RegistryError(405, "UNSUPPORTED", "method " + method + " is not supported here");
+    }
+
+    private Layout existing(String name) throws IOException {
+        Layout l = repositories.get(name, false);
+        if (l == null) {
+            throw RegistryError.nameUnknown(name);
+        }
+        return l;
+    }
+
+    // ------------------------------------------------------------------ manifests
+
+    private Descriptor resolveManifest(Layout layout, String reference) throws IOException {
+        Digest digest = Digest.tryParse(reference);
+        try {
+            if (digest != null) {
+                return layout.resolve(digest);
+            }
+            if (!RefName.isValid(reference)) {
+                throw new RegistryError(400, "TAG_INVALID", "invalid tag: " + reference);
+            }
+            return layout.resolveTag(reference);
+        } catch (NotFoundException e) {
+            throw RegistryError.manifestUnknown(reference);
+        }
+    }
+
+    private void getManifest(HttpExchange x, String name, String reference) throws IOException {
+        Layout layout = existing(name);
+        Descriptor d = resolveManifest(layout, reference);
+        if (!MediaType.isManifestOrIndex(d.mediaType()) && !d.mediaType().equals(MediaType.ORAS_ARTIFACT_MANIFEST)
+                && !d.mediaType().startsWith("application/vnd.docker.distribution.manifest")) {
+            throw RegistryError.manifestUnknown(reference + " (a blob of type " + d.mediaType() + ")");
+        }
+        byte[] bytes = layout.readManifestBytes(d);
+        Headers h = x.getResponseHeaders();
+        h.set("Content-Type", d.mediaType());
+        h.set("Docker-Content-Digest", d.digest().toString());
+        h.set("ETag", "\"" + d.digest() + "\"");
+        send(x, 200, bytes);
+    }
+
+    private void putManifest(HttpExchange x, String name, String reference) throws IOException {
+        Layout layout = repositories.get(name, true);
+        Digest byDigest = Digest.tryParse(reference);
+        if (byDigest == null && !RefName.isValid(reference)) {
+            throw new RegistryError(400, "TAG_INVALID", "invalid tag: " + reference);
+        }
+        int cap = layout.options().maxManifestBytes();
+        byte[] bytes;
+        try (InputStream in = x.getRequestBody()) {
+            bytes = in.readNBytes(cap + 1);
+        }
+        if (bytes.length > cap) {
+            throw new RegistryError(413, "SIZE_INVALID", "manifest over " + cap + " bytes");
+        }
+        String type = contentType(x);
+        Manifest m;
+        try {
+            m = ModelJson.parseManifest(bytes, type, "manifest");
+        } catch (InvalidContentException e) {
+            throw RegistryError.manifestInvalid(e.getMessage());
+        }
+        String mediaType = type != null ? type : m.mediaType() != null ? m.mediaType()
+                : m instanceof ImageIndex ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
+        List<Descriptor> needed = new ArrayList<>();
+        for (Descriptor c : m.children()) {
+            if (c.data() == null && c.urls().isEmpty()) {
+                needed.add(c);
+            }
+        }
+        try {
+            layout.blobs().requirePresent(needed);
+        } catch (NotFoundException | IntegrityException e) {
+            throw new RegistryError(400, "MANIFEST_BLOB_UNKNOWN", "manifest references a blob unknown to registry: "
+                    + e.getMessage());
+        }
+        Descriptor stored = layout.blobs().put(bytes, mediaType);
+        if (byDigest != null && !byDigest.equals(stored.digest())) {
+            throw RegistryError.digestInvalid("the manifest's digest is " + stored.digest() + ", not " + byDigest);
+        }
+        Descriptor subject = m.subject();
+        ReferrerStrategy strategy = subject == null ? null : Referrers.choose(layout, null, false);
+        Descriptor response = ReferrerIndex.responseDescriptor(stored, m);
+        layout.index().update(index -> {
+            layout.blobs().requirePresent(needed);
+            ImageIndex next = byDigest == null ? Tags.tag(index, reference, stored) : index;
+            return subject == null ? next : strategy.add(layout, next, subject.digest(), response);
+        });
+        Headers h = x.getResponseHeaders();
+        h.set("Location", "/v2/" + name + "/manifests/" + stored.digest());
+        h.set("Docker-Content-Digest", stored.digest().toString());
+        if (subject != null) {
+            h.set("OCI-Subject", subject.digest().toString());
+        }
+        send(x, 201, null);
+    }
+
+    private void deleteManifest(HttpExchange x, String name, String reference) throws IOException {
+        Layout layout = existing(name);
+        Digest digest = Digest.tryParse(reference);
+        if (digest == null) {
+            try {
+                layout.index().update(index -> Tags.untag(index, reference));
+            } catch (NotFoundException e) {
+                throw RegistryError.manifestUnknown(reference);
+            }
+        } else {
+            boolean[] found = {false};
+            layout.index().update(index -> {
+                List<Descriptor> keep = new ArrayList<>();
+                for (Descriptor d : index.manifests()) {
+                    if (d.digest().equals(digest)) {
+                        found[0] = true;
+                    } else {
+                        keep.add(d);
+                    }
+                }
+                return found[0] ? index.withManifests(keep) : index;
+            });
+            if (!found[0] && !layout.blobs().exists(digest)) {
+                throw RegistryError.manifestUnknown(reference);
+            }
+        }
+        send(x, 202, null);
+    }
+
+    // ------------------------------------------------------------------ blobs
+
+    private void getBlob(HttpExchange x, String name, String reference) throws IOException {
+        Layout layout = existing(name);
+        Digest digest = Digest.tryParse(reference);
+        if (digest == null) {
+            throw RegistryError.digestInvalid("invalid digest: " + reference);
+        }
+        long size;
+        try {
+            size = layout.blobs().size(digest);
+        } catch (NotFoundException e) {
+            throw RegistryError.blobUnknown(digest.toString());
+        }
+        Headers h = x.getResponseHeaders();
+        h.set("Docker-Content-Digest", digest.toString());
+        h.set("Content-Type", MediaType.OCTET_STREAM);
+        h.set("Accept-Ranges", "bytes");
+        h.set("ETag", "\"" + digest + "\"");
+        long start = 0;
+        long end = size - 1;
+        int status = 200;
+        String range = x.getRequestHeaders().getFirst("Range");
+        if (range != null && size > 0) {
+            Matcher r = Pattern.compile("bytes=(\\d*)-(\\d*)").matcher(range.trim());
+            if (!r.matches() || r.group(1).isEmpty() && r.group(2).isEmpty()) {
+                throw new RegistryError(416, "SIZE_INVALID", "unsupported range: " + range);
+            }
+            if (r.group(1).isEmpty()) {
+                start = Math.max(0, size - Long.parseLong(r.group(2)));
+            } else {
+                start = Long.parseLong(r.group(1));
+                end = r.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(r.group(2)));
+            }
+            if (start > end || start >= size) {
+                h.set("Content-Range", "bytes */" + size);
+                throw new RegistryError(416, "SIZE_INVALID", "range " + range + " outside 0-" + (size - 1));
+            }
+            status = 206;
+            h.set("Content-Range", "bytes " + start + "-" + end + "/" + size);
+        }
+        long length = size == 0 ? 0 : end - start + 1;
+        if (x.getRequestMethod().equals("HEAD")) {
+            h.set("Content-Length", Long.toString(length));
+            x.sendResponseHeaders(status, -1);
+            return;
+        }
+        try (FileChannel ch = layout.blobs().openChannel(digest)) {
+            x.sendResponseHeaders(status, length == 0 ? -1 : length);
+            if (length > 0) {
+                OutputStream body = x.getResponseBody();
+                WritableByteChannel out = Channels.newChannel(body);
+                long pos = start;
+                long remaining = length;
+                while (remaining > 0) {
+                    long n = ch.transferTo(pos, Math.min(remaining, 8L << 20), out);
+                    if (n <= 0) {
+                        throw new IOException("blob " + digest + " ended early");
+                    }
+                    pos += n;
+                    remaining -= n;
+                }
+                body.flush();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ uploads
+
+    private void startUpload(HttpExchange x, String name) throws IOException {
+        Layout layout = repositories.get(name, true);
+        Map<String, String> q = query(x.getRequestURI());
+        String mount = q.get("mount");
+        if (mount != null && mount(x, name, layout, mount, q.get("from"))) {
+            return;
+        }
+        String digest = q.get("digest");
+        if (digest != null) {
+            Digest expected = parseDigest(digest);
+            try (Ingest ingest = layout.blobs().newIngest(algorithmOf(expected), MediaType.OCTET_STREAM);
+                 InputStream in = x.getRequestBody()) {
+                ingest.transferFrom(Channels.newChannel(in), null);
+                commit(ingest, expected);
+            }
+            created(x, name, expected);
+            return;
+        }
+        Ingest ingest = layout.blobs().newIngest(DigestAlgorithm.SHA256, MediaType.OCTET_STREAM);
+        String id = UUID.randomUUID().toString();
+        uploads.put(id, new Upload(name, layout, ingest));
+        try (InputStream in = x.getRequestBody()) {
+            in.transferTo(OutputStream.nullOutputStream()); // a POST that starts a session carries no data
+        }
+        accepted(x, name, id, 0);
+    }
+
+    private boolean mount(HttpExchange x, String name, Layout layout, String mount, String from) throws IOException {
+        Digest digest = parseDigest(mount);
+        Layout source = from == null ? null : repositories.get(from, false);
+        if (source == null || !source.blobs().exists(digest)) {
+            return false; // the spec: fall back to an upload session
+        }
+        Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, digest, source.blobs().size(digest));
+        if (!layout.blobs().touchIfIntact(digest, d.size()) && !layout.blobs().linkFrom(source.blobs().path(digest), d)) {
+            try (InputStream in = source.blobs().open(digest)) {
+                layout.blobs().put(in, d, null);
+            }
+        }
+        created(x, name, digest);
+        return true;
+    }
+
+    private Upload upload(String name, String id) {
+        Upload u = uploads.get(id);
+        if (u == null || !u.name.equals(name)) {
+            throw RegistryError.uploadUnknown(id);
+        }
+        u.lastUsed = System.nanoTime();
+        return u;
+    }
+
+    private void patchUpload(HttpExchange x, String name, String id) throws IOException {
+        Upload u = upload(name, id);
+        synchronized (u) {
+            String range = x.getRequestHeaders().getFirst("Content-Range");
+            if (range != null) {
+                Matcher r = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/.*)?").matcher(range.trim());
+                if (!r.matches() || Long.parseLong(r.group(1)) != u.ingest.count()) {
+                    x.getResponseHeaders().set("Range", "0-" + Math.max(0, u.ingest.count() - 1));
+                    x.getResponseHeaders().set("Location", "/v2/" + name + "/blobs/uploads/" + id);
+                    throw new RegistryError(416, "BLOB_UPLOAD_INVALID", "chunk " + range + " does not start at "
+                            + u.ingest.count());
+                }
+            }
+            try (InputStream in = x.getRequestBody()) {
+                u.ingest.transferFrom(Channels.newChannel(in), null);
+            } catch (IOException e) {
+                uploads.remove(id);
+                closeQuietly(u.ingest);
+                throw e;
+            }
+            accepted(x, name, id, u.ingest.count());
+        }
+    }
+
+    private void finishUpload(HttpExchange x, String name, String id) throws IOException {
+        Upload u = upload(name, id);
+        String digest = query(x.getRequestURI()).get("digest");
+        if (digest == null) {
+            throw RegistryError.digestInvalid("the final PUT of an upload needs ?digest=");
+        }
+        Digest expected = parseDigest(digest);
+        synchronized (u) {
+            uploads.remove(id);
+            try (Ingest ingest = u.ingest; InputStream in = x.getRequestBody()) {
+                if (algorithmOf(expected) != DigestAlgorithm.SHA256) {
+                    throw RegistryError.digestInvalid("uploads in several requests are hashed with sha256; "
+                            + expected.algorithm() + " only in one POST");
+                }
+                ingest.transferFrom(Channels.newChannel(in), null);
+                commit(ingest, expected);
+            }
+        }
+        created(x, name, expected);
+    }
+
+    private void uploadStatus(HttpExchange x, String name, String id) throws IOException {
+        Upload u = upload(name, id);
+        x.getResponseHeaders().set("Location", "/v2/" + name + "/blobs/uploads/" + id);
+        x.getResponseHeaders().set("Range", "0-" + Math.max(0, u.ingest.count() - 1));
+        x.getResponseHeaders().set("Docker-Upload-UUID", id);
+        send(x, 204, null);
+    }
+
+    private void cancelUpload(HttpExchange x, String name, String id) throws IOException {
+        Upload u = upload(name, id);
+        uploads.remove(id);
+        u.ingest.close();
+        send(x, 204, null);
+    }
+
+    private static void commit(Ingest ingest, Digest expected) throws IOException {
+        try {
+            ingest.commit(expected);
+        } catch (IntegrityException e) {
+            throw RegistryError.digestInvalid(e.getMessage());
+        }
+    }
+
+    private static DigestAlgorithm algorithmOf(Digest d) {
+        return d.knownAlgorithm().orElseThrow(() -> RegistryError.digestInvalid("unsupported digest algorithm: "
+                + d.algorithm()));
+    }
+
+    private static Digest parseDigest(String text) {
+        Digest d = Digest.tryParse(text);
+        if (d == null) {
+            throw RegistryError.digestInvalid("invalid digest: " + text);
+        }
+        return d;
+    }
+
+    private void accepted(HttpExchange x, String name, String id, long count) throws IOException {
+        Headers h = x.getResponseHeaders();
+        h.set("Location", "/v2/" + name + "/blobs/uploads/" + id);
+        h.set("Range", "0-" + Math.max(0, count - 1));
+        h.set("Docker-Upload-UUID", id);
+        send(x, 202, null);
+    }
+
+    private void created(HttpExchange x, String name, Digest digest) throws IOException {
+        Headers h = x.getResponseHeaders();
+        h.set("Location", "/v2/" + name + "/blobs/" + digest);
+        h.set("Docker-Content-Digest", digest.toString());
+        send(x, 201, null);
+    }
+
+    // ------------------------------------------------------------------ listings
+
+    private void tags(HttpExchange x, String name) throws IOException {
+        Layout layout = existing(name);
+        List<String> all = Tags.list(layout.index().read()).stream().map(Tags.Tag::name).distinct().sorted().toList();
+        page(x, "/v2/" + name + "/tags/list", all, "tags", JSON.objectNode().put("name", name));
+    }
+
+    private void catalog(HttpExchange x) throws IOException {
+        page(x, "/v2/_catalog", repositories.names(), "repositories", JSON.objectNode());
+    }
+
+    /** A list with the spec's {@code n}/{@code last} pagination and a {@code Link} header to the next page. */
+    private void page(HttpExchange x, String path, List<String> all, String field, ObjectNode body) throws IOException {
+        Map<String, String> q = query(x.getRequestURI());
+        String last = q.get("last");
+        int n = Integer.MAX_VALUE;
+        if (q.get("n") != null) {
+            try {
+                n = Integer.parseInt(q.get("n"));
+            } catch (NumberFormatException e) {
+                throw new RegistryError(400, "PAGINATION_NUMBER_INVALID", "invalid n: " + q.get("n"));
+            }
+            if (n < 0) {
+                throw new RegistryError(400, "PAGINATION_NUMBER_INVALID", "invalid n: " + n);
+            }
+        }
+        List<String> after = last == null ? all : all.stream().filter(t -> t.compareTo(last) > 0).toList();
+        List<String> shown = after.subList(0, Math.min(n, after.size()));
+        ArrayNode list = body.putArray(field);
+        shown.forEach(list::add);
+        if (shown.size() < after.size() && !shown.isEmpty()) {
+            x.getResponseHeaders().set("Link", "<" + path + "?n=" + n + "&last="
+                    + java.net.URLEncoder.encode(shown.get(shown.size() - 1), StandardCharsets.UTF_8) + ">; rel=\"next\"");
+        }
+        json(x, 200, body);
+    }
+
+    private void referrers(HttpExchange x, String name, String subject) throws IOException {
+        Layout layout = existing(name);
+        Digest digest = parseDigest(subject);
+        String artifactType = query(x.getRequestURI()).get("artifactType");
+        ReferrerIndex index = ReferrerIndex.build(layout, false);
+        List<Descriptor> found = new ArrayList<>();
+        index.referrers(digest, artifactType).forEach(r -> found.add(r.descriptor()));
+        if (artifactType != null) {
+            x.getResponseHeaders().set("OCI-Filters-Applied", "artifactType");
+        }
+        ImageIndex response = new ImageIndex(2, MediaType.OCI_INDEX, null, found, null, null, null);
+        x.getResponseHeaders().set("Content-Type", MediaType.OCI_INDEX);
+        send(x, 200, ModelJson.toBytes(response, false));
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    private static String contentType(HttpExchange x) {
+        String t = x.getRequestHeaders().getFirst("Content-Type");
+        if (t == null || t.isBlank()) {
+            return null;
+        }
+        int semi = t.indexOf(';');
+        return (semi < 0 ? t : t.substring(0, semi)).trim();
+    }
+
+    static Map<String, String> query(URI uri) {
+        Map<String, String> q = new LinkedHashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw == null) {
+            return q;
+        }
+        for (String part : raw.split("&")) {
+            int eq = part.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+            q.putIfAbsent(k, v);
+        }
+        return q;
+    }
+
+    private static void json(HttpExchange x, int status, ObjectNode body) throws IOException {
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        send(x, status, ModelJson.mapper().writeValueAsBytes(body));
+    }
+
+    private static void error(HttpExchange x, int status, String code, String message) throws IOException {
+        ObjectNode body = JSON.objectNode();
+        body.putArray("errors").addObject().put("code", code).put("message", message == null ? code : message);
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        try {
+            send(x, status, ModelJson.mapper().writeValueAsBytes(body));
+        } catch (IOException alreadySent) {
+            // the response had started; the connection is closed instead
+        }
+    }
+
+    /** Sends a status and body; for HEAD the headers only, with the length the body would have. */
+    private static void send(HttpExchange x, int status, byte[] body) throws IOException {
+        boolean head = x.getRequestMethod().equals("HEAD");
+        if (body == null || body.length == 0) {
+            if (status != 204 && status != 304) {
+                x.getResponseHeaders().set("Content-Length", "0");
+            }
+            x.sendResponseHeaders(status, -1);
+            return;
+        }
+        if (head) {
+            x.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            x.sendResponseHeaders(status, -1);
+            return;
+        }
+        x.sendResponseHeaders(status, body.length);
+        x.getResponseBody().write(body);
+    }
+}
