@@ -3,9 +3,6 @@ package dev.ocilayout.serve;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.ocilayout.IntegrityException;
 import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
@@ -29,8 +26,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URLDecoder;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
@@ -42,11 +47,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -80,8 +83,8 @@ public final class RegistryServer implements AutoCloseable {
 
     private final Options options;
     private final Repositories repositories;
-    private final HttpServer http;
-    private final ExecutorService workers;
+    private final Server http;
+    private final ServerConnector connector;
     private final ScheduledExecutorService janitor;
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
 
@@ -99,42 +102,83 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    private RegistryServer(Options options) throws IOException {
+    private RegistryServer(Options options) {
         this.options = options;
         this.repositories = new Repositories(options.root(), options.layoutOptions());
-        this.http = HttpServer.create(options.address(), 256);
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(options.threads(), r -> {
-            Thread t = new Thread(r, "oci-layout-serve-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
+        QueuedThreadPool pool = new QueuedThreadPool(Math.max(4, options.threads()), 2);
+        pool.setName("oci-layout-serve");
+        pool.setDaemon(true);
+        this.http = new Server(pool);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        this.connector = new ServerConnector(http, new HttpConnectionFactory(config));
+        connector.setHost(options.address().getHostString());
+        connector.setPort(options.address().getPort());
+        http.addConnector(connector);
+        http.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                try {
+                    RegistryServer.this.handle(new Exchange(request, response));
+                    callback.succeeded();
+                } catch (Throwable t) {
+                    callback.failed(t);
+                }
+                return true;
+            }
+        });
+        // what Jetty refuses itself (an ambiguous path such as %2F, a bad request line) in the spec's error form
+        http.setErrorHandler((request, response, callback) -> {
+            Object message = request.getAttribute(org.eclipse.jetty.server.handler.ErrorHandler.ERROR_MESSAGE);
+            int status = response.getStatus() > 0 ? response.getStatus() : 400;
+            ObjectNode body = JSON.objectNode();
+            body.putArray("errors").addObject().put("code", status >= 500 ? "UNKNOWN" : "UNSUPPORTED")
+                    .put("message", message == null ? "request refused (" + status + ")" : message.toString());
+            response.getHeaders().put("Content-Type", "application/json");
+            try {
+                response.write(true, java.nio.ByteBuffer.wrap(ModelJson.mapper().writeValueAsBytes(body)), callback);
+            } catch (IOException e) {
+                callback.failed(e);
+            }
+            return true;
         });
         this.janitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "oci-layout-serve-uploads");
             t.setDaemon(true);
             return t;
         });
-        http.setExecutor(workers);
-        http.createContext("/", this::handle);
     }
 
     /** Starts serving; {@link #close()} stops. */
     public static RegistryServer start(Options options) throws IOException {
+        // Jetty logs through slf4j; with no provider on the class path slf4j would warn on stderr
+        System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "ERROR"));
         RegistryServer s = new RegistryServer(options);
-        s.http.start();
+        try {
+            s.http.start();
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        } catch (Exception e) {
+            s.close();
+            throw new IOException("cannot serve on " + options.address() + ": " + e.getMessage(), e);
+        }
         s.janitor.scheduleWithFixedDelay(s::dropIdleUploads, 1, 1, TimeUnit.MINUTES);
         return s;
     }
 
     /** The address actually bound (the port, when 0 was asked for). */
     public InetSocketAddress address() {
-        return http.getAddress();
+        return new InetSocketAddress(options.address().getAddress(), connector.getLocalPort());
     }
 
     @Override
     public void close() {
-        http.stop(0);
-        workers.shutdownNow();
+        try {
+            http.stop();
+        } catch (Exception e) {
+            // stopping: nothing left to do
+        }
         janitor.shutdownNow();
         uploads.values().forEach(u -> closeQuietly(u.ingest));
         uploads.clear();
@@ -161,8 +205,8 @@ public final class RegistryServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ dispatch
 
-    private void handle(HttpExchange x) throws IOException {
-        try (x) {
+    private void handle(Exchange x) throws IOException {
+        {
             try {
                 route(x);
             } catch (RegistryError e) {
@@ -183,10 +227,10 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    private void route(HttpExchange x) throws IOException {
-        String path = x.getRequestURI().getRawPath();
-        String method = x.getRequestMethod();
-        x.getResponseHeaders().set("Docker-Distribution-API-Version", "registry/2.0");
+    private void route(Exchange x) throws IOException {
+        String path = x.rawPath();
+        String method = x.method();
+        x.header("Docker-Distribution-API-Version", "registry/2.0");
         if (path.equals("/v2/") || path.equals("/v2")) {
             requireMethod(method, "GET", "HEAD");
             json(x, 200, JSON.objectNode());
@@ -286,7 +330,7 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    private void getManifest(HttpExchange x, String name, String reference) throws IOException {
+    private void getManifest(Exchange x, String name, String reference) throws IOException {
         Layout layout = existing(name);
         Descriptor d = resolveManifest(layout, reference);
         if (!MediaType.isManifestOrIndex(d.mediaType()) && !d.mediaType().equals(MediaType.ORAS_ARTIFACT_MANIFEST)
@@ -294,14 +338,13 @@ public final class RegistryServer implements AutoCloseable {
             throw RegistryError.manifestUnknown(reference + " (a blob of type " + d.mediaType() + ")");
         }
         byte[] bytes = layout.readManifestBytes(d);
-        Headers h = x.getResponseHeaders();
-        h.set("Content-Type", d.mediaType());
-        h.set("Docker-Content-Digest", d.digest().toString());
-        h.set("ETag", "\"" + d.digest() + "\"");
+                x.header("Content-Type", d.mediaType());
+        x.header("Docker-Content-Digest", d.digest().toString());
+        x.header("ETag", "\"" + d.digest() + "\"");
         send(x, 200, bytes);
     }
 
-    private void putManifest(HttpExchange x, String name, String reference) throws IOException {
+    private void putManifest(Exchange x, String name, String reference) throws IOException {
         Layout layout = repositories.get(name, true);
         Digest byDigest = Digest.tryParse(reference);
         if (byDigest == null && !RefName.isValid(reference)) {
@@ -309,7 +352,7 @@ public final class RegistryServer implements AutoCloseable {
         }
         int cap = layout.options().maxManifestBytes();
         byte[] bytes;
-        try (InputStream in = x.getRequestBody()) {
+        try (InputStream in = x.body()) {
             bytes = in.readNBytes(cap + 1);
         }
         if (bytes.length > cap) {
@@ -348,16 +391,15 @@ public final class RegistryServer implements AutoCloseable {
             ImageIndex next = byDigest == null ? Tags.tag(index, reference, stored) : index;
             return subject == null ? next : strategy.add(layout, next, subject.digest(), response);
         });
-        Headers h = x.getResponseHeaders();
-        h.set("Location", "/v2/" + name + "/manifests/" + stored.digest());
-        h.set("Docker-Content-Digest", stored.digest().toString());
+                x.header("Location", "/v2/" + name + "/manifests/" + stored.digest());
+        x.header("Docker-Content-Digest", stored.digest().toString());
         if (subject != null) {
-            h.set("OCI-Subject", subject.digest().toString());
+            x.header("OCI-Subject", subject.digest().toString());
         }
         send(x, 201, null);
     }
 
-    private void deleteManifest(HttpExchange x, String name, String reference) throws IOException {
+    private void deleteManifest(Exchange x, String name, String reference) throws IOException {
         Layout layout = existing(name);
         Digest digest = Digest.tryParse(reference);
         if (digest == null) {
@@ -388,7 +430,7 @@ public final class RegistryServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ blobs
 
-    private void getBlob(HttpExchange x, String name, String reference) throws IOException {
+    private void getBlob(Exchange x, String name, String reference) throws IOException {
         Layout layout = existing(name);
         Digest digest = Digest.tryParse(reference);
         if (digest == null) {
@@ -400,15 +442,14 @@ public final class RegistryServer implements AutoCloseable {
         } catch (NotFoundException e) {
             throw RegistryError.blobUnknown(digest.toString());
         }
-        Headers h = x.getResponseHeaders();
-        h.set("Docker-Content-Digest", digest.toString());
-        h.set("Content-Type", MediaType.OCTET_STREAM);
-        h.set("Accept-Ranges", "bytes");
-        h.set("ETag", "\"" + digest + "\"");
+                x.header("Docker-Content-Digest", digest.toString());
+        x.header("Content-Type", MediaType.OCTET_STREAM);
+        x.header("Accept-Ranges", "bytes");
+        x.header("ETag", "\"" + digest + "\"");
         long start = 0;
         long end = size - 1;
         int status = 200;
-        String range = x.getRequestHeaders().getFirst("Range");
+        String range = x.requestHeader("Range");
         if (range != null && size > 0) {
             Matcher r = Pattern.compile("bytes=(\\d*)-(\\d*)").matcher(range.trim());
             if (!r.matches() || r.group(1).isEmpty() && r.group(2).isEmpty()) {
@@ -421,24 +462,18 @@ public final class RegistryServer implements AutoCloseable {
                 end = r.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(r.group(2)));
             }
             if (start > end || start >= size) {
-                h.set("Content-Range", "bytes */" + size);
+                x.header("Content-Range", "bytes */" + size);
                 throw new RegistryError(416, "SIZE_INVALID", "range " + range + " outside 0-" + (size - 1));
             }
             status = 206;
-            h.set("Content-Range", "bytes " + start + "-" + end + "/" + size);
+            x.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
         }
         long length = size == 0 ? 0 : end - start + 1;
-        if (x.getRequestMethod().equals("HEAD")) {
-            h.set("Content-Length", Long.toString(length));
-            x.sendResponseHeaders(status, -1);
-            return;
-        }
+        long from = start;
         try (FileChannel ch = layout.blobs().openChannel(digest)) {
-            x.sendResponseHeaders(status, length == 0 ? -1 : length);
-            if (length > 0) {
-                OutputStream body = x.getResponseBody();
+            x.send(status, length, body -> {
                 WritableByteChannel out = Channels.newChannel(body);
-                long pos = start;
+                long pos = from;
                 long remaining = length;
                 while (remaining > 0) {
                     long n = ch.transferTo(pos, Math.min(remaining, 8L << 20), out);
@@ -448,16 +483,15 @@ public final class RegistryServer implements AutoCloseable {
                     pos += n;
                     remaining -= n;
                 }
-                body.flush();
-            }
+            });
         }
     }
 
     // ------------------------------------------------------------------ uploads
 
-    private void startUpload(HttpExchange x, String name) throws IOException {
+    private void startUpload(Exchange x, String name) throws IOException {
         Layout layout = repositories.get(name, true);
-        Map<String, String> q = query(x.getRequestURI());
+        Map<String, String> q = x.query();
         String mount = q.get("mount");
         if (mount != null && mount(x, name, layout, mount, q.get("from"))) {
             return;
@@ -466,7 +500,7 @@ public final class RegistryServer implements AutoCloseable {
         if (digest != null) {
             Digest expected = parseDigest(digest);
             try (Ingest ingest = layout.blobs().newIngest(algorithmOf(expected), MediaType.OCTET_STREAM);
-                 InputStream in = x.getRequestBody()) {
+                 InputStream in = x.body()) {
                 ingest.transferFrom(Channels.newChannel(in), null);
                 commit(ingest, expected);
             }
@@ -476,13 +510,13 @@ public final class RegistryServer implements AutoCloseable {
         Ingest ingest = layout.blobs().newIngest(DigestAlgorithm.SHA256, MediaType.OCTET_STREAM);
         String id = UUID.randomUUID().toString();
         uploads.put(id, new Upload(name, layout, ingest));
-        try (InputStream in = x.getRequestBody()) {
+        try (InputStream in = x.body()) {
             in.transferTo(OutputStream.nullOutputStream()); // a POST that starts a session carries no data
         }
         accepted(x, name, id, 0);
     }
 
-    private boolean mount(HttpExchange x, String name, Layout layout, String mount, String from) throws IOException {
+    private boolean mount(Exchange x, String name, Layout layout, String mount, String from) throws IOException {
         Digest digest = parseDigest(mount);
         Layout source = from == null ? null : repositories.get(from, false);
         if (source == null || !source.blobs().exists(digest)) {
@@ -507,20 +541,20 @@ public final class RegistryServer implements AutoCloseable {
         return u;
     }
 
-    private void patchUpload(HttpExchange x, String name, String id) throws IOException {
+    private void patchUpload(Exchange x, String name, String id) throws IOException {
         Upload u = upload(name, id);
         synchronized (u) {
-            String range = x.getRequestHeaders().getFirst("Content-Range");
+            String range = x.requestHeader("Content-Range");
             if (range != null) {
                 Matcher r = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/.*)?").matcher(range.trim());
                 if (!r.matches() || Long.parseLong(r.group(1)) != u.ingest.count()) {
-                    x.getResponseHeaders().set("Range", "0-" + Math.max(0, u.ingest.count() - 1));
-                    x.getResponseHeaders().set("Location", "/v2/" + name + "/blobs/uploads/" + id);
+                    x.header("Range", "0-" + Math.max(0, u.ingest.count() - 1));
+                    x.header("Location", "/v2/" + name + "/blobs/uploads/" + id);
                     throw new RegistryError(416, "BLOB_UPLOAD_INVALID", "chunk " + range + " does not start at "
                             + u.ingest.count());
                 }
             }
-            try (InputStream in = x.getRequestBody()) {
+            try (InputStream in = x.body()) {
                 u.ingest.transferFrom(Channels.newChannel(in), null);
             } catch (IOException e) {
                 uploads.remove(id);
@@ -531,16 +565,16 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    private void finishUpload(HttpExchange x, String name, String id) throws IOException {
+    private void finishUpload(Exchange x, String name, String id) throws IOException {
         Upload u = upload(name, id);
-        String digest = query(x.getRequestURI()).get("digest");
+        String digest = x.query().get("digest");
         if (digest == null) {
             throw RegistryError.digestInvalid("the final PUT of an upload needs ?digest=");
         }
         Digest expected = parseDigest(digest);
         synchronized (u) {
             uploads.remove(id);
-            try (Ingest ingest = u.ingest; InputStream in = x.getRequestBody()) {
+            try (Ingest ingest = u.ingest; InputStream in = x.body()) {
                 if (algorithmOf(expected) != DigestAlgorithm.SHA256) {
                     throw RegistryError.digestInvalid("uploads in several requests are hashed with sha256; "
                             + expected.algorithm() + " only in one POST");
@@ -552,15 +586,15 @@ public final class RegistryServer implements AutoCloseable {
         created(x, name, expected);
     }
 
-    private void uploadStatus(HttpExchange x, String name, String id) throws IOException {
+    private void uploadStatus(Exchange x, String name, String id) throws IOException {
         Upload u = upload(name, id);
-        x.getResponseHeaders().set("Location", "/v2/" + name + "/blobs/uploads/" + id);
-        x.getResponseHeaders().set("Range", "0-" + Math.max(0, u.ingest.count() - 1));
-        x.getResponseHeaders().set("Docker-Upload-UUID", id);
+        x.header("Location", "/v2/" + name + "/blobs/uploads/" + id);
+        x.header("Range", "0-" + Math.max(0, u.ingest.count() - 1));
+        x.header("Docker-Upload-UUID", id);
         send(x, 204, null);
     }
 
-    private void cancelUpload(HttpExchange x, String name, String id) throws IOException {
+    private void cancelUpload(Exchange x, String name, String id) throws IOException {
         Upload u = upload(name, id);
         uploads.remove(id);
         u.ingest.close();
@@ -588,36 +622,34 @@ public final class RegistryServer implements AutoCloseable {
         return d;
     }
 
-    private void accepted(HttpExchange x, String name, String id, long count) throws IOException {
-        Headers h = x.getResponseHeaders();
-        h.set("Location", "/v2/" + name + "/blobs/uploads/" + id);
-        h.set("Range", "0-" + Math.max(0, count - 1));
-        h.set("Docker-Upload-UUID", id);
+    private void accepted(Exchange x, String name, String id, long count) throws IOException {
+                x.header("Location", "/v2/" + name + "/blobs/uploads/" + id);
+        x.header("Range", "0-" + Math.max(0, count - 1));
+        x.header("Docker-Upload-UUID", id);
         send(x, 202, null);
     }
 
-    private void created(HttpExchange x, String name, Digest digest) throws IOException {
-        Headers h = x.getResponseHeaders();
-        h.set("Location", "/v2/" + name + "/blobs/" + digest);
-        h.set("Docker-Content-Digest", digest.toString());
+    private void created(Exchange x, String name, Digest digest) throws IOException {
+                x.header("Location", "/v2/" + name + "/blobs/" + digest);
+        x.header("Docker-Content-Digest", digest.toString());
         send(x, 201, null);
     }
 
     // ------------------------------------------------------------------ listings
 
-    private void tags(HttpExchange x, String name) throws IOException {
+    private void tags(Exchange x, String name) throws IOException {
         Layout layout = existing(name);
         List<String> all = Tags.list(layout.index().read()).stream().map(Tags.Tag::name).distinct().sorted().toList();
         page(x, "/v2/" + name + "/tags/list", all, "tags", JSON.objectNode().put("name", name));
     }
 
-    private void catalog(HttpExchange x) throws IOException {
+    private void catalog(Exchange x) throws IOException {
         page(x, "/v2/_catalog", repositories.names(), "repositories", JSON.objectNode());
     }
 
     /** A list with the spec's {@code n}/{@code last} pagination and a {@code Link} header to the next page. */
-    private void page(HttpExchange x, String path, List<String> all, String field, ObjectNode body) throws IOException {
-        Map<String, String> q = query(x.getRequestURI());
+    private void page(Exchange x, String path, List<String> all, String field, ObjectNode body) throws IOException {
+        Map<String, String> q = x.query();
         String last = q.get("last");
         int n = Integer.MAX_VALUE;
         if (q.get("n") != null) {
@@ -635,31 +667,31 @@ public final class RegistryServer implements AutoCloseable {
         ArrayNode list = body.putArray(field);
         shown.forEach(list::add);
         if (shown.size() < after.size() && !shown.isEmpty()) {
-            x.getResponseHeaders().set("Link", "<" + path + "?n=" + n + "&last="
+            x.header("Link", "<" + path + "?n=" + n + "&last="
                     + java.net.URLEncoder.encode(shown.get(shown.size() - 1), StandardCharsets.UTF_8) + ">; rel=\"next\"");
         }
         json(x, 200, body);
     }
 
-    private void referrers(HttpExchange x, String name, String subject) throws IOException {
+    private void referrers(Exchange x, String name, String subject) throws IOException {
         Layout layout = existing(name);
         Digest digest = parseDigest(subject);
-        String artifactType = query(x.getRequestURI()).get("artifactType");
+        String artifactType = x.query().get("artifactType");
         ReferrerIndex index = ReferrerIndex.build(layout, false);
         List<Descriptor> found = new ArrayList<>();
         index.referrers(digest, artifactType).forEach(r -> found.add(r.descriptor()));
         if (artifactType != null) {
-            x.getResponseHeaders().set("OCI-Filters-Applied", "artifactType");
+            x.header("OCI-Filters-Applied", "artifactType");
         }
         ImageIndex response = new ImageIndex(2, MediaType.OCI_INDEX, null, found, null, null, null);
-        x.getResponseHeaders().set("Content-Type", MediaType.OCI_INDEX);
+        x.header("Content-Type", MediaType.OCI_INDEX);
         send(x, 200, ModelJson.toBytes(response, false));
     }
 
     // ------------------------------------------------------------------ responses
 
-    private static String contentType(HttpExchange x) {
-        String t = x.getRequestHeaders().getFirst("Content-Type");
+    private static String contentType(Exchange x) {
+        String t = x.requestHeader("Content-Type");
         if (t == null || t.isBlank()) {
             return null;
         }
@@ -667,53 +699,22 @@ public final class RegistryServer implements AutoCloseable {
         return (semi < 0 ? t : t.substring(0, semi)).trim();
     }
 
-    static Map<String, String> query(URI uri) {
-        Map<String, String> q = new LinkedHashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw == null) {
-            return q;
-        }
-        for (String part : raw.split("&")) {
-            int eq = part.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
-            q.putIfAbsent(k, v);
-        }
-        return q;
-    }
-
-    private static void json(HttpExchange x, int status, ObjectNode body) throws IOException {
-        x.getResponseHeaders().set("Content-Type", "application/json");
+    private static void json(Exchange x, int status, ObjectNode body) throws IOException {
+        x.header("Content-Type", "application/json");
         send(x, status, ModelJson.mapper().writeValueAsBytes(body));
     }
 
-    private static void error(HttpExchange x, int status, String code, String message) throws IOException {
+    private static void error(Exchange x, int status, String code, String message) throws IOException {
         ObjectNode body = JSON.objectNode();
         body.putArray("errors").addObject().put("code", code).put("message", message == null ? code : message);
-        x.getResponseHeaders().set("Content-Type", "application/json");
-        try {
-            send(x, status, ModelJson.mapper().writeValueAsBytes(body));
-        } catch (IOException alreadySent) {
-            // the response had started; the connection is closed instead
+        x.header("Content-Type", "application/json");
+        if (x.committed()) {
+            throw new IOException(code + ": " + message); // the response had started: Jetty closes the connection
         }
+        send(x, status, ModelJson.mapper().writeValueAsBytes(body));
     }
 
-    /** Sends a status and body; for HEAD the headers only, with the length the body would have. */
-    private static void send(HttpExchange x, int status, byte[] body) throws IOException {
-        boolean head = x.getRequestMethod().equals("HEAD");
-        if (body == null || body.length == 0) {
-            if (status != 204 && status != 304) {
-                x.getResponseHeaders().set("Content-Length", "0");
-            }
-            x.sendResponseHeaders(status, -1);
-            return;
-        }
-        if (head) {
-            x.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
-            x.sendResponseHeaders(status, -1);
-            return;
-        }
-        x.sendResponseHeaders(status, body.length);
-        x.getResponseBody().write(body);
+    private static void send(Exchange x, int status, byte[] body) throws IOException {
+        x.send(status, body);
     }
 }

@@ -1,0 +1,95 @@
+package dev.ocilayout.serve;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+
+/** One request and its response, as the registry code needs them (a thin, blocking view of Jetty's). */
+final class Exchange {
+    private final Request request;
+    private final Response response;
+    private boolean committed;
+
+    Exchange(Request request, Response response) {
+        this.request = request;
+        this.response = response;
+    }
+
+    String method() {
+        return request.getMethod();
+    }
+
+    /** The path as sent, still percent-encoded. */
+    String rawPath() {
+        return request.getHttpURI().getPath();
+    }
+
+    Map<String, String> query() {
+        Map<String, String> q = new LinkedHashMap<>();
+        String raw = request.getHttpURI().getQuery();
+        if (raw == null) {
+            return q;
+        }
+        for (String part : raw.split("&")) {
+            int eq = part.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+            q.putIfAbsent(k, v);
+        }
+        return q;
+    }
+
+    String requestHeader(String name) {
+        return request.getHeaders().get(name);
+    }
+
+    InputStream body() {
+        return Content.Source.asInputStream(request);
+    }
+
+    void header(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
+    boolean committed() {
+        return committed || response.isCommitted();
+    }
+
+    /** Sends a status and body; for HEAD the headers only, with the length the body would have. */
+    void send(int status, byte[] body) throws IOException {
+        committed = true;
+        response.setStatus(status);
+        int length = body == null ? 0 : body.length;
+        if (status != 204 && status != 304) {
+            response.getHeaders().put("Content-Length", Integer.toString(length));
+        }
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            if (length > 0 && !method().equals("HEAD")) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Sends a status and {@code length} bytes that {@code writer} writes (nothing for HEAD). */
+    void send(int status, long length, BodyWriter writer) throws IOException {
+        committed = true;
+        response.setStatus(status);
+        response.getHeaders().put("Content-Length", Long.toString(length));
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            if (length > 0 && !method().equals("HEAD")) {
+                writer.write(out);
+            }
+        }
+    }
+
+    interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
+}
