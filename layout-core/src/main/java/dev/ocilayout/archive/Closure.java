@@ -107,7 +107,7 @@ public record Closure(Descriptor top, byte[] topBytes, List<Descriptor> blobs, M
     }
 
     /** os/arch must match; the variant too when the wanted platform names one. */
-    static boolean matches(Platform wanted, Platform actual) {
+    public static boolean matches(Platform wanted, Platform actual) {
         return wanted.os().equals(actual.os()) && wanted.architecture().equals(actual.architecture())
                 && (wanted.variant() == null || Objects.equals(wanted.variant(), actual.variant()));
     }

@@ -12,6 +12,10 @@ import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
 import dev.ocilayout.referrers.ReferrerStrategy;
+import dev.ocilayout.registry.Credentials;
+import dev.ocilayout.registry.RegistryClient;
+import dev.ocilayout.registry.RegistryCopy;
+import dev.ocilayout.registry.RegistryRef;
 import dev.ocilayout.store.Tags;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,12 +33,15 @@ import picocli.CommandLine.Parameters;
                     + " --platform, an index is narrowed to those platforms (a new index is written, and said so)."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout copy ./src:v1 ./dst", "  oci-layout copy ./src:v1 ./dst:stable --referrers",
-            "  oci-layout copy ./src:multiarch ./dst:amd64 --platform linux/amd64", "  oci-layout copy ./src ./dst --all-tags"})
+            "  oci-layout copy ./src:multiarch ./dst:amd64 --platform linux/amd64", "  oci-layout copy ./src ./dst --all-tags",
+            "  oci-layout copy ./layout:v1 registry.example.com/team/app:v1 --referrers",
+            "  oci-layout copy docker://localhost:5000/team/app:v1 ./layout --plain-http --referrers"})
 public final class CopyCommand extends LayoutCommand {
-    @Parameters(index = "0", paramLabel = "SRC_REF", description = "DIR:TAG, DIR@DIGEST, or DIR with --all-tags.")
+    @Parameters(index = "0", paramLabel = "SRC_REF", description = "DIR:TAG, DIR@DIGEST, DIR with --all-tags, or"
+            + " REGISTRY/REPO:TAG|@DIGEST (docker:// and oci: prefixes remove any doubt).")
     String src;
 
-    @Parameters(index = "1", paramLabel = "DST_REF", description = "DIR[:TAG] (default tag: the source's).")
+    @Parameters(index = "1", paramLabel = "DST_REF", description = "DIR[:TAG] or REGISTRY/REPO[:TAG] (default tag: the source's).")
     String dst;
 
     @Option(names = "--referrers", description = "Also copy referrers (signatures, SBOMs), recursively.")
@@ -55,10 +62,31 @@ public final class CopyCommand extends LayoutCommand {
                     + " fallback-tag (default: the destination's convention).")
     String strategy;
 
+    @Option(names = "--plain-http", description = "Talk to the registry over http:// (a local registry without TLS).")
+    boolean plainHttp;
+
+    @Option(names = "--insecure", description = "Talk https:// without verifying the registry's certificate.")
+    boolean insecure;
+
+    @Option(names = {"-u", "--username"}, paramLabel = "USER", description = "Registry user (with --password-stdin);"
+            + " default: ~/.docker/config.json.")
+    String username;
+
+    @Option(names = "--password-stdin", description = "Read the registry password from stdin.")
+    boolean passwordStdin;
+
+    @Option(names = "--parallel", paramLabel = "N", description = "Blobs moved at once to or from a registry (default: ${DEFAULT-VALUE}).")
+    int parallel = 4;
+
     @Override
     public Integer call() throws Exception {
-        Reference from = Reference.parse(src);
-        Reference to = Reference.parse(dst);
+        boolean fromRegistry = RegistryRef.isRegistry(src);
+        boolean toRegistry = RegistryRef.isRegistry(dst);
+        if (fromRegistry || toRegistry) {
+            return registryCopy(fromRegistry, toRegistry);
+        }
+        Reference from = Reference.parse(stripOci(src));
+        Reference to = Reference.parse(stripOci(dst));
         if (to.digest() != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the destination is DIR or DIR:TAG, not a digest");
         }
@@ -114,5 +142,83 @@ public final class CopyCommand extends LayoutCommand {
             out().json(results);
         }
         return 0;
+    }
+
+    static String stripOci(String ref) {
+        return ref.startsWith(RegistryRef.OCI_PREFIX) ? ref.substring(RegistryRef.OCI_PREFIX.length()) : ref;
+    }
+
+    private RegistryClient client(String registry) throws java.io.IOException {
+        Credentials creds = Credentials.NONE;
+        if (passwordStdin || username != null) {
+            if (username == null || !passwordStdin) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--username and --password-stdin go together");
+            }
+            String password = new String(root().stdin().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            creds = new Credentials(username, password);
+        }
+        return new RegistryClient(registry, new RegistryClient.Options(plainHttp, insecure, creds));
+    }
+
+    private Integer registryCopy(boolean fromRegistry, boolean toRegistry) throws Exception {
+        if (fromRegistry && toRegistry) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "registry to registry: copy into a layout first, then from it (air gaps need the layout anyway)");
+        }
+        if (allTags || strategy != null || noLink) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--all-tags, --referrers-as and --no-link are for layout to layout copies");
+        }
+        RegistryCopy.Options options = new RegistryCopy.Options(referrers, platforms, parallel);
+        RegistryCopy.Report r;
+        String shown;
+        if (fromRegistry) {
+            RegistryRef from = parseRegistry(src);
+            Reference to = Reference.parse(stripOci(dst));
+            if (to.digest() != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "the destination is DIR or DIR:TAG, not a digest");
+            }
+            Layout target = openOrCreate(to);
+            String tag = to.tag() != null ? to.tag() : from.tag();
+            try (Progress progress = Progress.of(root(), "pull", 0)) {
+                r = RegistryCopy.pull(client(from.registry()), from, target, tag, options, progress);
+            }
+            shown = "Copied " + from + " -> " + to.layout() + (tag != null ? ":" + tag : "");
+        } else {
+            Reference from = Reference.parse(stripOci(src));
+            if (from.isLayoutOnly()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "name what to copy: DIR:TAG or DIR@DIGEST");
+            }
+            RegistryRef to = parseRegistry(dst);
+            if (to.digest() != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "the destination is REGISTRY/REPO[:TAG], not a digest");
+            }
+            if (to.tag() == null && from.tag() != null) {
+                to = to.withTag(from.tag());
+            }
+            Layout source = open(Path.of(from.layout()));
+            Descriptor root = source.resolve(from);
+            try (Progress progress = Progress.of(root(), "push", root.size())) {
+                r = RegistryCopy.push(source, root, client(to.registry()), to, options, progress);
+            }
+            shown = "Copied " + from + " -> " + to;
+        }
+        if (out().json()) {
+            out().json(Output.object().put("digest", r.root().digest().toString()).put("mediaType", r.root().mediaType())
+                    .put("size", r.root().size()).put("blobs", r.blobs()).put("skipped", r.skipped())
+                    .put("bytes", r.bytes()).put("referrers", r.referrers()));
+        } else {
+            out().info(shown + " " + r.root().digest() + ": " + r.blobs() + " blobs (" + r.skipped() + " already there, "
+                    + Output.humanSize(r.bytes()) + " moved)" + (referrers ? ", " + r.referrers() + " referrers" : ""));
+        }
+        return 0;
+    }
+
+    private RegistryRef parseRegistry(String text) {
+        try {
+            return RegistryRef.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }

@@ -1,0 +1,329 @@
+package dev.ocilayout.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocilayout.DigestMismatchException;
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.LayoutException;
+import dev.ocilayout.NotFoundException;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.Text;
+import dev.ocilayout.referrers.ReferrerKeys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The distribution-spec client side, on the JDK's {@link HttpClient}: manifests and blobs by digest or tag,
+ * monolithic blob uploads, manifest pushes, and the referrers API with the spec's fallback tag. Speaks basic
+ * auth and the bearer-token flow (the {@code WWW-Authenticate} challenge, a token per scope).
+ */
+public final class RegistryClient {
+    /**
+     * How to reach a registry.
+     *
+     * @param plainHttp   http:// instead of https://
+     * @param insecure    https without verifying the certificate
+     */
+    public record Options(boolean plainHttp, boolean insecure, Credentials credentials) {
+        public static Options defaults() {
+            return new Options(false, false, Credentials.NONE);
+        }
+    }
+
+    /** A manifest as the registry sent it, verified against its digest. */
+    public record Fetched(byte[] bytes, String mediaType, Digest digest) {
+        public Descriptor descriptor() {
+            return Descriptor.of(mediaType, digest, bytes.length);
+        }
+    }
+
+    static final String ACCEPT = String.join(", ", MediaType.OCI_MANIFEST, MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST,
+            MediaType.DOCKER_MANIFEST_LIST, MediaType.ORAS_ARTIFACT_MANIFEST);
+    private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+    private final String registry;
+    private final String base;
+    private final Options options;
+    private final HttpClient http;
+    private final Map<String, String> authByScope = new ConcurrentHashMap<>();
+
+    public RegistryClient(String registry, Options options) {
+        this.registry = registry;
+        this.options = options;
+        this.base = (options.plainHttp() ? "http://" : "https://") + registry;
+        HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(30));
+        if (options.insecure() && !options.plainHttp()) {
+            b.sslContext(trustAll());
+        }
+        this.http = b.build();
+    }
+
+    public String registry() {
+        return registry;
+    }
+
+    private static SSLContext trustAll() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            return ctx;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ manifests
+
+    /** The manifest {@code reference} (tag or digest) names, or empty when the registry has none. */
+    public Optional<Fetched> manifest(String repository, String reference) throws IOException {
+        HttpResponse<byte[]> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "manifests/" + reference))
+                .header("Accept", ACCEPT).GET(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        expect(r, 200, "GET manifest " + repository + ":" + reference);
+        byte[] bytes = r.body();
+        Digest actual = Digest.sha256(bytes);
+        Digest named = Digest.tryParse(reference);
+        if (named != null && named.knownAlgorithm().isPresent()) {
+            actual = Digest.of(named.knownAlgorithm().get(), named.knownAlgorithm().get().newMessageDigest().digest(bytes));
+            if (!actual.equals(named)) {
+                throw new DigestMismatchException("manifest " + reference + " from " + registry, named, actual);
+            }
+        }
+        String type = r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim()).orElse(null);
+        if (type == null || type.isEmpty() || type.startsWith("application/json") || type.startsWith("text/")) {
+            JsonNode mt = ModelJson.readObject(bytes, "manifest " + reference).get("mediaType");
+            type = mt != null && mt.isTextual() ? mt.textValue() : MediaType.OCI_MANIFEST;
+        }
+        return Optional.of(new Fetched(bytes, type, actual));
+    }
+
+    /** Pushes a manifest under a tag or its digest; returns the subject the registry says it indexed, if any. */
+    public Optional<String> putManifest(String repository, String reference, byte[] bytes, String mediaType) throws IOException {
+        HttpResponse<byte[]> r = send(repository, true, () -> HttpRequest.newBuilder(url(repository, "manifests/" + reference))
+                .header("Content-Type", mediaType).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)),
+                HttpResponse.BodyHandlers.ofByteArray());
+        expect(r, 201, "PUT manifest " + repository + ":" + reference);
+        return r.headers().firstValue("OCI-Subject");
+    }
+
+    // ------------------------------------------------------------------ blobs
+
+    public boolean hasBlob(String repository, Digest digest) throws IOException {
+        HttpResponse<Void> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "blobs/" + digest))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding());
+        return r.statusCode() == 200;
+    }
+
+    /** The blob's bytes, unverified: the caller stores them through a verifying ingest. */
+    public InputStream blob(String repository, Digest digest) throws IOException {
+        HttpResponse<InputStream> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "blobs/" + digest))
+                .GET(), HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            r.body().close();
+            if (r.statusCode() == 404) {
+                throw new NotFoundException("blob " + digest + " is not in " + registry + "/" + repository);
+            }
+            throw new LayoutException("GET blob " + digest + " from " + registry + ": HTTP " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** Uploads a blob: POST for a session, then one PUT with the content and its digest. */
+    public void putBlob(String repository, Descriptor blob, Supplier<InputStream> content) throws IOException {
+        HttpResponse<byte[]> start = send(repository, true, () -> HttpRequest.newBuilder(url(repository, "blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofByteArray());
+        expect(start, 202, "POST upload " + repository);
+        String location = start.headers().firstValue("Location").orElseThrow(() -> new IOException(
+                registry + " started an upload without a Location"));
+        URI at = URI.create(base + "/").resolve(location);
+        URI put = URI.create(at + (at.getRawQuery() == null ? "?" : "&") + "digest="
+                + URLEncoder.encode(blob.digest().toString(), StandardCharsets.UTF_8));
+        HttpResponse<byte[]> done = send(repository, true, () -> HttpRequest.newBuilder(put)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(content), blob.size())),
+                HttpResponse.BodyHandlers.ofByteArray());
+        expect(done, 201, "PUT blob " + blob.digest());
+    }
+
+    // ------------------------------------------------------------------ referrers
+
+    /**
+     * The referrers of {@code subject}: from the referrers API when the registry has it, else from the fallback
+     * tag ({@code sha256-<hex>}), else none.
+     */
+    public List<Descriptor> referrers(String repository, Digest subject) throws IOException {
+        HttpResponse<byte[]> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "referrers/" + subject))
+                .header("Accept", MediaType.OCI_INDEX).GET(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 200) {
+            return ModelJson.parseIndex(r.body(), "referrers of " + subject + " from " + registry).manifests();
+        }
+        return fallbackIndex(repository, subject).map(ImageIndex::manifests).orElse(List.of());
+    }
+
+    /** The index under the fallback tag of {@code subject}, if the registry has one. */
+    public Optional<ImageIndex> fallbackIndex(String repository, Digest subject) throws IOException {
+        Optional<Fetched> f = manifest(repository, ReferrerKeys.fallbackTag(subject));
+        if (f.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ModelJson.parseIndex(f.get().bytes(), "fallback tag of " + subject));
+        } catch (InvalidContentException e) {
+            return Optional.empty(); // not an index: not ours to read as one
+        }
+    }
+
+    // ------------------------------------------------------------------ HTTP with auth
+
+    private URI url(String repository, String path) {
+        return URI.create(base + "/v2/" + repository + "/" + path);
+    }
+
+    private static void expect(HttpResponse<?> r, int status, String what) throws IOException {
+        if (r.statusCode() == status || status == 201 && r.statusCode() == 200 || status == 202 && r.statusCode() == 201) {
+            return;
+        }
+        String body = r.body() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "";
+        String detail = body;
+        try {
+            JsonNode e = ModelJson.mapper().readTree(body).path("errors").path(0);
+            if (e.has("code")) {
+                detail = e.path("code").asText() + ": " + e.path("message").asText();
+            }
+        } catch (IOException notJson) {
+            // the raw body then
+        }
+        String message = what + ": HTTP " + r.statusCode() + (detail.isBlank() ? "" : " " + Text.oneLine(detail));
+        if (r.statusCode() == 404) {
+            throw new NotFoundException(message);
+        }
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+            throw new LayoutException(message + " (credentials: --username/--password-stdin or ~/.docker/config.json)");
+        }
+        throw new LayoutException(message);
+    }
+
+    /**
+     * Sends a request with this scope's authorization; on a 401 answers the challenge (basic, or a bearer token
+     * from the realm) and sends it once more.
+     */
+    private <T> HttpResponse<T> send(String repository, boolean push, Supplier<HttpRequest.Builder> request,
+                                     HttpResponse.BodyHandler<T> handler) throws IOException {
+        String scope = "repository:" + repository + ":" + (push ? "pull,push" : "pull");
+        for (int attempt = 0; ; attempt++) {
+            HttpRequest.Builder b = request.get();
+            String auth = authByScope.get(scope);
+            if (auth != null) {
+                b.header("Authorization", auth);
+            }
+            HttpResponse<T> r;
+            try {
+                r = http.send(b.build(), handler);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted talking to " + registry);
+            } catch (java.net.ConnectException e) {
+                throw new LayoutException("cannot reach " + registry + ": connection refused" + (options.plainHttp() ? ""
+                        : " (--plain-http for a registry without TLS)"), e);
+            } catch (javax.net.ssl.SSLException e) {
+                throw new LayoutException("cannot talk TLS to " + registry + ": " + e.getMessage()
+                        + " (--plain-http for a registry without TLS, --insecure for an unverified certificate)", e);
+            }
+            if (r.statusCode() != 401 || attempt > 0) {
+                return r;
+            }
+            String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+            if (r.body() instanceof InputStream in) {
+                in.close();
+            }
+            authByScope.put(scope, authorize(challenge, scope));
+        }
+    }
+
+    private String authorize(String challenge, String scope) throws IOException {
+        Credentials creds = options.credentials().present() ? options.credentials() : Credentials.fromDockerConfig(registry);
+        if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+            if (!creds.present()) {
+                throw new LayoutException(registry + " asks for a user name and password (--username/--password-stdin"
+                        + " or ~/.docker/config.json)");
+            }
+            return creds.basic();
+        }
+        if (!challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+            throw new LayoutException(registry + " asks for authentication this tool does not speak: " + Text.quote(challenge));
+        }
+        Map<String, String> params = new java.util.HashMap<>();
+        Matcher m = CHALLENGE_PARAM.matcher(challenge);
+        while (m.find()) {
+            params.put(m.group(1).toLowerCase(java.util.Locale.ROOT), m.group(2));
+        }
+        String realm = params.get("realm");
+        if (realm == null) {
+            throw new LayoutException(registry + " sent a bearer challenge without a realm");
+        }
+        StringBuilder url = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+        if (params.containsKey("service")) {
+            url.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
+        }
+        url.append("scope=").append(URLEncoder.encode(params.getOrDefault("scope", scope), StandardCharsets.UTF_8));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.toString())).GET();
+        if (creds.present()) {
+            b.header("Authorization", creds.basic());
+        }
+        HttpResponse<byte[]> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted getting a token from " + realm);
+        }
+        if (r.statusCode() != 200) {
+            throw new LayoutException("the token service " + realm + " refused (HTTP " + r.statusCode() + ")"
+                    + (creds.present() ? "" : "; credentials: --username/--password-stdin or ~/.docker/config.json"));
+        }
+        JsonNode token = ModelJson.mapper().readTree(r.body());
+        String t = token.path("token").asText(token.path("access_token").asText(""));
+        if (t.isEmpty()) {
+            throw new LayoutException("the token service " + realm + " sent no token");
+        }
+        return "Bearer " + t;
+    }
+}

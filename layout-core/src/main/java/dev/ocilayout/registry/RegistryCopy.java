@@ -1,0 +1,301 @@
+package dev.ocilayout.registry;
+
+import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.Layout;
+import dev.ocilayout.NotFoundException;
+import dev.ocilayout.archive.Closure;
+import dev.ocilayout.io.Parallel;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Digest;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.Platform;
+import dev.ocilayout.model.RefName;
+import dev.ocilayout.referrers.ReferrerKeys;
+import dev.ocilayout.referrers.ReferrerStrategy;
+import dev.ocilayout.referrers.Referrers;
+import dev.ocilayout.store.Tags;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * Copies between a registry and a layout, both ways, with what the content references and, on request, its
+ * referrers (read through the referrers API or the fallback tag; written so a registry without the API
+ * keeps them under the fallback tag, as the distribution-spec says). Blobs already at the destination are
+ * skipped, so a rerun resumes; blobs move in parallel; everything pulled is verified by the layout's ingest.
+ * See spec-notes/registry-copy.md.
+ */
+public final class RegistryCopy {
+    /**
+     * @param referrers also copy referrers, recursively
+     * @param platforms keep only these platforms of an index (empty: all)
+     * @param parallel  blobs transferred at once
+     */
+    public record Options(boolean referrers, List<Platform> platforms, int parallel) {
+        public Options {
+            platforms = List.copyOf(platforms);
+            parallel = Math.max(1, parallel);
+        }
+
+        public static Options defaults() {
+            return new Options(false, List.of(), 4);
+        }
+    }
+
+    /**
+     * What a copy did.
+     *
+     * @param root      the root as copied (a new index when filtered by platform)
+     * @param blobs     blobs and manifests the copy covered
+     * @param skipped   of those, the ones the destination had
+     * @param bytes     bytes transferred
+     * @param referrers referrers copied
+     */
+    public record Report(Descriptor root, int blobs, int skipped, long bytes, int referrers) {
+    }
+
+    private RegistryCopy() {
+    }
+
+    // ------------------------------------------------------------------ registry -> layout
+
+    /** Pulls {@code src} into {@code dst}, tagged {@code tag} (untagged when null) once everything is in place. */
+    public static Report pull(RegistryClient client, RegistryRef src, Layout dst, String tag, Options options,
+                              LongConsumer progress) throws IOException {
+        if (tag != null) {
+            RefName.validate(tag);
+        }
+        RegistryClient.Fetched top = client.manifest(src.repository(), src.reference())
+                .orElseThrow(() -> new NotFoundException(src + " not found"));
+        Puller p = new Puller(client, src.repository(), dst, options, progress);
+        Descriptor root = top.descriptor();
+        byte[] rootBytes = top.bytes();
+        if (!options.platforms().isEmpty() && MediaType.isIndex(root.mediaType())) {
+            ImageIndex index = ModelJson.parseIndex(rootBytes, src.toString());
+            List<Descriptor> kept = index.manifests().stream().filter(d -> d.platform() != null
+                    && options.platforms().stream().anyMatch(w -> Closure.matches(w, d.platform()))).toList();
+            if (kept.isEmpty()) {
+                throw new NotFoundException(src + " lists no manifest for " + options.platforms());
+            }
+            if (kept.size() != index.manifests().size()) {
+                rootBytes = ModelJson.toBytes(index.withManifests(kept), false);
+                root = Descriptor.of(root.mediaType(), Digest.sha256(rootBytes), rootBytes.length);
+            }
+        }
+        p.manifest(root, rootBytes, true);
+        Descriptor recorded = root;
+        ReferrerStrategy strategy = p.referrersOf.isEmpty() ? null : Referrers.choose(dst, null, false);
+        dst.index().update(index -> {
+            ImageIndex next = tag != null ? Tags.tag(index, tag, recorded) : Tags.addUntagged(index, recorded);
+            for (Map.Entry<Digest, List<Descriptor>> e : p.referrersOf.entrySet()) {
+                next = strategy.addAll(dst, next, e.getKey(), e.getValue());
+            }
+            return next;
+        });
+        int referrers = (int) p.referrersOf.values().stream().flatMap(List::stream).map(Descriptor::digest).distinct().count();
+        return new Report(recorded, p.covered.get(), p.skipped.get(), p.bytes.get(), referrers);
+    }
+
+    private static final class Puller {
+        final RegistryClient client;
+        final String repository;
+        final Layout dst;
+        final Options options;
+        final LongConsumer progress;
+        final Set<Digest> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Map<Digest, List<Descriptor>> referrersOf = new LinkedHashMap<>();
+        final AtomicInteger covered = new AtomicInteger();
+        final AtomicInteger skipped = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+
+        Puller(RegistryClient client, String repository, Layout dst, Options options, LongConsumer progress) {
+            this.client = client;
+            this.repository = repository;
+            this.dst = dst;
+            this.options = options;
+            this.progress = progress;
+        }
+
+        /** A manifest or index: its children first, then itself, then (on request) its referrers. */
+        void manifest(Descriptor d, byte[] known, boolean top) throws IOException {
+            if (!done.add(d.digest())) {
+                return;
+            }
+            covered.incrementAndGet();
+            byte[] bytes = known;
+            if (bytes == null) {
+                bytes = client.manifest(repository, d.digest().toString())
+                        .orElseThrow(() -> new NotFoundException("manifest " + d.digest() + " is not in "
+                                + client.registry() + "/" + repository)).bytes();
+            }
+            Manifest m = ModelJson.parseManifest(bytes, d.mediaType(), "manifest " + d.digest());
+            List<Descriptor> blobs = new ArrayList<>();
+            for (Descriptor c : m.children()) {
+                if (c.data() != null || !c.urls().isEmpty()) {
+                    continue; // embedded, or foreign: not fetched (reliability.md: urls are never followed)
+                }
+                if (isManifest(c.mediaType())) {
+                    manifest(c, null, false);
+                } else if (done.add(c.digest())) {
+                    blobs.add(c);
+                }
+            }
+            Parallel.map(blobs, options.parallel(), this::blob);
+            if (dst.blobs().touchIfIntact(d.digest(), bytes.length)) {
+                skipped.incrementAndGet();
+            } else {
+                dst.blobs().put(bytes, d.mediaType());
+            }
+            if (options.referrers()) {
+                for (Descriptor r : client.referrers(repository, d.digest())) {
+                    referrersOf.computeIfAbsent(d.digest(), k -> new ArrayList<>()).add(r);
+                    manifest(r, null, false);
+                }
+            }
+        }
+
+        Void blob(Descriptor d) throws IOException {
+            covered.incrementAndGet();
+            if (dst.blobs().touchIfIntact(d.digest(), d.size())) {
+                skipped.incrementAndGet();
+                return null;
+            }
+            try (InputStream in = client.blob(repository, d.digest())) {
+                dst.blobs().put(in, d, progress);
+            }
+            bytes.addAndGet(d.size());
+            return null;
+        }
+    }
+
+    static boolean isManifest(String mediaType) {
+        return MediaType.isManifestOrIndex(mediaType) || MediaType.ORAS_ARTIFACT_MANIFEST.equals(mediaType);
+    }
+
+    // ------------------------------------------------------------------ layout -> registry
+
+    /** Pushes {@code root} of {@code src} to {@code dst} (its tag, else by digest): blobs, then manifests leaves first. */
+    public static Report push(Layout src, Descriptor root, RegistryClient client, RegistryRef dst, Options options,
+                              LongConsumer progress) throws IOException {
+        Closure closure = Closure.of(src, root, options.referrers(), options.platforms());
+        String repository = dst.repository();
+        Set<Digest> referrerDigests = new HashSet<>();
+        closure.referrers().forEach(r -> referrerDigests.add(r.digest()));
+        List<Descriptor> blobs = new ArrayList<>();
+        Map<Digest, Descriptor> manifests = new LinkedHashMap<>();
+        for (Descriptor d : closure.blobs()) {
+            if (isManifest(d.mediaType())) {
+                manifests.put(d.digest(), d);
+            } else {
+                blobs.add(d);
+            }
+        }
+        AtomicInteger skipped = new AtomicInteger();
+        AtomicLong bytes = new AtomicLong();
+        Parallel.map(blobs, options.parallel(), d -> {
+            if (client.hasBlob(repository, d.digest())) {
+                skipped.incrementAndGet();
+            } else {
+                client.putBlob(repository, d, () -> {
+                    try {
+                        return src.blobs().open(d.digest());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                bytes.addAndGet(d.size());
+                if (progress != null) {
+                    progress.accept(d.size());
+                }
+            }
+            return null;
+        });
+        // manifests: children before parents, referrers after what they refer to
+        List<Descriptor> order = new ArrayList<>();
+        Set<Digest> placed = new LinkedHashSet<>();
+        for (Descriptor d : manifests.values()) {
+            if (!referrerDigests.contains(d.digest())) {
+                place(src, d, manifests, placed, order);
+            }
+        }
+        for (Descriptor d : manifests.values()) {
+            place(src, d, manifests, placed, order);
+        }
+        Map<Digest, Boolean> indexedByRegistry = new LinkedHashMap<>();
+        for (Descriptor d : order) {
+            boolean isTop = d.digest().equals(closure.top().digest()) && !closure.filtered();
+            if (isTop && dst.tag() != null) {
+                continue; // tagged last
+            }
+            byte[] b = src.readManifestBytes(d);
+            indexedByRegistry.put(d.digest(), client.putManifest(repository, d.digest().toString(), b, d.mediaType()).isPresent());
+        }
+        byte[] topBytes = closure.filtered() ? closure.topBytes() : src.readManifestBytes(closure.top());
+        client.putManifest(repository, dst.tag() != null ? dst.tag() : closure.top().digest().toString(), topBytes,
+                closure.top().mediaType());
+        // a registry without the referrers API: keep the fallback tag of each subject up to date
+        for (Map.Entry<Digest, List<Descriptor>> e : closure.referrersOf().entrySet()) {
+            List<Descriptor> unindexed = e.getValue().stream()
+                    .filter(r -> !indexedByRegistry.getOrDefault(r.digest(), false)).toList();
+            if (!unindexed.isEmpty()) {
+                updateFallbackTag(client, repository, e.getKey(), unindexed);
+            }
+        }
+        return new Report(closure.top(), closure.blobs().size(), skipped.get(), bytes.get(), referrerDigests.size());
+    }
+
+    private static void place(Layout src, Descriptor d, Map<Digest, Descriptor> manifests, Set<Digest> placed,
+                              List<Descriptor> order) throws IOException {
+        if (placed.contains(d.digest())) {
+            return;
+        }
+        placed.add(d.digest());
+        Manifest m = src.readManifest(d);
+        for (Descriptor c : m.children()) {
+            Descriptor known = manifests.get(c.digest());
+            if (known != null) {
+                place(src, known, manifests, placed, order);
+            }
+        }
+        order.add(d);
+    }
+
+    /** Adds referrers to the index under the subject's fallback tag (distribution-spec, "pushing manifests with subject"). */
+    static void updateFallbackTag(RegistryClient client, String repository, Digest subject, List<Descriptor> referrers)
+            throws IOException {
+        ImageIndex current;
+        try {
+            current = client.fallbackIndex(repository, subject).orElse(null);
+        } catch (InvalidContentException e) {
+            current = null;
+        }
+        List<Descriptor> entries = new ArrayList<>(current == null ? List.of() : current.manifests());
+        Set<Digest> have = new HashSet<>();
+        entries.forEach(d -> have.add(d.digest()));
+        boolean changed = false;
+        for (Descriptor r : referrers) {
+            if (have.add(r.digest())) {
+                entries.add(r);
+                changed = true;
+            }
+        }
+        if (!changed && current != null) {
+            return;
+        }
+        ImageIndex next = new ImageIndex(2, MediaType.OCI_INDEX, null, entries, null, null, null);
+        client.putManifest(repository, ReferrerKeys.fallbackTag(subject), ModelJson.toBytes(next, false), MediaType.OCI_INDEX);
+    }
+}
