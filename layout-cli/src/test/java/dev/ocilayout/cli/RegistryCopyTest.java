@@ -45,6 +45,10 @@ class RegistryCopyTest {
 
     /** Starts docker-registry with filesystem storage in the temp folder; returns host:port. */
     String startDistribution() throws Exception {
+        return startDistribution("");
+    }
+
+    String startDistribution(String extraConfig) throws Exception {
         PeerTools.require("docker-registry");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -52,14 +56,15 @@ class RegistryCopyTest {
         }
         Path config = Files.writeString(tmp.resolve("registry.yml"), "version: 0.1\nlog:\n  level: error\nstorage:\n"
                 + "  filesystem:\n    rootdirectory: " + tmp.resolve("registry-data") + "\n  delete:\n    enabled: true\n"
-                + "http:\n  addr: 127.0.0.1:" + port + "\n");
+                + "http:\n  addr: 127.0.0.1:" + port + "\n" + extraConfig);
         registry = new ProcessBuilder(PeerTools.find("docker-registry").toString(), "serve", config.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("registry.log").toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 100; i++) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200 || status == 401) {
                     return "127.0.0.1:" + port;
                 }
             } catch (IOException notYet) {
@@ -151,5 +156,71 @@ class RegistryCopyTest {
         Cli.Result unreachable = Cli.run("copy", "127.0.0.1:1/nope:v1", tmp.resolve("x").toString(), "--plain-http");
         assertEquals(1, unreachable.exit(), unreachable.toString());
         assertTrue(unreachable.err().startsWith("oci-layout: cannot reach 127.0.0.1:1"), unreachable.err());
+    }
+
+    /** A bcrypt htpasswd file, as htpasswd -B writes it. */
+    Path htpasswd(String user, String password) throws IOException {
+        return Files.writeString(tmp.resolve("htpasswd"), user + ":" + org.mindrot.jbcrypt.BCrypt.hashpw(password,
+                org.mindrot.jbcrypt.BCrypt.gensalt(4)).replace("$2a$", "$2y$") + "\n");
+    }
+
+    @Test
+    void basicAuthAgainstTheDistributionRegistryWithCredentialsFromStdin() throws Exception {
+        Path users = htpasswd("ci", "s3cret");
+        String host = startDistribution("auth:\n  htpasswd:\n    realm: test\n    path: " + users + "\n");
+        Path src = InteropTest.umociImage(tmp);
+        Cli.Result anonymous = Cli.run("copy", src + ":v1", host + "/app:v1", "--plain-http");
+        assertEquals(1, anonymous.exit(), anonymous.toString());
+        assertTrue(anonymous.err().contains("asks for a user name and password"), anonymous.err());
+        Cli.Result push = Cli.runWithInput("s3cret\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), "copy", src + ":v1",
+                host + "/app:v1", "--plain-http", "--username", "ci", "--password-stdin");
+        assertEquals(0, push.exit(), push.toString());
+        PeerTools.run(tmp, "skopeo", "inspect", "--tls-verify=false", "--creds", "ci:s3cret", "docker://" + host + "/app:v1")
+                .assertOk("skopeo sees what we pushed");
+    }
+
+    @Test
+    void serveOverTlsWithBasicAuthTakesSkopeoAndOurCopy() throws Exception {
+        PeerTools.require("openssl");
+        PeerTools.run(tmp, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
+                "-days", "1", "-subj", "/CN=127.0.0.1").assertOk("openssl makes a certificate");
+        Path users = htpasswd("ci", "s3cret");
+        Path src = InteropTest.umociImage(tmp);
+        try (RegistryServer server = RegistryServer.start(new RegistryServer.Options(tmp.resolve("served"),
+                new InetSocketAddress("127.0.0.1", 0), false, 8, LayoutOptions.defaults(), tmp.resolve("cert.pem"),
+                tmp.resolve("key.pem"), users))) {
+            String host = "127.0.0.1:" + server.address().getPort();
+            PeerTools.Result denied = PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false", "oci:" + src + ":v1",
+                    "docker://" + host + "/app:v1");
+            assertTrue(denied.exitCode() != 0, "no credentials, no push");
+            PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", "ci:s3cret", "oci:" + src + ":v1",
+                    "docker://" + host + "/app:v1").assertOk("skopeo pushes over https with basic auth");
+            Path back = tmp.resolve("back");
+            Cli.Result pull = Cli.runWithInput("s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "copy",
+                    host + "/app:v1", back.toString(), "--insecure", "--username", "ci", "--password-stdin");
+            assertEquals(0, pull.exit(), pull.toString());
+            assertEquals(digest(src, "v1"), digest(back, "v1"));
+            Cli.Result verified = Cli.run("copy", host + "/app:v1", tmp.resolve("x").toString());
+            assertEquals(1, verified.exit(), "a self-signed certificate is refused without --insecure");
+            assertTrue(verified.err().startsWith("oci-layout: cannot talk TLS to " + host), verified.err());
+        }
+    }
+
+    @Test
+    void aMultiArchIndexGoesUpWholeAndComesBackNarrowedToOnePlatform() throws Exception {
+        String host = startDistribution();
+        dev.ocilayout.Layout layout = dev.ocilayout.Layout.create(tmp.resolve("multi"));
+        dev.ocilayout.testing.LayoutBuilder b = new dev.ocilayout.testing.LayoutBuilder(layout);
+        dev.ocilayout.model.Descriptor amd = b.image("amd64", "amd64 layer").withPlatform(dev.ocilayout.model.Platform.parse("linux/amd64"));
+        dev.ocilayout.model.Descriptor arm = b.image("arm64", "arm64 layer").withPlatform(dev.ocilayout.model.Platform.parse("linux/arm64"));
+        b.tag("multi", b.index(amd, arm));
+        assertEquals(0, Cli.run("copy", layout.root() + ":multi", host + "/multi:v1", "--plain-http").exit());
+        Path back = tmp.resolve("arm");
+        Cli.Result pull = Cli.run("copy", host + "/multi:v1", back.toString(), "--plain-http", "--platform", "linux/arm64");
+        assertEquals(0, pull.exit(), pull.toString());
+        JsonNode index = ModelJson.mapper().readTree(Cli.run("cat", back + ":v1").out());
+        assertEquals(List.of(arm.digest().toString()), index.get("manifests").findValuesAsText("digest"));
+        assertEquals(0, Cli.run("fsck", back.toString()).exit());
+        assertFalse(dev.ocilayout.Layout.open(back).blobs().exists(amd.digest()), "the other platform stays behind");
     }
 }

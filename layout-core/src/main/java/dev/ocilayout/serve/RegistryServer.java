@@ -70,7 +70,19 @@ public final class RegistryServer implements AutoCloseable {
      * @param threads  requests handled at once
      */
     public record Options(java.nio.file.Path root, InetSocketAddress address, boolean readOnly, int threads,
-                          LayoutOptions layoutOptions) {
+                          LayoutOptions layoutOptions, java.nio.file.Path tlsCert, java.nio.file.Path tlsKey,
+                          java.nio.file.Path htpasswd) {
+        public Options {
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+        }
+
+        public Options(java.nio.file.Path root, InetSocketAddress address, boolean readOnly, int threads,
+                       LayoutOptions layoutOptions) {
+            this(root, address, readOnly, threads, layoutOptions, null, null, null);
+        }
+
         public static Options of(java.nio.file.Path root, InetSocketAddress address) {
             return new Options(root, address, false, 64, LayoutOptions.defaults());
         }
@@ -87,6 +99,7 @@ public final class RegistryServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ScheduledExecutorService janitor;
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+    private final Htpasswd users;
 
     /** An upload in progress: the ingest holds (and locks) its temp file. */
     private static final class Upload {
@@ -102,8 +115,9 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    private RegistryServer(Options options) {
+    private RegistryServer(Options options) throws IOException {
         this.options = options;
+        this.users = options.htpasswd() == null ? null : Htpasswd.load(options.htpasswd());
         this.repositories = new Repositories(options.root(), options.layoutOptions());
         QueuedThreadPool pool = new QueuedThreadPool(Math.max(4, options.threads()), 2);
         pool.setName("oci-layout-serve");
@@ -111,7 +125,17 @@ public final class RegistryServer implements AutoCloseable {
         this.http = new Server(pool);
         HttpConfiguration config = new HttpConfiguration();
         config.setSendServerVersion(false);
-        this.connector = new ServerConnector(http, new HttpConnectionFactory(config));
+        if (options.tlsCert() != null) {
+            org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+            secure.setSniHostCheck(false); // clients reach a loopback or LAN registry by IP as often as by name
+            config.addCustomizer(secure);
+            org.eclipse.jetty.util.ssl.SslContextFactory.Server tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+            tls.setKeyStore(PemKeys.keyStore(options.tlsCert(), options.tlsKey()));
+            tls.setKeyStorePassword(new String(PemKeys.PASSWORD));
+            this.connector = new ServerConnector(http, tls, new HttpConnectionFactory(config));
+        } else {
+            this.connector = new ServerConnector(http, new HttpConnectionFactory(config));
+        }
         connector.setHost(options.address().getHostString());
         connector.setPort(options.address().getPort());
         http.addConnector(connector);
@@ -147,6 +171,11 @@ public final class RegistryServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Whether clients reach it over https. */
+    public boolean tls() {
+        return options.tlsCert() != null;
     }
 
     /** Starts serving; {@link #close()} stops. */
@@ -231,6 +260,10 @@ public final class RegistryServer implements AutoCloseable {
         String path = x.rawPath();
         String method = x.method();
         x.header("Docker-Distribution-API-Version", "registry/2.0");
+        if (users != null && !users.allows(x.requestHeader("Authorization"))) {
+            x.header("WWW-Authenticate", "Basic realm=\"oci-layout\"");
+            throw new RegistryError(401, "UNAUTHORIZED", "authentication required");
+        }
         if (path.equals("/v2/") || path.equals("/v2")) {
             requireMethod(method, "GET", "HEAD");
             json(x, 200, JSON.objectNode());

@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
             "Listens on loopback unless told otherwise. Runs until interrupted."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout serve ./registry", "  oci-layout serve ./layout --listen 127.0.0.1:5000 --read-only",
+            "  oci-layout serve ./registry --listen 0.0.0.0:5443 --tls-cert cert.pem --tls-key key.pem --htpasswd users",
             "  skopeo copy --src-tls-verify=false docker://127.0.0.1:5000/layout:v1 oci:out:v1"})
 public final class ServeCommand extends LayoutCommand {
     @Parameters(paramLabel = "ROOT", description = "A layout, or a folder of layouts (created if missing).")
@@ -32,6 +33,16 @@ public final class ServeCommand extends LayoutCommand {
 
     @Option(names = "--threads", paramLabel = "N", description = "Requests served at once (default: ${DEFAULT-VALUE}).")
     int threads = 64;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate (chain): serve https.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (PKCS#8 or PKCS#1 RSA).")
+    Path tlsKey;
+
+    @Option(names = "--htpasswd", paramLabel = "FILE", description = "Require basic auth from these users (bcrypt"
+            + " entries, htpasswd -B), as docker-registry does.")
+    Path htpasswd;
 
     @Override
     public Integer call() throws Exception {
@@ -47,15 +58,21 @@ public final class ServeCommand extends LayoutCommand {
             throw new CommandLine.ParameterException(spec.commandLine(), "--listen is HOST:PORT, not '" + listen + "'");
         }
         Files.createDirectories(root);
-        RegistryServer server = RegistryServer.start(new RegistryServer.Options(root, address, readOnly,
-                Math.max(2, threads), root().layoutOptions()));
+        RegistryServer.Options options;
+        try {
+            options = new RegistryServer.Options(root, address, readOnly, Math.max(2, threads), root().layoutOptions(),
+                    tlsCert, tlsKey, htpasswd);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        RegistryServer server = RegistryServer.start(options);
         InetSocketAddress bound = server.address();
         if (out().json()) {
             out().json(Output.object().put("root", root.toString()).put("listen",
                     bound.getHostString() + ":" + bound.getPort()).put("readOnly", readOnly));
         } else {
-            out().info("Serving " + root + " on http://" + bound.getHostString() + ":" + bound.getPort()
-                    + (readOnly ? " (read-only)" : ""));
+            out().info("Serving " + root + " on " + (server.tls() ? "https" : "http") + "://" + bound.getHostString() + ":"
+                    + bound.getPort() + (readOnly ? " (read-only)" : "") + (htpasswd != null ? " (basic auth)" : ""));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
