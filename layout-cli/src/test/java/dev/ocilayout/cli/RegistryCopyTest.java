@@ -223,4 +223,19 @@ class RegistryCopyTest {
         assertEquals(0, Cli.run("fsck", back.toString()).exit());
         assertFalse(dev.ocilayout.Layout.open(back).blobs().exists(amd.digest()), "the other platform stays behind");
     }
+
+    @Test
+    void registryToRegistryOnOneRegistryMountsTheBlobs() throws Exception {
+        String host = startDistribution();
+        Path src = imageWithReferrers();
+        assertEquals(0, Cli.run("copy", src + ":v1", host + "/team/app:v1", "--plain-http", "--referrers").exit());
+        Cli.Result copy = Cli.run("copy", host + "/team/app:v1", host + "/team/mirror:v1", "--plain-http", "--referrers",
+                "--format", "json");
+        assertEquals(0, copy.exit(), copy.toString());
+        assertEquals(0, ModelJson.mapper().readTree(copy.out()).get("bytes").asLong(), "mounted, not uploaded: " + copy.out());
+        Path back = tmp.resolve("back");
+        assertEquals(0, Cli.run("copy", host + "/team/mirror:v1", back.toString(), "--plain-http", "--referrers").exit());
+        assertEquals(digest(src, "v1"), digest(back, "v1"));
+        assertEquals(List.of("application/spdx+json", "application/vnd.example.signature"), referrerTypes(back, "v1"));
+    }
 }

@@ -182,6 +182,28 @@ public final class RegistryClient {
         return r.body();
     }
 
+    /**
+     * Asks the registry to mount a blob from another of its repositories; true when it did (201), false when it
+     * started an upload instead (202, which is then cancelled) or refused.
+     */
+    public boolean mountBlob(String repository, Digest digest, String from) throws IOException {
+        HttpResponse<byte[]> r = send(repository, true, () -> HttpRequest.newBuilder(url(repository, "blobs/uploads/?mount="
+                + URLEncoder.encode(digest.toString(), StandardCharsets.UTF_8) + "&from="
+                + URLEncoder.encode(from, StandardCharsets.UTF_8))).POST(HttpRequest.BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 201) {
+            return true;
+        }
+        if (r.statusCode() == 202) {
+            String location = r.headers().firstValue("Location").orElse(null);
+            if (location != null) {
+                URI at = URI.create(base + "/").resolve(location);
+                send(repository, true, () -> HttpRequest.newBuilder(at).DELETE(), HttpResponse.BodyHandlers.discarding());
+            }
+        }
+        return false;
+    }
+
     /** Uploads a blob: POST for a session, then one PUT with the content and its digest. */
     public void putBlob(String repository, Descriptor blob, Supplier<InputStream> content) throws IOException {
         HttpResponse<byte[]> start = send(repository, true, () -> HttpRequest.newBuilder(url(repository, "blobs/uploads/"))

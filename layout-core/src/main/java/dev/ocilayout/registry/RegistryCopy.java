@@ -43,15 +43,17 @@ public final class RegistryCopy {
      * @param referrers also copy referrers, recursively
      * @param platforms keep only these platforms of an index (empty: all)
      * @param parallel  blobs transferred at once
+     * @param mountFrom on push, a repository of the same registry to mount missing blobs from before uploading
+     *                  them (null: upload)
      */
-    public record Options(boolean referrers, List<Platform> platforms, int parallel) {
+    public record Options(boolean referrers, List<Platform> platforms, int parallel, String mountFrom) {
         public Options {
             platforms = List.copyOf(platforms);
             parallel = Math.max(1, parallel);
         }
 
         public static Options defaults() {
-            return new Options(false, List.of(), 4);
+            return new Options(false, List.of(), 4, null);
         }
     }
 
@@ -144,8 +146,12 @@ public final class RegistryCopy {
             Manifest m = ModelJson.parseManifest(bytes, d.mediaType(), "manifest " + d.digest());
             List<Descriptor> blobs = new ArrayList<>();
             for (Descriptor c : m.children()) {
-                if (c.data() != null || !c.urls().isEmpty()) {
-                    continue; // embedded, or foreign: not fetched (reliability.md: urls are never followed)
+                if (!c.urls().isEmpty()) {
+                    continue; // foreign: never fetched (reliability.md: urls are never followed)
+                }
+                if (c.data() != null && !isManifest(c.mediaType())) {
+                    storeInline(c); // registries keep the blob too; the layout gets it from the descriptor
+                    continue;
                 }
                 if (isManifest(c.mediaType())) {
                     manifest(c, null, false);
@@ -164,6 +170,15 @@ public final class RegistryCopy {
                     referrersOf.computeIfAbsent(d.digest(), k -> new ArrayList<>()).add(r);
                     manifest(r, null, false);
                 }
+            }
+        }
+
+        void storeInline(Descriptor c) throws IOException {
+            if (!done.add(c.digest()) || dst.blobs().touchIfIntact(c.digest(), c.size())) {
+                return;
+            }
+            try (InputStream in = new java.io.ByteArrayInputStream(c.decodedData())) {
+                dst.blobs().put(in, c, null); // verified against the descriptor's digest and size
             }
         }
 
@@ -203,15 +218,28 @@ public final class RegistryCopy {
                 blobs.add(d);
             }
         }
+        // blobs a layout holds only as embedded data: a registry still needs them as blobs
+        Map<Digest, byte[]> inline = new LinkedHashMap<>();
+        for (Descriptor d : manifests.values()) {
+            for (Descriptor c : src.readManifest(d).children()) {
+                if (c.data() != null && c.urls().isEmpty() && !isManifest(c.mediaType()) && !src.blobs().exists(c.digest())) {
+                    inline.put(c.digest(), c.decodedData());
+                    blobs.add(Descriptor.of(c.mediaType(), c.digest(), c.size()));
+                }
+            }
+        }
         AtomicInteger skipped = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
         Parallel.map(blobs, options.parallel(), d -> {
             if (client.hasBlob(repository, d.digest())) {
                 skipped.incrementAndGet();
+            } else if (options.mountFrom() != null && client.mountBlob(repository, d.digest(), options.mountFrom())) {
+                skipped.incrementAndGet();
             } else {
                 client.putBlob(repository, d, () -> {
                     try {
-                        return src.blobs().open(d.digest());
+                        byte[] data = inline.get(d.digest());
+                        return data != null ? new java.io.ByteArrayInputStream(data) : src.blobs().open(d.digest());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

@@ -75,9 +75,9 @@ public record RegistryRef(String registry, String repository, String tag, Digest
         return new RegistryRef(registry, rest, tag, digest);
     }
 
-    /** The tag or digest, as the API's {@code <reference>}. */
+    /** The tag or digest, as the API's {@code <reference>}; {@code latest} when neither is given, as Docker does. */
     public String reference() {
-        return digest != null ? digest.toString() : tag;
+        return digest != null ? digest.toString() : tag != null ? tag : "latest";
     }
 
     public RegistryRef withTag(String t) {

@@ -89,6 +89,48 @@ final class Exchange {
         }
     }
 
+    /**
+     * Sends {@code length} bytes of a file from {@code start}: mapped in chunks and handed to Jetty as direct
+     * buffers, so the bytes go from the page cache to the socket without passing through the heap. Falls back
+     * to copying where the file system cannot map (jimfs in tests).
+     */
+    void sendFile(int status, java.nio.channels.FileChannel file, long start, long length) throws IOException {
+        committed = true;
+        response.setStatus(status);
+        response.getHeaders().put("Content-Length", Long.toString(length));
+        if (length == 0 || method().equals("HEAD")) {
+            blockingWrite(java.nio.ByteBuffer.allocate(0));
+            return;
+        }
+        long pos = start;
+        long end = start + length;
+        while (pos < end) {
+            int n = (int) Math.min(CHUNK, end - pos);
+            java.nio.ByteBuffer chunk;
+            try {
+                chunk = file.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, pos, n);
+            } catch (UnsupportedOperationException notMappable) {
+                chunk = java.nio.ByteBuffer.allocate(n);
+                while (chunk.hasRemaining() && file.read(chunk, pos + chunk.position()) > 0) {
+                    // read the chunk
+                }
+                chunk.flip();
+            }
+            pos += n;
+            if (pos < end) {
+                Content.Sink.write(response, false, chunk);
+            } else {
+                blockingWrite(chunk);
+            }
+        }
+    }
+
+    private static final int CHUNK = 16 << 20;
+
+    private void blockingWrite(java.nio.ByteBuffer last) throws IOException {
+        Content.Sink.write(response, true, last);
+    }
+
     interface BodyWriter {
         void write(OutputStream out) throws IOException;
     }

@@ -502,21 +502,8 @@ public final class RegistryServer implements AutoCloseable {
             x.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
         }
         long length = size == 0 ? 0 : end - start + 1;
-        long from = start;
         try (FileChannel ch = layout.blobs().openChannel(digest)) {
-            x.send(status, length, body -> {
-                WritableByteChannel out = Channels.newChannel(body);
-                long pos = from;
-                long remaining = length;
-                while (remaining > 0) {
-                    long n = ch.transferTo(pos, Math.min(remaining, 8L << 20), out);
-                    if (n <= 0) {
-                        throw new IOException("blob " + digest + " ended early");
-                    }
-                    pos += n;
-                    remaining -= n;
-                }
-            });
+            x.sendFile(status, ch, start, length);
         }
     }
 

@@ -162,14 +162,13 @@ public final class CopyCommand extends LayoutCommand {
 
     private Integer registryCopy(boolean fromRegistry, boolean toRegistry) throws Exception {
         if (fromRegistry && toRegistry) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "registry to registry: copy into a layout first, then from it (air gaps need the layout anyway)");
+            return registryToRegistry();
         }
         if (allTags || strategy != null || noLink) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--all-tags, --referrers-as and --no-link are for layout to layout copies");
         }
-        RegistryCopy.Options options = new RegistryCopy.Options(referrers, platforms, parallel);
+        RegistryCopy.Options options = new RegistryCopy.Options(referrers, platforms, parallel, null);
         RegistryCopy.Report r;
         String shown;
         if (fromRegistry) {
@@ -203,6 +202,54 @@ public final class CopyCommand extends LayoutCommand {
             }
             shown = "Copied " + from + " -> " + to;
         }
+        report(shown, r);
+        return 0;
+    }
+
+    /**
+     * Registry to registry, through a temporary layout (removed afterwards): pulled, then pushed; on one registry
+     * the push mounts the blobs from the source repository instead of uploading them.
+     */
+    private Integer registryToRegistry() throws Exception {
+        RegistryRef from = parseRegistry(src);
+        RegistryRef to = parseRegistry(dst);
+        if (to.digest() != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "the destination is REGISTRY/REPO[:TAG], not a digest");
+        }
+        if (to.tag() == null && from.tag() != null) {
+            to = to.withTag(from.tag());
+        }
+        Path temp = java.nio.file.Files.createTempDirectory("oci-layout-copy-");
+        try {
+            Layout layout = Layout.create(temp.resolve("layout"), root().layoutOptions());
+            RegistryClient source = client(from.registry());
+            RegistryClient target = from.registry().equals(to.registry()) ? source : client(to.registry());
+            RegistryCopy.Options options = new RegistryCopy.Options(referrers, platforms, parallel,
+                    from.registry().equals(to.registry()) ? from.repository() : null);
+            RegistryCopy.Report pulled;
+            try (Progress progress = Progress.of(root(), "pull", 0)) {
+                pulled = RegistryCopy.pull(source, from, layout, "copy", options, progress);
+            }
+            RegistryCopy.Report r;
+            try (Progress progress = Progress.of(root(), "push", 0)) {
+                r = RegistryCopy.push(layout, pulled.root(), target, to, options, progress);
+            }
+            report("Copied " + from + " -> " + to, r);
+        } finally {
+            deleteTree(temp);
+        }
+        return 0;
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private void report(String shown, RegistryCopy.Report r) {
         if (out().json()) {
             out().json(Output.object().put("digest", r.root().digest().toString()).put("mediaType", r.root().mediaType())
                     .put("size", r.root().size()).put("blobs", r.blobs()).put("skipped", r.skipped())
@@ -211,7 +258,6 @@ public final class CopyCommand extends LayoutCommand {
             out().info(shown + " " + r.root().digest() + ": " + r.blobs() + " blobs (" + r.skipped() + " already there, "
                     + Output.humanSize(r.bytes()) + " moved)" + (referrers ? ", " + r.referrers() + " referrers" : ""));
         }
-        return 0;
     }
 
     private RegistryRef parseRegistry(String text) {
