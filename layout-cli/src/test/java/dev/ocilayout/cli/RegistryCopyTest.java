@@ -238,4 +238,81 @@ class RegistryCopyTest {
         assertEquals(digest(src, "v1"), digest(back, "v1"));
         assertEquals(List.of("application/spdx+json", "application/vnd.example.signature"), referrerTypes(back, "v1"));
     }
+
+    /**
+     * The bearer-token flow against docker-registry configured for token auth: the registry is real; the token
+     * service is the test's own (a JWT signed with a key whose certificate the registry trusts), checking basic
+     * credentials and granting what the asked scope names.
+     */
+    @Test
+    void theBearerTokenFlowAgainstTheDistributionRegistry() throws Exception {
+        PeerTools.require("openssl");
+        PeerTools.run(tmp, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "token-key.pem", "-out",
+                "token-cert.pem", "-days", "1", "-subj", "/CN=token-issuer").assertOk("openssl makes the token signing key");
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("RSA").generatePrivate(
+                new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getMimeDecoder().decode(Files.readString(
+                        tmp.resolve("token-key.pem")).replaceAll("-----[A-Z ]+-----", "").trim())));
+        String certDer = java.util.Base64.getEncoder().encodeToString(java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(Files.newInputStream(tmp.resolve("token-cert.pem"))).getEncoded());
+        java.util.List<String> scopesAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer tokens = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        tokens.createContext("/token", x -> {
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("ci:s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.util.Map<String, String> q = new java.util.HashMap<>();
+            for (String part : x.getRequestURI().getRawQuery().split("&")) {
+                String[] kv = part.split("=", 2);
+                q.put(kv[0], java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (!basic.equals(x.getRequestHeaders().getFirst("Authorization"))) {
+                x.sendResponseHeaders(401, -1);
+                x.close();
+                return;
+            }
+            scopesAsked.add(q.get("scope"));
+            String[] scope = q.get("scope").split(":");
+            long now = System.currentTimeMillis() / 1000;
+            String header = "{\"typ\":\"JWT\",\"alg\":\"RS256\",\"x5c\":[\"" + certDer + "\"]}";
+            String claims = "{\"iss\":\"test-issuer\",\"sub\":\"ci\",\"aud\":\"" + q.get("service") + "\",\"exp\":"
+                    + (now + 300) + ",\"nbf\":" + (now - 10) + ",\"iat\":" + now + ",\"jti\":\"" + java.util.UUID.randomUUID()
+                    + "\",\"access\":[{\"type\":\"repository\",\"name\":\"" + scope[1] + "\",\"actions\":[\""
+                    + String.join("\",\"", scope[2].split(",")) + "\"]}]}";
+            java.util.Base64.Encoder url = java.util.Base64.getUrlEncoder().withoutPadding();
+            String signingInput = url.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                    + url.encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] body;
+            try {
+                java.security.Signature rs256 = java.security.Signature.getInstance("SHA256withRSA");
+                rs256.initSign(key);
+                rs256.update(signingInput.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                body = ("{\"token\":\"" + signingInput + "." + url.encodeToString(rs256.sign()) + "\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        tokens.start();
+        try {
+            String host = startDistribution("auth:\n  token:\n    realm: http://127.0.0.1:" + tokens.getAddress().getPort()
+                    + "/token\n    service: test-registry\n    issuer: test-issuer\n    rootcertbundle: "
+                    + tmp.resolve("token-cert.pem") + "\n");
+            Path src = InteropTest.umociImage(tmp);
+            Cli.Result anonymous = Cli.run("copy", src + ":v1", host + "/app:v1", "--plain-http");
+            assertEquals(1, anonymous.exit(), anonymous.toString());
+            assertTrue(anonymous.err().contains("the token service"), anonymous.err());
+            Cli.Result push = Cli.runWithInput("s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "copy", src + ":v1",
+                    host + "/app:v1", "--plain-http", "--username", "ci", "--password-stdin");
+            assertEquals(0, push.exit(), push.toString());
+            assertTrue(scopesAsked.contains("repository:app:pull,push"), scopesAsked.toString());
+            Path back = tmp.resolve("back");
+            Cli.Result pull = Cli.runWithInput("s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "copy",
+                    host + "/app:v1", back.toString(), "--plain-http", "--username", "ci", "--password-stdin");
+            assertEquals(0, pull.exit(), pull.toString());
+            assertEquals(digest(src, "v1"), digest(back, "v1"));
+        } finally {
+            tokens.stop(0);
+        }
+    }
 }
