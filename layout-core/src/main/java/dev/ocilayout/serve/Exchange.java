@@ -77,18 +77,6 @@ final class Exchange {
         }
     }
 
-    /** Sends a status and {@code length} bytes that {@code writer} writes (nothing for HEAD). */
-    void send(int status, long length, BodyWriter writer) throws IOException {
-        committed = true;
-        response.setStatus(status);
-        response.getHeaders().put("Content-Length", Long.toString(length));
-        try (OutputStream out = Content.Sink.asOutputStream(response)) {
-            if (length > 0 && !method().equals("HEAD")) {
-                writer.write(out);
-            }
-        }
-    }
-
     /**
      * Sends {@code length} bytes of a file from {@code start}: mapped in chunks and handed to Jetty as direct
      * buffers, so the bytes go from the page cache to the socket without passing through the heap. Falls back
@@ -129,9 +117,5 @@ final class Exchange {
 
     private void blockingWrite(java.nio.ByteBuffer last) throws IOException {
         Content.Sink.write(response, true, last);
-    }
-
-    interface BodyWriter {
-        void write(OutputStream out) throws IOException;
     }
 }

@@ -38,11 +38,9 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -235,24 +233,22 @@ public final class RegistryServer implements AutoCloseable {
     // ------------------------------------------------------------------ dispatch
 
     private void handle(Exchange x) throws IOException {
-        {
-            try {
-                route(x);
-            } catch (RegistryError e) {
-                error(x, e.status, e.code, e.getMessage());
-            } catch (NotFoundException e) {
-                error(x, 404, "NOT_FOUND", e.getMessage());
-            } catch (IntegrityException e) {
-                error(x, 400, "DIGEST_INVALID", e.getMessage());
-            } catch (InvalidContentException e) {
-                error(x, 400, "MANIFEST_INVALID", e.getMessage());
-            } catch (LayoutLockedException e) {
-                error(x, 429, "TOOMANYREQUESTS", e.getMessage());
-            } catch (IllegalArgumentException e) {
-                error(x, 400, "UNSUPPORTED", e.getMessage());
-            } catch (IOException | RuntimeException e) {
-                error(x, 500, "UNKNOWN", e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
+        try {
+            route(x);
+        } catch (RegistryError e) {
+            error(x, e.status, e.code, e.getMessage());
+        } catch (NotFoundException e) {
+            error(x, 404, "NOT_FOUND", e.getMessage());
+        } catch (IntegrityException e) {
+            error(x, 400, "DIGEST_INVALID", e.getMessage());
+        } catch (InvalidContentException e) {
+            error(x, 400, "MANIFEST_INVALID", e.getMessage());
+        } catch (LayoutLockedException e) {
+            error(x, 429, "TOOMANYREQUESTS", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            error(x, 400, "UNSUPPORTED", e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            error(x, 500, "UNKNOWN", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
