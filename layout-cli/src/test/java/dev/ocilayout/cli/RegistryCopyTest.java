@@ -158,6 +158,12 @@ class RegistryCopyTest {
         assertTrue(unreachable.err().startsWith("oci-layout: cannot reach 127.0.0.1:1"), unreachable.err());
     }
 
+    /** {@code copy FROM TO OPTION} as user ci, the password on stdin. */
+    static Cli.Result copyAsCi(String from, String to, String option) {
+        return Cli.runWithInput("s3cret\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), "copy", from, to, option,
+                "--username", "ci", "--password-stdin");
+    }
+
     /** A bcrypt htpasswd file, as htpasswd -B writes it. */
     Path htpasswd(String user, String password) throws IOException {
         return Files.writeString(tmp.resolve("htpasswd"), user + ":" + org.mindrot.jbcrypt.BCrypt.hashpw(password,
@@ -172,8 +178,7 @@ class RegistryCopyTest {
         Cli.Result anonymous = Cli.run("copy", src + ":v1", host + "/app:v1", "--plain-http");
         assertEquals(1, anonymous.exit(), anonymous.toString());
         assertTrue(anonymous.err().contains("asks for a user name and password"), anonymous.err());
-        Cli.Result push = Cli.runWithInput("s3cret\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), "copy", src + ":v1",
-                host + "/app:v1", "--plain-http", "--username", "ci", "--password-stdin");
+        Cli.Result push = copyAsCi(src + ":v1", host + "/app:v1", "--plain-http");
         assertEquals(0, push.exit(), push.toString());
         PeerTools.run(tmp, "skopeo", "inspect", "--tls-verify=false", "--creds", "ci:s3cret", "docker://" + host + "/app:v1")
                 .assertOk("skopeo sees what we pushed");
@@ -196,8 +201,7 @@ class RegistryCopyTest {
             PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", "ci:s3cret", "oci:" + src + ":v1",
                     "docker://" + host + "/app:v1").assertOk("skopeo pushes over https with basic auth");
             Path back = tmp.resolve("back");
-            Cli.Result pull = Cli.runWithInput("s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "copy",
-                    host + "/app:v1", back.toString(), "--insecure", "--username", "ci", "--password-stdin");
+            Cli.Result pull = copyAsCi(host + "/app:v1", back.toString(), "--insecure");
             assertEquals(0, pull.exit(), pull.toString());
             assertEquals(digest(src, "v1"), digest(back, "v1"));
             Cli.Result verified = Cli.run("copy", host + "/app:v1", tmp.resolve("x").toString());
@@ -302,13 +306,11 @@ class RegistryCopyTest {
             Cli.Result anonymous = Cli.run("copy", src + ":v1", host + "/app:v1", "--plain-http");
             assertEquals(1, anonymous.exit(), anonymous.toString());
             assertTrue(anonymous.err().contains("the token service"), anonymous.err());
-            Cli.Result push = Cli.runWithInput("s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "copy", src + ":v1",
-                    host + "/app:v1", "--plain-http", "--username", "ci", "--password-stdin");
+            Cli.Result push = copyAsCi(src + ":v1", host + "/app:v1", "--plain-http");
             assertEquals(0, push.exit(), push.toString());
             assertTrue(scopesAsked.contains("repository:app:pull,push"), scopesAsked.toString());
             Path back = tmp.resolve("back");
-            Cli.Result pull = Cli.runWithInput("s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "copy",
-                    host + "/app:v1", back.toString(), "--plain-http", "--username", "ci", "--password-stdin");
+            Cli.Result pull = copyAsCi(host + "/app:v1", back.toString(), "--plain-http");
             assertEquals(0, pull.exit(), pull.toString());
             assertEquals(digest(src, "v1"), digest(back, "v1"));
         } finally {
