@@ -87,6 +87,8 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     static final Duration UPLOAD_IDLE_LIMIT = Duration.ofHours(1);
+    /** Upload sessions open at once, across repositories. */
+    static final int MAX_UPLOADS = 512;
     private static final Pattern ROUTE = Pattern.compile(
             "^/v2/(?<name>.+)/(?<kind>manifests|blobs/uploads|blobs|tags|referrers)(?:/(?<rest>.*))?$");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -522,6 +524,11 @@ public final class RegistryServer implements AutoCloseable {
             }
             created(x, name, expected);
             return;
+        }
+        if (uploads.size() >= MAX_UPLOADS) {
+            // each session holds an open temp file: a client cannot exhaust the server's file handles
+            throw new RegistryError(429, "TOOMANYREQUESTS", MAX_UPLOADS + " uploads are in progress; finish or cancel"
+                    + " some (idle ones are dropped after " + UPLOAD_IDLE_LIMIT.toMinutes() + " minutes)");
         }
         Ingest ingest = layout.blobs().newIngest(DigestAlgorithm.SHA256, MediaType.OCTET_STREAM);
         String id = UUID.randomUUID().toString();

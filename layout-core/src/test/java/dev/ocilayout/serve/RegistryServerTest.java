@@ -287,4 +287,20 @@ class RegistryServerTest {
         assertEquals(List.of("app"), toList(json(send("GET", "/v2/_catalog", null)).get("repositories")));
         assertError(send("POST", "/v2/elsewhere/blobs/uploads/", null), 403, "DENIED");
     }
+
+    @Test
+    void openUploadSessionsAreBoundedAndCancellingFreesThem() throws Exception {
+        List<String> locations = new java.util.ArrayList<>();
+        for (int i = 0; i < RegistryServer.MAX_UPLOADS; i++) {
+            HttpResponse<byte[]> r = send("POST", "/v2/team/app/blobs/uploads/", null);
+            assertEquals(202, r.statusCode());
+            locations.add(r.headers().firstValue("Location").orElseThrow());
+        }
+        assertError(send("POST", "/v2/team/app/blobs/uploads/", null), 429, "TOOMANYREQUESTS");
+        assertEquals(204, send("DELETE", locations.get(0), null).statusCode());
+        assertEquals(202, send("POST", "/v2/team/app/blobs/uploads/", null).statusCode());
+        server.close();
+        assertEquals(List.of(), ingestFiles(), "every session's temp file is gone once the server stops");
+        server = start(false);
+    }
 }
