@@ -60,6 +60,8 @@ public final class RegistryClient {
 
     static final String ACCEPT = String.join(", ", MediaType.OCI_MANIFEST, MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST,
             MediaType.DOCKER_MANIFEST_LIST, MediaType.ORAS_ARTIFACT_MANIFEST);
+    /** Manifests and referrers responses are read into memory only up to this size (the layout's cap). */
+    static final int MAX_MANIFEST_BYTES = ModelJson.MAX_MANIFEST_BYTES;
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     private final String registry;
@@ -128,13 +130,20 @@ public final class RegistryClient {
 
     /** The manifest {@code reference} (tag or digest) names, or empty when the registry has none. */
     public Optional<Fetched> manifest(String repository, String reference) throws IOException {
-        HttpResponse<byte[]> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "manifests/" + reference))
-                .header("Accept", ACCEPT).GET(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<InputStream> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "manifests/" + reference))
+                .header("Accept", ACCEPT).GET(), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] bytes;
+        try (InputStream in = r.body()) {
+            bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+        }
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
-        expect(r, 200, "GET manifest " + repository + ":" + reference);
-        byte[] bytes = r.body();
+        expect(r.statusCode(), bytes, 200, "GET manifest " + repository + ":" + reference);
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+            throw new InvalidContentException("manifest " + reference + " from " + registry + " is over "
+                    + MAX_MANIFEST_BYTES + " bytes; refused before reading the rest");
+        }
         Digest actual = Digest.sha256(bytes);
         Digest named = Digest.tryParse(reference);
         if (named != null && named.knownAlgorithm().isPresent()) {
@@ -256,10 +265,14 @@ public final class RegistryClient {
     }
 
     private static void expect(HttpResponse<?> r, int status, String what) throws IOException {
-        if (r.statusCode() == status || status == 201 && r.statusCode() == 200 || status == 202 && r.statusCode() == 201) {
+        expect(r.statusCode(), r.body() instanceof byte[] b ? b : new byte[0], status, what);
+    }
+
+    private static void expect(int actual, byte[] bytes, int status, String what) throws IOException {
+        if (actual == status || status == 201 && actual == 200 || status == 202 && actual == 201) {
             return;
         }
-        String body = r.body() instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "";
+        String body = new String(bytes, 0, Math.min(bytes.length, 64 * 1024), StandardCharsets.UTF_8);
         String detail = body;
         try {
             JsonNode e = ModelJson.mapper().readTree(body).path("errors").path(0);
@@ -269,11 +282,11 @@ public final class RegistryClient {
         } catch (IOException notJson) {
             // the raw body then
         }
-        String message = what + ": HTTP " + r.statusCode() + (detail.isBlank() ? "" : " " + Text.oneLine(detail));
-        if (r.statusCode() == 404) {
+        String message = what + ": HTTP " + actual + (detail.isBlank() ? "" : " " + Text.oneLine(detail));
+        if (actual == 404) {
             throw new NotFoundException(message);
         }
-        if (r.statusCode() == 401 || r.statusCode() == 403) {
+        if (actual == 401 || actual == 403) {
             throw new LayoutException(message + " (credentials: --username/--password-stdin or ~/.docker/config.json)");
         }
         throw new LayoutException(message);
