@@ -160,6 +160,18 @@ public final class RegistryClient {
         return Optional.of(new Fetched(bytes, type, actual));
     }
 
+    /** A response body read into memory, refused past the manifest cap. */
+    private static byte[] bounded(HttpResponse<InputStream> r, String what) throws IOException {
+        byte[] bytes;
+        try (InputStream in = r.body()) {
+            bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+        }
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+            throw new InvalidContentException(what + " is over " + MAX_MANIFEST_BYTES + " bytes; refused before reading the rest");
+        }
+        return bytes;
+    }
+
     /** Pushes a manifest under a tag or its digest; returns the subject the registry says it indexed, if any. */
     public Optional<String> putManifest(String repository, String reference, byte[] bytes, String mediaType) throws IOException {
         HttpResponse<byte[]> r = send(repository, true, () -> HttpRequest.newBuilder(url(repository, "manifests/" + reference))
@@ -237,10 +249,11 @@ public final class RegistryClient {
      * tag ({@code sha256-<hex>}), else none.
      */
     public List<Descriptor> referrers(String repository, Digest subject) throws IOException {
-        HttpResponse<byte[]> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "referrers/" + subject))
-                .header("Accept", MediaType.OCI_INDEX).GET(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<InputStream> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "referrers/" + subject))
+                .header("Accept", MediaType.OCI_INDEX).GET(), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] body = bounded(r, "referrers of " + subject + " from " + registry);
         if (r.statusCode() == 200) {
-            return ModelJson.parseIndex(r.body(), "referrers of " + subject + " from " + registry).manifests();
+            return ModelJson.parseIndex(body, "referrers of " + subject + " from " + registry).manifests();
         }
         return fallbackIndex(repository, subject).map(ImageIndex::manifests).orElse(List.of());
     }
@@ -359,18 +372,19 @@ public final class RegistryClient {
         if (creds.present()) {
             b.header("Authorization", creds.basic());
         }
-        HttpResponse<byte[]> r;
+        HttpResponse<InputStream> r;
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted getting a token from " + realm);
         }
         if (r.statusCode() != 200) {
+            r.body().close();
             throw new LayoutException("the token service " + realm + " refused (HTTP " + r.statusCode() + ")"
                     + (creds.present() ? "" : "; credentials: --username/--password-stdin or ~/.docker/config.json"));
         }
-        JsonNode token = ModelJson.mapper().readTree(r.body());
+        JsonNode token = ModelJson.mapper().readTree(bounded(r, "the token from " + realm));
         String t = token.path("token").asText(token.path("access_token").asText(""));
         if (t.isEmpty()) {
             throw new LayoutException("the token service " + realm + " sent no token");
