@@ -303,4 +303,23 @@ class RegistryServerTest {
         assertEquals(List.of(), ingestFiles(), "every session's temp file is gone once the server stops");
         server = start(false);
     }
+
+    @Test
+    void manyConcurrentPullsAllGetTheWholeBlob() throws Exception {
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(big);
+        Descriptor blob = app.blobs().put(big, MediaType.OCI_LAYER);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+        try {
+            List<java.util.concurrent.Future<byte[]>> pulls = new java.util.ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                pulls.add(pool.submit(() -> send("GET", "/v2/team/app/blobs/" + blob.digest(), null).body()));
+            }
+            for (java.util.concurrent.Future<byte[]> f : pulls) {
+                assertEquals(blob.digest(), Digest.sha256(f.get()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
