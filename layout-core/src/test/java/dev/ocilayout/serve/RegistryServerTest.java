@@ -322,4 +322,33 @@ class RegistryServerTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void concurrentPushesToOneRepositoryLoseNoTag() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<Integer>> pushes = new java.util.ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                int n = i;
+                pushes.add(pool.submit(() -> {
+                    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"n\":" + n + "}")
+                            .getBytes(StandardCharsets.UTF_8);
+                    send("POST", "/v2/team/busy/blobs/uploads/?digest=" + Digest.sha256(config), config);
+                    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST
+                            + "\",\"config\":{\"mediaType\":\"" + MediaType.OCI_CONFIG + "\",\"digest\":\""
+                            + Digest.sha256(config) + "\",\"size\":" + config.length + "},\"layers\":[]}")
+                            .getBytes(StandardCharsets.UTF_8);
+                    return send("PUT", "/v2/team/busy/manifests/t" + n, manifest, "Content-Type", MediaType.OCI_MANIFEST)
+                            .statusCode();
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : pushes) {
+                assertEquals(201, f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(32, toList(json(send("GET", "/v2/team/busy/tags/list", null)).get("tags")).size());
+        assertTrue(Fsck.check(Layout.open(root.resolve("team/busy")), 2, null).clean());
+    }
 }
