@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -218,10 +219,18 @@ public final class RegistryCopy {
                 blobs.add(d);
             }
         }
+        // each manifest read once: for its children here, its place in the order, and its upload
+        Map<Digest, byte[]> stored = new HashMap<>();
+        Map<Digest, Manifest> parsed = new HashMap<>();
+        for (Descriptor d : manifests.values()) {
+            byte[] b = src.readManifestBytes(d);
+            stored.put(d.digest(), b);
+            parsed.put(d.digest(), ModelJson.parseManifest(b, d.mediaType(), "manifest " + d.digest()));
+        }
         // blobs a layout holds only as embedded data: a registry still needs them as blobs
         Map<Digest, byte[]> inline = new LinkedHashMap<>();
         for (Descriptor d : manifests.values()) {
-            for (Descriptor c : src.readManifest(d).children()) {
+            for (Descriptor c : parsed.get(d.digest()).children()) {
                 if (c.data() != null && c.urls().isEmpty() && !isManifest(c.mediaType()) && !src.blobs().exists(c.digest())) {
                     inline.put(c.digest(), c.decodedData());
                     blobs.add(Descriptor.of(c.mediaType(), c.digest(), c.size()));
@@ -256,22 +265,22 @@ public final class RegistryCopy {
         Set<Digest> placed = new LinkedHashSet<>();
         for (Descriptor d : manifests.values()) {
             if (!referrerDigests.contains(d.digest())) {
-                place(src, d, manifests, placed, order);
+                place(d, parsed, manifests, placed, order);
             }
         }
         for (Descriptor d : manifests.values()) {
-            place(src, d, manifests, placed, order);
+            place(d, parsed, manifests, placed, order);
         }
         Map<Digest, Boolean> indexedByRegistry = new LinkedHashMap<>();
         for (Descriptor d : order) {
-            boolean isTop = d.digest().equals(closure.top().digest()) && !closure.filtered();
-            if (isTop && dst.tag() != null) {
-                continue; // tagged last
+            if (d.digest().equals(closure.top().digest()) && !closure.filtered()) {
+                continue; // pushed last, under its tag
             }
-            byte[] b = src.readManifestBytes(d);
-            indexedByRegistry.put(d.digest(), client.putManifest(repository, d.digest().toString(), b, d.mediaType()).isPresent());
+            indexedByRegistry.put(d.digest(), client.putManifest(repository, d.digest().toString(), stored.get(d.digest()),
+                    d.mediaType()).isPresent());
         }
-        byte[] topBytes = closure.filtered() ? closure.topBytes() : src.readManifestBytes(closure.top());
+        byte[] topBytes = closure.filtered() ? closure.topBytes() : stored.containsKey(closure.top().digest())
+                ? stored.get(closure.top().digest()) : src.readManifestBytes(closure.top());
         client.putManifest(repository, dst.tag() != null ? dst.tag() : closure.top().digest().toString(), topBytes,
                 closure.top().mediaType());
         // a registry without the referrers API: keep the fallback tag of each subject up to date
@@ -285,17 +294,15 @@ public final class RegistryCopy {
         return new Report(closure.top(), closure.blobs().size(), skipped.get(), bytes.get(), referrerDigests.size());
     }
 
-    private static void place(Layout src, Descriptor d, Map<Digest, Descriptor> manifests, Set<Digest> placed,
-                              List<Descriptor> order) throws IOException {
-        if (placed.contains(d.digest())) {
+    private static void place(Descriptor d, Map<Digest, Manifest> parsed, Map<Digest, Descriptor> manifests,
+                              Set<Digest> placed, List<Descriptor> order) {
+        if (!placed.add(d.digest())) {
             return;
         }
-        placed.add(d.digest());
-        Manifest m = src.readManifest(d);
-        for (Descriptor c : m.children()) {
+        for (Descriptor c : parsed.get(d.digest()).children()) {
             Descriptor known = manifests.get(c.digest());
             if (known != null) {
-                place(src, known, manifests, placed, order);
+                place(known, parsed, manifests, placed, order);
             }
         }
         order.add(d);
