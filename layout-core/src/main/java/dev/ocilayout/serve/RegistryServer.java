@@ -372,7 +372,7 @@ public final class RegistryServer implements AutoCloseable {
                 x.header("Content-Type", d.mediaType());
         x.header("Docker-Content-Digest", d.digest().toString());
         x.header("ETag", "\"" + d.digest() + "\"");
-        send(x, 200, bytes);
+        x.send(200, bytes);
     }
 
     private void putManifest(Exchange x, String name, String reference) throws IOException {
@@ -427,7 +427,7 @@ public final class RegistryServer implements AutoCloseable {
         if (subject != null) {
             x.header("OCI-Subject", subject.digest().toString());
         }
-        send(x, 201, null);
+        x.send(201, null);
     }
 
     private void deleteManifest(Exchange x, String name, String reference) throws IOException {
@@ -456,7 +456,7 @@ public final class RegistryServer implements AutoCloseable {
                 throw RegistryError.manifestUnknown(reference);
             }
         }
-        send(x, 202, null);
+        x.send(202, null);
     }
 
     // ------------------------------------------------------------------ blobs
@@ -614,14 +614,14 @@ public final class RegistryServer implements AutoCloseable {
         x.header("Location", "/v2/" + name + "/blobs/uploads/" + id);
         x.header("Range", "0-" + Math.max(0, u.ingest.count() - 1));
         x.header("Docker-Upload-UUID", id);
-        send(x, 204, null);
+        x.send(204, null);
     }
 
     private void cancelUpload(Exchange x, String name, String id) throws IOException {
         Upload u = upload(name, id);
         uploads.remove(id);
         u.ingest.close();
-        send(x, 204, null);
+        x.send(204, null);
     }
 
     private static void commit(Ingest ingest, Digest expected) throws IOException {
@@ -649,13 +649,13 @@ public final class RegistryServer implements AutoCloseable {
                 x.header("Location", "/v2/" + name + "/blobs/uploads/" + id);
         x.header("Range", "0-" + Math.max(0, count - 1));
         x.header("Docker-Upload-UUID", id);
-        send(x, 202, null);
+        x.send(202, null);
     }
 
     private void created(Exchange x, String name, Digest digest) throws IOException {
                 x.header("Location", "/v2/" + name + "/blobs/" + digest);
         x.header("Docker-Content-Digest", digest.toString());
-        send(x, 201, null);
+        x.send(201, null);
     }
 
     // ------------------------------------------------------------------ listings
@@ -708,7 +708,7 @@ public final class RegistryServer implements AutoCloseable {
         }
         ImageIndex response = new ImageIndex(2, MediaType.OCI_INDEX, null, found, null, null, null);
         x.header("Content-Type", MediaType.OCI_INDEX);
-        send(x, 200, ModelJson.toBytes(response, false));
+        x.send(200, ModelJson.toBytes(response, false));
     }
 
     // ------------------------------------------------------------------ responses
@@ -724,7 +724,7 @@ public final class RegistryServer implements AutoCloseable {
 
     private static void json(Exchange x, int status, ObjectNode body) throws IOException {
         x.header("Content-Type", "application/json");
-        send(x, status, ModelJson.mapper().writeValueAsBytes(body));
+        x.send(status, ModelJson.mapper().writeValueAsBytes(body));
     }
 
     private static void error(Exchange x, int status, String code, String message) throws IOException {
@@ -734,10 +734,7 @@ public final class RegistryServer implements AutoCloseable {
         if (x.committed()) {
             throw new IOException(code + ": " + message); // the response had started: Jetty closes the connection
         }
-        send(x, status, ModelJson.mapper().writeValueAsBytes(body));
+        x.send(status, ModelJson.mapper().writeValueAsBytes(body));
     }
 
-    private static void send(Exchange x, int status, byte[] body) throws IOException {
-        x.send(status, body);
-    }
 }
