@@ -7,9 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The run the launcher records its class-data-sharing archive from: the everyday metadata commands on a
@@ -21,8 +19,8 @@ public final class CdsTraining {
     }
 
     public static void main(String[] args) throws IOException {
-        Path dir = Files.createTempDirectory("oci-layout-cds-");
-        try {
+        try (TempDir temp = TempDir.create("oci-layout-cds-")) {
+            Path dir = temp.path();
             Path file = Files.writeString(dir.resolve("hello.txt"), "hello");
             String l = dir.resolve("layout").toString();
             List<String[]> runs = List.of(
@@ -39,12 +37,6 @@ public final class CdsTraining {
             PrintStream none = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
             for (String[] run : runs) {
                 OciLayout.commandLine(InputStream.nullInputStream(), none, none).execute(run);
-            }
-        } finally {
-            try (Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
             }
         }
     }

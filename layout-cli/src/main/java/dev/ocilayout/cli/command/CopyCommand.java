@@ -8,6 +8,7 @@ import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
+import dev.ocilayout.cli.TempDir;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
@@ -219,9 +220,8 @@ public final class CopyCommand extends LayoutCommand {
         if (to.tag() == null && from.tag() != null) {
             to = to.withTag(from.tag());
         }
-        Path temp = java.nio.file.Files.createTempDirectory("oci-layout-copy-");
-        try {
-            Layout layout = Layout.create(temp.resolve("layout"), root().layoutOptions());
+        try (TempDir temp = TempDir.create("oci-layout-copy-")) {
+            Layout layout = Layout.create(temp.path().resolve("layout"), root().layoutOptions());
             RegistryClient source = client(from.registry());
             RegistryClient target = from.registry().equals(to.registry()) ? source : client(to.registry());
             RegistryCopy.Options options = new RegistryCopy.Options(referrers, platforms, parallel,
@@ -235,18 +235,8 @@ public final class CopyCommand extends LayoutCommand {
                 r = RegistryCopy.push(layout, pulled.root(), target, to, options, progress);
             }
             report("Copied " + from + " -> " + to, r);
-        } finally {
-            deleteTree(temp);
         }
         return 0;
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(p);
-            }
-        }
     }
 
     private void report(String shown, RegistryCopy.Report r) {
