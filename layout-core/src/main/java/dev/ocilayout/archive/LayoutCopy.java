@@ -9,7 +9,6 @@ import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -66,16 +65,13 @@ public final class LayoutCopy {
         int skipped = 0;
         long bytes = 0;
         for (Descriptor d : closure.blobs()) {
-            if (dst.blobs().touchIfIntact(d.digest(), d.size())) {
-                skipped++;
-            } else if (options.link() && dst.blobs().linkFrom(src.blobs().path(d.digest()), d)) {
-                linked++;
-            } else {
-                try (InputStream in = src.blobs().open(d.digest())) {
-                    dst.blobs().put(in, d, progress);
+            switch (dst.blobs().copyFrom(src.blobs(), d, options.link(), progress)) {
+                case ALREADY_HERE -> skipped++;
+                case LINKED -> linked++;
+                case COPIED -> {
+                    copied++;
+                    bytes += d.size();
                 }
-                copied++;
-                bytes += d.size();
             }
         }
         if (closure.filtered()) {

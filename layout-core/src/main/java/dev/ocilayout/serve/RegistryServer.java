@@ -546,11 +546,7 @@ public final class RegistryServer implements AutoCloseable {
             return false; // the spec: fall back to an upload session
         }
         Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, digest, source.blobs().size(digest));
-        if (!layout.blobs().touchIfIntact(digest, d.size()) && !layout.blobs().linkFrom(source.blobs().path(digest), d)) {
-            try (InputStream in = source.blobs().open(digest)) {
-                layout.blobs().put(in, d, null);
-            }
-        }
+        layout.blobs().copyFrom(source.blobs(), d, true, null);
         created(x, name, digest);
         return true;
     }

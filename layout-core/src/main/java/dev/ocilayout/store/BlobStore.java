@@ -176,6 +176,27 @@ public final class BlobStore {
         return true;
     }
 
+    /** How {@link #copyFrom} placed a blob. */
+    public enum Placed { ALREADY_HERE, LINKED, COPIED }
+
+    /**
+     * Places a blob of another layout's store here: nothing when an intact copy is already here (its age
+     * refreshed), else a hard link when {@code link} is set and the file systems allow it, else a copy
+     * verified as it is written.
+     */
+    public Placed copyFrom(BlobStore source, Descriptor d, boolean link, LongConsumer progress) throws IOException {
+        if (touchIfIntact(d.digest(), d.size())) {
+            return Placed.ALREADY_HERE;
+        }
+        if (link && linkFrom(source.path(d.digest()), d)) {
+            return Placed.LINKED;
+        }
+        try (InputStream in = source.open(d.digest())) {
+            put(in, d, progress);
+        }
+        return Placed.COPIED;
+    }
+
     /** Starts writing a blob whose digest is not known yet. */
     public Ingest newIngest(DigestAlgorithm algorithm, String mediaType) throws IOException {
         return startIngest(algorithm, null, -1, mediaType);
