@@ -86,6 +86,11 @@ public final class Output {
         }
     }
 
+    /** "s" unless {@code n} is 1, for counts in messages. */
+    public static String plural(long n) {
+        return n == 1 ? "" : "s";
+    }
+
     /** Sizes for people: 512 B, 1.5 KiB, 2.0 GiB. */
     public static String humanSize(long bytes) {
         if (bytes < 1024) {

@@ -101,14 +101,10 @@ public final class FsckCommand extends LayoutCommand {
             out().info(String.format(Locale.ROOT, "%s: %d manifests, %d blobs (%s) verified; %d error%s, %d warning%s,"
                             + " %d note%s (%d orphan%s)%s",
                     failed ? "FAILED" : "ok", r.manifests(), r.blobsVerified(), Output.humanSize(r.bytesVerified()),
-                    r.count(Severity.ERROR), plural(r.count(Severity.ERROR)), r.count(Severity.WARNING),
-                    plural(r.count(Severity.WARNING)), r.count(Severity.INFO), plural(r.count(Severity.INFO)),
-                    r.orphans(), plural(r.orphans()), verbose || r.count(Severity.INFO) == 0 ? "" : "; --verbose shows notes"));
+                    r.count(Severity.ERROR), Output.plural(r.count(Severity.ERROR)), r.count(Severity.WARNING),
+                    Output.plural(r.count(Severity.WARNING)), r.count(Severity.INFO), Output.plural(r.count(Severity.INFO)),
+                    r.orphans(), Output.plural(r.orphans()), verbose || r.count(Severity.INFO) == 0 ? "" : "; --verbose shows notes"));
         }
         return failed ? 1 : 0;
-    }
-
-    private static String plural(long n) {
-        return n == 1 ? "" : "s";
     }
 }

@@ -99,9 +99,9 @@ public final class LintCommand extends LayoutCommand {
             matrix(report);
         }
         out().info(String.format(Locale.ROOT, "%s: %d document%s; %d error%s, %d warning%s, %d note%s",
-                report.fails(strict) ? "FAILED" : "ok", report.documents().size(), plural(report.documents().size()),
-                report.count(Severity.ERROR), plural(report.count(Severity.ERROR)), report.count(Severity.WARNING),
-                plural(report.count(Severity.WARNING)), report.count(Severity.INFO), plural(report.count(Severity.INFO))));
+                report.fails(strict) ? "FAILED" : "ok", report.documents().size(), Output.plural(report.documents().size()),
+                report.count(Severity.ERROR), Output.plural(report.count(Severity.ERROR)), report.count(Severity.WARNING),
+                Output.plural(report.count(Severity.WARNING)), report.count(Severity.INFO), Output.plural(report.count(Severity.INFO))));
     }
 
     private void finding(LintFinding f) {
@@ -187,9 +187,5 @@ public final class LintCommand extends LayoutCommand {
         json.putObject("summary").put("errors", report.count(Severity.ERROR)).put("warnings", report.count(Severity.WARNING))
                 .put("infos", report.count(Severity.INFO)).put("failed", report.fails(strict));
         return json;
-    }
-
-    private static String plural(long n) {
-        return n == 1 ? "" : "s";
     }
 }
