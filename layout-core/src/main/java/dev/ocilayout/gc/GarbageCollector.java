@@ -3,7 +3,6 @@ package dev.ocilayout.gc;
 import dev.ocilayout.Layout;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
-import dev.ocilayout.io.Parallel;
 import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.model.Descriptor;
@@ -11,10 +10,12 @@ import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
-import dev.ocilayout.store.BlobStore.BlobFile;
+import dev.ocilayout.store.BlobStore.Examined;
 import dev.ocilayout.store.LayoutLock;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Mark and sweep for a layout.
@@ -78,7 +81,7 @@ public final class GarbageCollector {
      * @param live           digests kept because they are reachable
      * @param liveBytes      bytes of the live blobs present
      * @param referrersKept  manifests kept only because their subject is live
-     * @param removed        blobs removed (or, in a dry run, that would be)
+     * @param removed        blobs removed (or, in a dry run, that would be), in directory order
      * @param keptYoung      unreachable blobs kept because they are younger than the grace period
      * @param temps          temp files removed (or that would be)
      * @param droppedEntries {@code index.json} entries removed (or that would be)
@@ -96,8 +99,6 @@ public final class GarbageCollector {
     private final Policy policy;
     /** Subjects of untagged {@code index.json} entries, by entry digest. */
     private final Map<Digest, Descriptor> subjectDescriptors = new HashMap<>();
-    /** Descriptors for manifests found only in {@code blobs/}, by digest. */
-    private final Map<Digest, Descriptor> blobDescriptors = new HashMap<>();
 
     private GarbageCollector(Layout layout, Policy policy) {
         this.layout = layout;
@@ -125,27 +126,37 @@ public final class GarbageCollector {
         List<Descriptor> roots = index.manifests().stream()
                 .filter(d -> !bookkeeping.containsKey(d) && (!policy.dropUntagged() || d.refName() != null))
                 .toList();
-        // Listing blobs/ is independent of the walk: do both at once.
-        java.util.concurrent.CompletableFuture<List<BlobFile>> scan = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> {
-                    try {
-                        return layout.blobs().scan();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+        // Listing blobs/ (names only) is independent of the walk: do both at once.
+        CompletableFuture<List<Digest>> listing = CompletableFuture.supplyAsync(() -> {
+            try {
+                return layout.blobs().digests();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         Graph graph = GraphWalker.walk(layout, roots);
-        List<BlobFile> files;
-        try {
-            files = scan.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof java.io.UncheckedIOException u) {
-                throw u.getCause();
+        List<Digest> names = join(listing);
+
+        // The unreachable blobs, each examined once: attributes for the grace period and the report, and
+        // the content of the small ones, among which referrers of live subjects may hide.
+        Set<Digest> reached = graph.reachable();
+        List<Digest> unreached = new ArrayList<>();
+        for (Digest d : names) {
+            if (!reached.contains(d)) {
+                unreached.add(d);
             }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
+        }
+        List<Examined> seen = layout.blobs().examine(unreached, 2, layout.options().maxManifestBytes(),
+                ReferrerIndex::mayHaveSubject);
+        Map<Digest, Descriptor> blobReferrers = new HashMap<>();
+        Map<Digest, Digest> blobReferrerSubjects = new HashMap<>();
+        for (int i = 0; i < unreached.size(); i++) {
+            Manifest m = ReferrerIndex.manifestWithSubject(unreached.get(i), seen.get(i).content());
+            if (m != null) {
+                Digest d = unreached.get(i);
+                blobReferrers.put(d, ReferrerIndex.blobOnlyDescriptor(d, m, seen.get(i).attributes().size()));
+                blobReferrerSubjects.put(d, m.subject().digest());
             }
-            throw e;
         }
 
         // Referrers of live subjects, wherever they are recorded, until nothing changes.
@@ -153,7 +164,6 @@ public final class GarbageCollector {
                 ? index.manifests().stream().filter(d -> d.refName() == null && !bookkeeping.containsKey(d)).toList()
                 : List.of();
         untaggedEntries.forEach(this::rememberSubject);
-        Map<Digest, Manifest> blobManifests = blobOnlyManifests(files, graph);
         List<Digest> referrersKept = new ArrayList<>();
         boolean changed = true;
         while (changed) {
@@ -171,11 +181,9 @@ public final class GarbageCollector {
                     more.add(e.getKey());
                 }
             }
-            for (Map.Entry<Digest, Manifest> e : blobManifests.entrySet()) {
-                Descriptor subject = e.getValue().subject();
-                if (subject != null && graph.reachable().contains(subject.digest())
-                        && !graph.reachable().contains(e.getKey())) {
-                    more.add(blobDescriptors.get(e.getKey()));
+            for (Map.Entry<Digest, Digest> e : blobReferrerSubjects.entrySet()) {
+                if (graph.reachable().contains(e.getValue()) && !graph.reachable().contains(e.getKey())) {
+                    more.add(blobReferrers.get(e.getKey()));
                 }
             }
             if (!more.isEmpty()) {
@@ -187,18 +195,22 @@ public final class GarbageCollector {
 
         Set<Digest> live = graph.reachable();
         long liveBytes = 0;
+        for (Graph.Node n : graph.nodes().values()) {
+            if (n.presence() == Graph.Presence.PRESENT) {
+                liveBytes += n.storedSize();
+            }
+        }
         List<Removal> removals = new ArrayList<>();
         int keptYoung = 0;
-        for (BlobFile f : files) {
-            if (!f.isBlob()) {
-                continue; // not ours to judge: left alone (fsck reports it)
+        for (int i = 0; i < unreached.size(); i++) {
+            BasicFileAttributes a = seen.get(i).attributes();
+            if (live.contains(unreached.get(i)) || a == null || !a.isRegularFile()) {
+                continue; // kept as a referrer's, gone meanwhile, or not ours to judge (fsck reports it)
             }
-            if (live.contains(f.digest())) {
-                liveBytes += f.attributes().size();
-            } else if (f.attributes().lastModifiedTime().toInstant().isAfter(cutoff)) {
+            if (a.lastModifiedTime().toInstant().isAfter(cutoff)) {
                 keptYoung++;
             } else {
-                removals.add(new Removal(f.digest(), f.attributes().size()));
+                removals.add(new Removal(unreached.get(i), a.size()));
             }
         }
         List<Descriptor> dropped = new ArrayList<>();
@@ -214,12 +226,13 @@ public final class GarbageCollector {
             Set<Descriptor> drop = new HashSet<>(dropped);
             layout.index().update(i -> i.without(drop::contains));
         }
-        Set<Digest> deleted = layout.blobs().deleteIf(removals.stream().map(Removal::digest).toList(),
-                a -> !a.lastModifiedTime().toInstant().isAfter(cutoff));
+        Map<Digest, BasicFileAttributes> deleted = layout.blobs().deleteIf(
+                removals.stream().map(Removal::digest).toList(), a -> !a.lastModifiedTime().toInstant().isAfter(cutoff));
         List<Removal> done = new ArrayList<>();
         for (Removal r : removals) {
-            if (deleted.contains(r.digest())) {
-                done.add(r);
+            BasicFileAttributes a = deleted.get(r.digest());
+            if (a != null) {
+                done.add(new Removal(r.digest(), a.size()));
             } else {
                 keptYoung++;
             }
@@ -265,34 +278,17 @@ public final class GarbageCollector {
         }
     }
 
-    /**
-     * Manifests among the blobs the walk did not reach: small files that start with '{' and parse as a
-     * manifest or index carrying a {@code subject}. Only these can be referrers that gc must keep.
-     */
-    private Map<Digest, Manifest> blobOnlyManifests(List<BlobFile> files, Graph graph) throws IOException {
-        List<BlobFile> candidates = new ArrayList<>();
-        for (BlobFile f : files) {
-            if (f.isBlob() && !graph.reachable().contains(f.digest())
-                    && f.attributes().size() <= layout.options().maxManifestBytes() && f.attributes().size() >= 2
-                    && f.digest().knownAlgorithm().isPresent()) {
-                candidates.add(f);
+    private static <T> T join(CompletableFuture<T> future) throws IOException {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u.getCause();
             }
-        }
-        List<Manifest> parsed = Parallel.map(candidates, Parallel.IO_THREADS,
-                f -> ReferrerIndex.manifestWithSubject(layout, f));
-        Map<Digest, Manifest> found = new HashMap<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            Manifest m = parsed.get(i);
-            if (m != null) {
-                Digest d = candidates.get(i).digest();
-                String type = m.mediaType() != null ? m.mediaType()
-                        : m instanceof ImageIndex ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
-                found.put(d, m);
-                blobDescriptors.put(d, Descriptor.of(type, d, candidates.get(i).attributes().size()));
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
             }
+            throw e;
         }
-        return found;
     }
-
-
 }

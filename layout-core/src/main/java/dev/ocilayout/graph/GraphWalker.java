@@ -14,6 +14,7 @@ import dev.ocilayout.graph.Graph.Presence;
 import dev.ocilayout.graph.Graph.Problem;
 import dev.ocilayout.graph.Graph.ProblemCode;
 import dev.ocilayout.io.Parallel;
+import dev.ocilayout.store.BlobStore;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -25,6 +26,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,16 +45,24 @@ import java.util.Set;
  */
 public final class GraphWalker {
     private final Layout layout;
+    private final BlobStore.Lookup blobs;
     private final Map<Digest, Node> nodes = new LinkedHashMap<>();
     private final Map<Digest, Integer> refCounts = new HashMap<>();
     private final List<Problem> problems = new ArrayList<>();
     private final Map<Digest, List<Digest>> referrers = new LinkedHashMap<>();
     private final Set<Digest> expanded = new HashSet<>();
-    /** Root manifests read ahead in parallel; each is used once by the walk. */
-    private final Map<Digest, byte[]> prefetched = new HashMap<>();
+    /** Root manifests read, verified and parsed ahead on every core; each is used once by the walk. */
+    private final Map<Digest, Ahead> parsedAhead = new HashMap<>();
+    /** What is stored under the digests of those roots and their children, looked up ahead with them. */
+    private final Map<Digest, Optional<BasicFileAttributes>> statted = new HashMap<>();
 
-    private GraphWalker(Layout layout) {
+    /** A root manifest as read ahead, with the descriptor it was parsed against. */
+    private record Ahead(Descriptor descriptor, Manifest manifest, Map<Digest, Optional<BasicFileAttributes>> stored) {
+    }
+
+    private GraphWalker(Layout layout, BlobStore.Lookup blobs) {
         this.layout = layout;
+        this.blobs = blobs;
     }
 
     /** Walks from every entry of the layout's {@code index.json}. */
@@ -61,17 +72,26 @@ public final class GraphWalker {
 
     /** Walks from the given roots. */
     public static Graph walk(Layout layout, List<Descriptor> roots) throws IOException {
-        GraphWalker w = new GraphWalker(layout);
-        w.prefetch(roots);
-        for (Descriptor root : roots) {
-            w.walkFrom(root);
+        try (BlobStore.Lookup blobs = layout.blobs().lookup()) {
+            GraphWalker w = new GraphWalker(layout, blobs);
+            w.prefetch(roots);
+            for (Descriptor root : roots) {
+                w.walkFrom(root);
+            }
+            return w.finish(roots);
         }
-        return w.finish(roots);
     }
 
     /** Walks more roots into an existing graph (gc adds referrers found among unreachable blobs). */
     public static Graph extend(Layout layout, Graph graph, List<Descriptor> moreRoots) throws IOException {
-        GraphWalker w = new GraphWalker(layout);
+        try (BlobStore.Lookup blobs = layout.blobs().lookup()) {
+            return extend(layout, blobs, graph, moreRoots);
+        }
+    }
+
+    private static Graph extend(Layout layout, BlobStore.Lookup blobs, Graph graph, List<Descriptor> moreRoots)
+            throws IOException {
+        GraphWalker w = new GraphWalker(layout, blobs);
         w.nodes.putAll(graph.nodes());
         graph.nodes().forEach((d, n) -> w.refCounts.put(d, n.references()));
         w.problems.addAll(graph.problems());
@@ -90,8 +110,10 @@ public final class GraphWalker {
     }
 
     /**
-     * Reads the manifests among many roots on every core before the walk: a layout with thousands of
-     * tagged images is mostly those reads. Failures are left for the walk to meet and report.
+     * Reads, verifies and parses the manifests among many roots on every core before the walk, and looks
+     * up what is stored for them and their children: a layout with thousands of tagged images is mostly
+     * that work, and the walk itself then only joins the pieces. Failures are left for the walk to meet and
+     * report.
      */
     private void prefetch(List<Descriptor> roots) throws IOException {
         if (roots.size() < PREFETCH_MIN) {
@@ -104,16 +126,23 @@ public final class GraphWalker {
                 manifests.add(d);
             }
         }
-        List<byte[]> bytes = Parallel.map(manifests, Runtime.getRuntime().availableProcessors(), d -> {
+        List<Ahead> ahead = Parallel.map(manifests, Runtime.getRuntime().availableProcessors(), d -> {
             try {
-                return layout.readManifestBytes(d);
+                Manifest m = parse(blobs.read(d, layout.options().maxManifestBytes()), d);
+                Map<Digest, Optional<BasicFileAttributes>> stored = new HashMap<>();
+                stored.put(d.digest(), Optional.ofNullable(blobs.attributes(d.digest())));
+                for (Descriptor c : m.children()) {
+                    stored.put(c.digest(), Optional.ofNullable(blobs.attributes(c.digest())));
+                }
+                return new Ahead(d, m, stored);
             } catch (IOException e) {
                 return null;
             }
         });
-        for (int i = 0; i < manifests.size(); i++) {
-            if (bytes.get(i) != null) {
-                prefetched.put(manifests.get(i).digest(), bytes.get(i));
+        for (Ahead a : ahead) {
+            if (a != null) {
+                parsedAhead.put(a.descriptor().digest(), a);
+                statted.putAll(a.stored());
             }
         }
     }
@@ -214,8 +243,11 @@ public final class GraphWalker {
                     return null;
                 }
             } else {
-                byte[] ready = prefetched.remove(d.digest());
-                bytes = ready != null ? ready : layout.readManifestBytes(d);
+                Ahead ready = parsedAhead.remove(d.digest());
+                if (ready != null && Objects.equals(ready.descriptor().mediaType(), d.mediaType())) {
+                    return ready.manifest();
+                }
+                bytes = blobs.read(d, layout.options().maxManifestBytes());
             }
             return parse(bytes, d);
         } catch (IntegrityException e) {
@@ -233,7 +265,8 @@ public final class GraphWalker {
     }
 
     private long storedSize(Descriptor d, List<Digest> path) throws IOException {
-        BasicFileAttributes a = layout.blobs().attributes(d.digest());
+        Optional<BasicFileAttributes> ahead = statted.remove(d.digest());
+        BasicFileAttributes a = ahead != null ? ahead.orElse(null) : blobs.attributes(d.digest());
         if (a == null) {
             return -1;
         }

@@ -67,6 +67,9 @@ public interface Fs {
         /** Attributes of an entry itself (links not followed); NoSuchFileException when absent. */
         BasicFileAttributes attributes(String name) throws IOException;
 
+        /** Opens an entry for reading; fails on a symbolic link (not followed). */
+        java.nio.channels.SeekableByteChannel openRead(String name) throws IOException;
+
         /** Deletes a file entry; false when it did not exist. */
         boolean delete(String name) throws IOException;
     }

@@ -109,7 +109,7 @@ final class NioFs implements Fs {
     public DirectoryHandle openDirectory(Path dir) throws IOException {
         DirectoryStream<Path> stream = Files.newDirectoryStream(dir);
         if (stream instanceof SecureDirectoryStream<Path> secure) {
-            return new SecureHandle(secure, dir.getFileSystem());
+            return new SecureHandle(secure, dir);
         }
         stream.close();
         return new PathHandle(this, dir);
@@ -118,13 +118,14 @@ final class NioFs implements Fs {
     /** Entry operations relative to an open directory descriptor. */
     private static final class SecureHandle implements DirectoryHandle {
         private final SecureDirectoryStream<Path> dir;
+        private final Path path;
         private final java.nio.file.FileSystem fileSystem;
-        private final List<String> names = new ArrayList<>();
-        private boolean listed;
+        private List<String> names;
 
-        SecureHandle(SecureDirectoryStream<Path> dir, java.nio.file.FileSystem fileSystem) {
+        SecureHandle(SecureDirectoryStream<Path> dir, Path path) {
             this.dir = dir;
-            this.fileSystem = fileSystem;
+            this.path = path;
+            this.fileSystem = path.getFileSystem();
         }
 
         /** A relative path for an entry, on the directory's own file system. */
@@ -133,18 +134,37 @@ final class NioFs implements Fs {
         }
 
         @Override
-        public synchronized List<String> names() {
-            if (!listed) {
-                dir.forEach(p -> names.add(p.getFileName().toString()));
-                listed = true;
+        /**
+         * Read with {@link java.io.File#list()} (on the default file system), which makes only the strings: iterating the stream made a
+         * path object per entry, a third of a second for 120,000 blobs. (Listing by path is as safe here: a
+         * name is only a name, and every use of one goes through the open directory.)
+         */
+        public synchronized List<String> names() throws IOException {
+            if (names == null) {
+                if (fileSystem == FileSystems.getDefault()) {
+                    String[] list = path.toFile().list();
+                    if (list == null) {
+                        throw new IOException("cannot list " + path);
+                    }
+                    names = List.of(list);
+                } else {
+                    List<String> listed = new ArrayList<>();
+                    dir.forEach(p -> listed.add(p.getFileName().toString()));
+                    names = List.copyOf(listed);
+                }
             }
-            return List.copyOf(names);
+            return names;
         }
 
         @Override
         public BasicFileAttributes attributes(String name) throws IOException {
             return dir.getFileAttributeView(entry(name), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .readAttributes();
+        }
+
+        @Override
+        public java.nio.channels.SeekableByteChannel openRead(String name) throws IOException {
+            return dir.newByteChannel(entry(name), READ_NOFOLLOW);
         }
 
         @Override
@@ -163,6 +183,9 @@ final class NioFs implements Fs {
         }
     }
 
+    private static final java.util.Set<java.nio.file.OpenOption> READ_NOFOLLOW =
+            java.util.Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+
     /** The same operations by path, where secure directory streams are not available. */
     private record PathHandle(Fs fs, Path dir) implements DirectoryHandle {
         @Override
@@ -177,6 +200,11 @@ final class NioFs implements Fs {
         @Override
         public BasicFileAttributes attributes(String name) throws IOException {
             return fs.attributes(dir.resolve(name));
+        }
+
+        @Override
+        public java.nio.channels.SeekableByteChannel openRead(String name) throws IOException {
+            return fs.openRead(dir.resolve(name));
         }
 
         @Override

@@ -3,16 +3,21 @@ package dev.ocilayout.io;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Runs file work on several threads: hashing on every core, or I/O-bound work (unlink, stat) wider. */
 public final class Parallel {
-    /** Threads for I/O-bound work such as unlinking many files: the device, not the CPU, is the limit. */
+    /** Threads for I/O-bound work such as stat or reading many small files. */
     public static final int IO_THREADS = 16;
+
+    /**
+     * Threads for unlinking many files. On a file system mounted with {@code discard} every unlink waits
+     * for the device to discard the file's blocks, so the device's queue, not the CPU, is the limit.
+     */
+    public static final int UNLINK_THREADS = 48;
 
     /** A step that may fail with an I/O error. */
     @FunctionalInterface
@@ -25,7 +30,8 @@ public final class Parallel {
 
     /**
      * Applies {@code f} to every item on {@code threads} threads and returns the results in item order.
-     * The first failure is thrown (after the remaining work is cancelled).
+     * Each thread takes the next item until none is left (no task object per item). The first failure is
+     * thrown once the other threads have stopped taking items.
      */
     public static <T, R> List<R> map(List<T> items, int threads, IoFunction<T, R> f) throws IOException {
         if (items.isEmpty()) {
@@ -38,26 +44,40 @@ public final class Parallel {
             }
             return out;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), r -> {
-            Thread t = new Thread(r, "oci-layout-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        Object[] results = new Object[items.size()];
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable work = () -> {
+            for (int i = next.getAndIncrement(); i < results.length && failure.get() == null;
+                    i = next.getAndIncrement()) {
+                try {
+                    results[i] = f.apply(items.get(i));
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        };
+        int n = Math.min(threads, items.size());
+        Thread[] workers = new Thread[n - 1];
+        for (int t = 0; t < workers.length; t++) {
+            workers[t] = new Thread(work, "oci-layout-worker");
+            workers[t].setDaemon(true);
+            workers[t].start();
+        }
+        work.run(); // the calling thread is one of the workers
         try {
-            List<Future<R>> futures = new ArrayList<>(items.size());
-            for (T t : items) {
-                futures.add(pool.submit(() -> f.apply(t)));
+            for (Thread w : workers) {
+                w.join();
             }
-            List<R> out = new ArrayList<>(items.size());
-            for (Future<R> fu : futures) {
-                out.add(fu.get());
-            }
-            return out;
         } catch (InterruptedException e) {
+            failure.compareAndSet(null, e);
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
+        }
+        Throwable c = failure.get();
+        if (c != null) {
+            if (c instanceof InterruptedException) {
+                throw new InterruptedIOException("interrupted");
+            }
             if (c instanceof IOException io) {
                 throw io;
             }
@@ -68,8 +88,9 @@ public final class Parallel {
                 throw err;
             }
             throw new IOException(c);
-        } finally {
-            pool.shutdownNow();
         }
+        @SuppressWarnings("unchecked")
+        List<R> out = (List<R>) Arrays.asList(results);
+        return out;
     }
 }

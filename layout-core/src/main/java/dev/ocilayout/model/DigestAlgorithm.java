@@ -29,7 +29,30 @@ public enum DigestAlgorithm {
         return hexLength;
     }
 
+    /**
+     * A fresh hash. Cloned from an unused prototype: a provider lookup per blob cost more than hashing a
+     * small manifest (gc and fsck hash tens of thousands of them).
+     */
     public MessageDigest newMessageDigest() {
+        try {
+            return (MessageDigest) prototype().clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp();
+        }
+    }
+
+    private volatile MessageDigest prototype;
+
+    private MessageDigest prototype() {
+        MessageDigest p = prototype;
+        if (p == null) {
+            p = lookUp();
+            prototype = p;
+        }
+        return p;
+    }
+
+    private MessageDigest lookUp() {
         try {
             return MessageDigest.getInstance(jcaName);
         } catch (NoSuchAlgorithmException e) {

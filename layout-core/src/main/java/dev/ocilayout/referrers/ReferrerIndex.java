@@ -11,9 +11,8 @@ import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Text;
-import dev.ocilayout.store.BlobStore.BlobFile;
+import dev.ocilayout.store.BlobStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -262,46 +261,56 @@ public final class ReferrerIndex {
 
     /** Manifests only in blobs/ that carry a subject (the layout cosign save leaves). */
     private void scanBlobs() throws IOException {
-        List<BlobFile> small = new ArrayList<>();
-        for (BlobFile f : layout.blobs().scan()) {
-            if (f.isBlob() && f.attributes().size() >= 2 && f.attributes().size() <= layout.options().maxManifestBytes()
-                    && f.digest().knownAlgorithm().isPresent()) {
-                small.add(f);
-            }
-        }
-        List<Manifest> parsed = Parallel.map(small, Parallel.IO_THREADS, f -> manifestWithSubject(layout, f));
-        for (int i = 0; i < small.size(); i++) {
-            Manifest m = parsed.get(i);
+        List<Digest> all = layout.blobs().digests();
+        all.sort(null);
+        List<BlobStore.Examined> seen = layout.blobs().examine(all, 2, layout.options().maxManifestBytes(),
+                ReferrerIndex::mayHaveSubject);
+        for (int i = 0; i < all.size(); i++) {
+            Manifest m = manifestWithSubject(all.get(i), seen.get(i).content());
             if (m != null) {
-                String type = m.mediaType() != null ? m.mediaType()
-                        : m instanceof ImageIndex ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
-                Descriptor d = Descriptor.of(type, small.get(i).digest(), small.get(i).attributes().size());
+                Descriptor d = blobOnlyDescriptor(all.get(i), m, seen.get(i).attributes().size());
                 manifests.put(d.digest(), m);
                 add(m.subject().digest(), d, Source.BLOB_ONLY);
             }
         }
     }
 
+    /** The descriptor a manifest found only among the blobs is known by: its own media type, else its shape. */
+    public static Descriptor blobOnlyDescriptor(Digest digest, Manifest m, long size) {
+        String type = m.mediaType() != null ? m.mediaType()
+                : m instanceof ImageIndex ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
+        return Descriptor.of(type, digest, size);
+    }
+
     /**
-     * The blob as a manifest with a subject, or null: only blobs that start with '{' and contain
-     * {@code "subject"} are parsed. Shared with gc, which keeps such referrers of live subjects.
+     * True when the bytes could be a manifest with a subject: a JSON object (after any leading whitespace)
+     * that contains {@code "subject"}. Cheap enough to run on every small blob.
      */
-    public static Manifest manifestWithSubject(Layout layout, BlobFile f) throws IOException {
-        byte[] bytes;
-        try (InputStream in = layout.blobs().open(f.digest())) {
-            bytes = in.readNBytes((int) Math.min(f.attributes().size(), layout.options().maxManifestBytes()));
-        } catch (java.nio.file.NoSuchFileException | dev.ocilayout.NotFoundException e) {
+    public static boolean mayHaveSubject(byte[] bytes) {
+        int i = 0;
+        while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) {
+            i++;
+        }
+        return i < bytes.length && bytes[i] == '{' && indexOf(bytes, SUBJECT) >= 0;
+    }
+
+    /**
+     * The bytes as a manifest with a subject, or null: only bytes that {@link #mayHaveSubject may have one}
+     * and match the digest (of an algorithm this tool implements) are parsed.
+     */
+    public static Manifest manifestWithSubject(Digest digest, byte[] bytes) {
+        if (bytes == null || !mayHaveSubject(bytes)) {
             return null;
         }
-        if (bytes.length < 2 || bytes[0] != '{' || indexOf(bytes, SUBJECT) < 0) {
+        var algorithm = digest.knownAlgorithm();
+        if (algorithm.isEmpty() || !Digest.of(algorithm.get(), algorithm.get().newMessageDigest().digest(bytes))
+                .equals(digest)) {
             return null;
         }
         try {
-            Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, f.digest(), f.attributes().size());
-            Manifest m = ModelJson.parseManifest(layout.blobs().read(d, layout.options().maxManifestBytes()), null,
-                    "blob " + f.digest());
+            Manifest m = ModelJson.parseManifest(bytes, null, "blob " + digest);
             return m.subject() != null ? m : null;
-        } catch (InvalidContentException | dev.ocilayout.IntegrityException e) {
+        } catch (InvalidContentException e) {
             return null;
         }
     }

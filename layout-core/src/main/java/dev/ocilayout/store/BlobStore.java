@@ -95,10 +95,21 @@ public final class BlobStore {
             throw notFound(digest);
         }
         if (!a.isRegularFile()) {
-            throw new InvalidLayoutException(relative(p) + " is not a regular file"
-                    + (a.isSymbolicLink() ? " (a symbolic link, which this tool never follows)" : ""));
+            throw notRegular(p, a);
         }
         return fs.openRead(p);
+    }
+
+    private InvalidLayoutException notRegular(Path p, BasicFileAttributes a) {
+        return new InvalidLayoutException(relative(p) + " is not a regular file"
+                + (a.isSymbolicLink() ? " (a symbolic link, which this tool never follows)" : ""));
+    }
+
+    private static void checkReadable(Descriptor d, int maxBytes) throws InvalidContentException {
+        if (d.size() > maxBytes) {
+            throw new InvalidContentException("blob " + d.digest() + " is " + d.size() + " bytes, over the limit of "
+                    + maxBytes + " bytes for " + d.mediaType() + "; raise it with --max-manifest-size if it is trusted");
+        }
     }
 
     /** Opens a blob for reading; the stream fails at the end if size or digest differ from {@code d}. */
@@ -144,10 +155,7 @@ public final class BlobStore {
      * {@code maxBytes} before anything is read.
      */
     public byte[] read(Descriptor d, int maxBytes) throws IOException {
-        if (d.size() > maxBytes) {
-            throw new InvalidContentException("blob " + d.digest() + " is " + d.size() + " bytes, over the limit of "
-                    + maxBytes + " bytes for " + d.mediaType() + "; raise it with --max-manifest-size if it is trusted");
-        }
+        checkReadable(d, maxBytes);
         try (InputStream in = openVerified(d)) {
             return in.readAllBytes();
         }
@@ -333,33 +341,225 @@ public final class BlobStore {
     }
 
     /**
-     * Deletes blobs, in parallel, each only if {@code stillDeletable} accepts its attributes as read just
-     * before the deletion (gc re-checks the age there). Returns the digests actually deleted; the
-     * directories are fsynced afterwards.
+     * The digests named in the algorithm directories of {@code blobs/}, in directory order: every entry
+     * whose name is a valid digest of its directory's algorithm. Only names are read (no entry is
+     * examined), so listing 100,000 blobs costs a few directory reads; callers check an entry before they
+     * act on it ({@link #examine}, {@link #deleteIf}).
      */
-    public Set<Digest> deleteIf(List<Digest> digests, java.util.function.Predicate<BasicFileAttributes> stillDeletable)
-            throws IOException {
-        Set<Digest> deleted = ConcurrentHashMap.newKeySet();
-        java.util.Map<String, List<Digest>> byAlgorithm = new java.util.TreeMap<>();
-        digests.forEach(d -> byAlgorithm.computeIfAbsent(d.algorithm(), k -> new ArrayList<>()).add(d));
-        for (java.util.Map.Entry<String, List<Digest>> e : byAlgorithm.entrySet()) {
-            try (Fs.DirectoryHandle dir = fs.openDirectory(files.algorithmDir(e.getKey()))) {
-                Parallel.map(e.getValue(), Parallel.IO_THREADS, d -> {
-                    try {
-                        BasicFileAttributes a = dir.attributes(d.encoded());
-                        if (a.isRegularFile() && stillDeletable.test(a) && dir.delete(d.encoded())) {
-                            deleted.add(d);
-                        }
-                    } catch (NoSuchFileException gone) {
-                        // already gone
-                    }
-                    return null;
-                });
+    public List<Digest> digests() throws IOException {
+        List<Digest> all = new ArrayList<>();
+        for (Path p : sortedList(files.blobs())) {
+            if (!fs.attributes(p).isDirectory()) {
+                continue;
             }
-            fs.syncDirectory(files.algorithmDir(e.getKey()));
+            String algorithm = p.getFileName().toString();
+            try (Fs.DirectoryHandle dir = fs.openDirectory(p)) {
+                for (String name : dir.names()) {
+                    try {
+                        all.add(new Digest(algorithm, name));
+                    } catch (IllegalArgumentException notADigest) {
+                        // not a blob: left alone (fsck reports it)
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Opens a lookup for many blobs, one by one from several threads: each algorithm directory is opened
+     * once and every blob is found relative to it (fstatat/openat), without walking the layout's path
+     * again for each. The graph walk reads thousands of manifests through one. Close it when done.
+     */
+    public Lookup lookup() {
+        return new Lookup();
+    }
+
+    /** See {@link #lookup()}. Same answers and errors as the path-based methods of the store. */
+    public final class Lookup implements java.io.Closeable {
+        private final java.util.Map<String, Fs.DirectoryHandle> dirs = new ConcurrentHashMap<>();
+        private final Set<String> absent = ConcurrentHashMap.newKeySet();
+
+        private Lookup() {
+        }
+
+        /** The open algorithm directory of the digest, or null when it does not exist. */
+        private Fs.DirectoryHandle dir(Digest digest) throws IOException {
+            Fs.DirectoryHandle dir = dirs.get(digest.algorithm());
+            if (dir != null || absent.contains(digest.algorithm())) {
+                return dir;
+            }
+            synchronized (this) {
+                dir = dirs.get(digest.algorithm());
+                if (dir == null && !absent.contains(digest.algorithm())) {
+                    checkAlgorithmDir(digest.algorithm(), false);
+                    try {
+                        dir = fs.openDirectory(files.algorithmDir(digest.algorithm()));
+                        dirs.put(digest.algorithm(), dir);
+                    } catch (NoSuchFileException e) {
+                        absent.add(digest.algorithm());
+                    }
+                }
+                return dir;
+            }
+        }
+
+        /** As {@link BlobStore#attributes(Digest)}. */
+        public BasicFileAttributes attributes(Digest digest) throws IOException {
+            Fs.DirectoryHandle dir = dir(digest);
+            if (dir == null) {
+                return null;
+            }
+            try {
+                return dir.attributes(digest.encoded());
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+        }
+
+        /** As {@link BlobStore#read(Descriptor, int)}: bounded, and verified against the descriptor. */
+        public byte[] read(Descriptor d, int maxBytes) throws IOException {
+            checkReadable(d, maxBytes);
+            BasicFileAttributes a = attributes(d.digest());
+            if (a == null) {
+                throw notFound(d.digest());
+            }
+            if (!a.isRegularFile()) {
+                throw notRegular(files.blob(d.digest()), a);
+            }
+            try (InputStream in = new VerifyingInputStream(
+                    Channels.newInputStream(dir(d.digest()).openRead(d.digest().encoded())), d.digest(), d.size(),
+                    "blob " + d.digest())) {
+                byte[] bytes = in.readNBytes((int) d.size());
+                if (in.read() >= 0) {
+                    throw new IllegalStateException("unreachable: the stream fails past the expected size");
+                }
+                return bytes;
+            } catch (NoSuchFileException e) {
+                throw notFound(d.digest());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            IOException first = null;
+            for (Fs.DirectoryHandle dir : dirs.values()) {
+                try {
+                    dir.close();
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    /**
+     * What {@link #examine} found at one blob's path.
+     *
+     * @param attributes the entry itself (links not followed), or null when nothing is there
+     * @param content    the file's bytes, unverified, when it is a regular file small enough; else null
+     */
+    public record Examined(BasicFileAttributes attributes, byte[] content) {
+    }
+
+    /**
+     * Examines many blobs in parallel, relative to the open algorithm directory: each entry's attributes
+     * and, for a regular file of {@code minContentBytes} to {@code maxContentBytes} bytes whose bytes
+     * {@code keep} accepts, its content (gc reads the small unreachable blobs to find referrers among
+     * them, and keeps only the bytes of those that could be). Results are in the order of {@code digests}.
+     */
+    public List<Examined> examine(List<Digest> digests, int minContentBytes, int maxContentBytes,
+            java.util.function.Predicate<byte[]> keep) throws IOException {
+        List<Examined> found = inAlgorithmDirs(digests, Parallel.IO_THREADS, (dir, d) -> {
+            BasicFileAttributes a;
+            try {
+                a = dir.attributes(d.encoded());
+            } catch (NoSuchFileException gone) {
+                return new Examined(null, null);
+            }
+            if (!a.isRegularFile() || a.size() < minContentBytes || a.size() > maxContentBytes) {
+                return new Examined(a, null);
+            }
+            try (java.nio.channels.SeekableByteChannel ch = dir.openRead(d.encoded())) {
+                ByteBuffer buf = ByteBuffer.allocate((int) a.size());
+                while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                    // read until full or end of file
+                }
+                byte[] content = buf.hasRemaining() ? java.util.Arrays.copyOf(buf.array(), buf.position()) : buf.array();
+                return new Examined(a, keep.test(content) ? content : null);
+            } catch (NoSuchFileException gone) {
+                return new Examined(null, null);
+            }
+        });
+        found.replaceAll(e -> e != null ? e : new Examined(null, null));
+        return found;
+    }
+
+    /**
+     * Deletes blobs, in parallel, each only if it is a regular file and {@code stillDeletable} accepts its
+     * attributes as read just before the deletion (gc re-checks the age there). Returns the attributes of
+     * the blobs actually deleted, by digest; the directories are fsynced afterwards, so what gc reports as
+     * removed stays removed after a power cut.
+     */
+    public java.util.Map<Digest, BasicFileAttributes> deleteIf(List<Digest> digests,
+            java.util.function.Predicate<BasicFileAttributes> stillDeletable) throws IOException {
+        java.util.Map<Digest, BasicFileAttributes> deleted = new ConcurrentHashMap<>();
+        inAlgorithmDirs(digests, Parallel.UNLINK_THREADS, (dir, d) -> {
+            try {
+                BasicFileAttributes a = dir.attributes(d.encoded());
+                if (a.isRegularFile() && stillDeletable.test(a) && dir.delete(d.encoded())) {
+                    deleted.put(d, a);
+                }
+            } catch (NoSuchFileException gone) {
+                // already gone
+            }
+            return null;
+        });
+        Set<String> algorithms = new java.util.TreeSet<>();
+        deleted.keySet().forEach(d -> algorithms.add(d.algorithm()));
+        for (String algorithm : algorithms) {
+            fs.syncDirectory(files.algorithmDir(algorithm));
         }
         return deleted;
     }
+
+    /** One step on an entry of an open algorithm directory. */
+    @FunctionalInterface
+    private interface EntryFunction<R> {
+        R apply(Fs.DirectoryHandle dir, Digest digest) throws IOException;
+    }
+
+    /**
+     * Applies {@code f} to every digest's entry on {@code threads} threads, each algorithm directory opened
+     * once; results in the order of {@code digests}, null for digests whose algorithm directory is absent.
+     */
+    private <R> List<R> inAlgorithmDirs(List<Digest> digests, int threads, EntryFunction<R> f) throws IOException {
+        java.util.Map<String, List<Integer>> byAlgorithm = new java.util.TreeMap<>();
+        for (int i = 0; i < digests.size(); i++) {
+            byAlgorithm.computeIfAbsent(digests.get(i).algorithm(), k -> new ArrayList<>()).add(i);
+        }
+        List<R> out = new ArrayList<>(java.util.Collections.nCopies(digests.size(), null));
+        for (java.util.Map.Entry<String, List<Integer>> e : byAlgorithm.entrySet()) {
+            checkAlgorithmDir(e.getKey(), false);
+            Fs.DirectoryHandle dir;
+            try {
+                dir = fs.openDirectory(files.algorithmDir(e.getKey()));
+            } catch (NoSuchFileException absent) {
+                continue; // no entries: their results stay null
+            }
+            try (dir) {
+                List<R> results = Parallel.map(e.getValue(), threads, i -> f.apply(dir, digests.get(i)));
+                for (int k = 0; k < results.size(); k++) {
+                    out.set(e.getValue().get(k), results.get(k));
+                }
+            }
+        }
+        return out;
+    }
+
 
     /**
      * Hashes a stored blob with its digest's algorithm (which must be one this tool implements) and

@@ -277,6 +277,11 @@ public final class FaultFs implements Fs {
             }
 
             @Override
+            public java.nio.channels.SeekableByteChannel openRead(String name) throws IOException {
+                return h.openRead(name);
+            }
+
+            @Override
             public boolean delete(String name) throws IOException {
                 step("delete " + dir.resolve(name));
                 boolean deleted = h.delete(name);

@@ -11,6 +11,9 @@ import dev.ocilayout.graph.Graph;
 import dev.ocilayout.model.Descriptor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,7 +54,7 @@ public final class GcCommand extends LayoutCommand {
                     .put("liveBytes", r.liveBytes()).put("reclaimedBytes", r.reclaimedBytes())
                     .put("keptYoung", r.keptYoung());
             ArrayNode removed = json.putArray("removed");
-            r.removed().forEach(x -> removed.addObject().put("digest", x.digest().toString()).put("size", x.size()));
+            sorted(r.removed()).forEach(x -> removed.addObject().put("digest", x.digest().toString()).put("size", x.size()));
             ArrayNode temps = json.putArray("temps");
             r.temps().forEach(t -> temps.add(layout.root().relativize(t).toString()));
             ArrayNode dropped = json.putArray("droppedEntries");
@@ -66,7 +69,7 @@ public final class GcCommand extends LayoutCommand {
         }
         String verb = r.dryRun() ? "would remove" : "removed";
         if (r.dryRun() || !out().quiet()) {
-            r.removed().forEach(x -> out().line(verb + " " + x.digest() + " (" + Output.humanSize(x.size()) + ")"));
+            sorted(r.removed()).forEach(x -> out().line(verb + " " + x.digest() + " (" + Output.humanSize(x.size()) + ")"));
             r.temps().forEach(t -> out().line(verb + " " + layout.root().relativize(t)));
             for (Descriptor d : r.droppedEntries()) {
                 out().line(verb + " untagged index.json entry " + d.digest());
@@ -83,5 +86,12 @@ public final class GcCommand extends LayoutCommand {
                 + (r.referrersKept().isEmpty() ? "" : ", " + r.referrersKept().size() + " as referrers of kept content")
                 + (r.keptYoung() == 0 ? "" : ", " + r.keptYoung() + " younger than the grace period"));
         return 0;
+    }
+
+    /** The report lists removals in directory order; people and diffs read them sorted by digest. */
+    private static List<GarbageCollector.Removal> sorted(List<GarbageCollector.Removal> removals) {
+        List<GarbageCollector.Removal> list = new ArrayList<>(removals);
+        list.sort(Comparator.comparing(GarbageCollector.Removal::digest));
+        return list;
     }
 }
