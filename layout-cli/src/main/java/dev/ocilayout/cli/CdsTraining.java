@@ -36,7 +36,7 @@ public final class CdsTraining {
                     new String[] {"untag", l + ":latest"}, new String[] {"--help"}, new String[] {"--version"});
             PrintStream none = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
             for (String[] run : runs) {
-                OciLayout.commandLine(InputStream.nullInputStream(), none, none).execute(run);
+                OciLayout.execute(InputStream.nullInputStream(), none, none, run);
             }
         }
     }

@@ -10,7 +10,7 @@ public final class Main {
     public static void main(String[] args) {
         int code;
         try {
-            code = OciLayout.commandLine(System.in, System.out, System.err).execute(args);
+            code = OciLayout.execute(System.in, System.out, System.err, args);
         } catch (StackOverflowError | OutOfMemoryError e) {
             // picocli hands only exceptions to the error handler; a JVM error still gets one line and exit 1
             System.err.println("oci-layout: internal error: " + e.getClass().getSimpleName()

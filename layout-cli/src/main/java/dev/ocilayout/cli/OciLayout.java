@@ -31,6 +31,12 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,33 +73,27 @@ import picocli.CommandLine.ScopeType;
             "  oci-layout pull ./layout:v1 -o out/",
             "  oci-layout tree ./layout",
             "  oci-layout fsck ./layout && oci-layout gc ./layout --dry-run",
-        },
-        subcommands = {
-            InitCommand.class,
-            PushCommand.class,
-            PullCommand.class,
-            TagsCommand.class,
-            TagCommand.class,
-            UntagCommand.class,
-            ResolveCommand.class,
-            CatCommand.class,
-            BlobCommand.class,
-            TreeCommand.class,
-            CopyCommand.class,
-            ExportCommand.class,
-            ImportCommand.class,
-            BlobsCommand.class,
-            AttachCommand.class,
-            DiscoverCommand.class,
-            DetachCommand.class,
-            ReferrersCommand.class,
-            GcCommand.class,
-            FsckCommand.class,
-            LintCommand.class,
-            ServeCommand.class,
-            CompletionCommand.class,
         })
 public final class OciLayout {
+    /**
+     * The subcommands by name, in the order help lists them. Picocli reads each command's annotations
+     * by reflection when it is added, about 9 ms a command here, so a run adds only the one it names
+     * ({@link #execute}); help, completion and names that match none get them all.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
+            InitCommand.class, "init", PushCommand.class, "push", PullCommand.class, "pull",
+            TagsCommand.class, "tags", TagCommand.class, "tag", UntagCommand.class, "untag",
+            ResolveCommand.class, "resolve", CatCommand.class, "cat", BlobCommand.class, "blob",
+            TreeCommand.class, "tree", CopyCommand.class, "copy", ExportCommand.class, "export",
+            ImportCommand.class, "import", BlobsCommand.class, "blobs", AttachCommand.class, "attach",
+            DiscoverCommand.class, "discover", DetachCommand.class, "detach", ReferrersCommand.class, "referrers",
+            GcCommand.class, "gc", FsckCommand.class, "fsck", LintCommand.class, "lint",
+            ServeCommand.class, "serve", CompletionCommand.class, "completion");
+
+    /** Global options that take a value as the next argument (the rest are flags). */
+    static final Set<String> VALUE_OPTIONS = Set.of("--format", "--lock-timeout", "--max-manifest-size",
+            "--max-index-size", "--layout");
+
     /**
      * Output format of commands that print data; for {@code export}, {@code oci}, {@code docker} and
      * {@code dual} name the archive format instead (one option name, as the issue and other tools spell it).
@@ -147,10 +147,41 @@ public final class OciLayout {
         this.stderr = stderr;
     }
 
-    /** Builds the command line over the given streams (tests pass their own). */
+    /** Runs {@code args} over the given streams (tests pass their own) and returns the exit code. */
+    public static int execute(InputStream stdin, PrintStream stdout, PrintStream stderr, String... args) {
+        return commandLine(stdin, stdout, stderr, subcommandsFor(args)).execute(args);
+    }
+
+    /** Builds the whole command line, every subcommand, over the given streams. */
     public static CommandLine commandLine(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        return commandLine(stdin, stdout, stderr, SUBCOMMANDS.values());
+    }
+
+    /**
+     * The subcommands a run of {@code args} needs: the one named by the first argument that is not a
+     * global option or its value; none for {@code --version}; all of them for help, {@code completion} (its
+     * script covers every command) and names that match none (so picocli can suggest one).
+     */
+    static Collection<Class<?>> subcommandsFor(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (VALUE_OPTIONS.contains(a)) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                Class<?> named = SUBCOMMANDS.get(a);
+                return named == null || named == CompletionCommand.class ? SUBCOMMANDS.values() : List.of(named);
+            } else if (a.equals("--")) {
+                break;
+            }
+        }
+        return List.of(args).contains("--version") || List.of(args).contains("-V") ? List.of() : SUBCOMMANDS.values();
+    }
+
+    private static CommandLine commandLine(InputStream stdin, PrintStream stdout, PrintStream stderr,
+            Collection<Class<?>> subcommands) {
         ErrorHandler errors = new ErrorHandler();
         CommandLine cl = new CommandLine(new OciLayout(stdin, stdout, stderr));
+        subcommands.forEach(cl::addSubcommand);
         cl.setOut(new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler(errors);
@@ -166,6 +197,14 @@ public final class OciLayout {
             return new CommandLine.RunLast().execute(parsed);
         });
         return cl;
+    }
+
+    private static Map<String, Class<?>> subcommands(Object... classesAndNames) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (int i = 0; i < classesAndNames.length; i += 2) {
+            byName.put((String) classesAndNames[i + 1], (Class<?>) classesAndNames[i]);
+        }
+        return Collections.unmodifiableMap(byName);
     }
 
     /** The root command object of any command line in the tree. */

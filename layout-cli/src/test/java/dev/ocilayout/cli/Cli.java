@@ -26,7 +26,7 @@ final class Cli {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int code = OciLayout.commandLine(new ByteArrayInputStream(stdin), o, e).execute(args);
+        int code = OciLayout.execute(new ByteArrayInputStream(stdin), o, e, args);
         o.flush();
         e.flush();
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),

@@ -128,9 +128,10 @@ public final class GraphWalker {
         }
         List<Ahead> ahead = Parallel.map(manifests, Runtime.getRuntime().availableProcessors(), d -> {
             try {
-                Manifest m = parse(blobs.read(d, layout.options().maxManifestBytes()), d);
+                BasicFileAttributes self = blobs.attributes(d.digest());
+                Manifest m = parse(blobs.read(d, layout.options().maxManifestBytes(), self), d);
                 Map<Digest, Optional<BasicFileAttributes>> stored = new HashMap<>();
-                stored.put(d.digest(), Optional.ofNullable(blobs.attributes(d.digest())));
+                stored.put(d.digest(), Optional.of(self));
                 for (Descriptor c : m.children()) {
                     stored.put(c.digest(), Optional.ofNullable(blobs.attributes(c.digest())));
                 }

@@ -89,8 +89,9 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
      * {@code charAt} per character was a tenth of a gc run's time with the C1 compiler alone.
      */
     private static boolean isLowerHex(String s) {
-        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) {
-            if (b < 0 || !LOWER_HEX_DIGIT[b]) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= LOWER_HEX_DIGIT.length || !LOWER_HEX_DIGIT[c]) {
                 return false;
             }
         }

@@ -419,8 +419,12 @@ public final class BlobStore {
 
         /** As {@link BlobStore#read(Descriptor, int)}: bounded, and verified against the descriptor. */
         public byte[] read(Descriptor d, int maxBytes) throws IOException {
+            return read(d, maxBytes, attributes(d.digest()));
+        }
+
+        /** As {@link #read(Descriptor, int)}, for a caller that has just looked up the blob's attributes. */
+        public byte[] read(Descriptor d, int maxBytes, BasicFileAttributes a) throws IOException {
             checkReadable(d, maxBytes);
-            BasicFileAttributes a = attributes(d.digest());
             if (a == null) {
                 throw notFound(d.digest());
             }
