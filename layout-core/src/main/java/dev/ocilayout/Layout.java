@@ -247,19 +247,18 @@ public final class Layout {
      * {@code imageLayoutVersion} is the one this tool reads.
      */
     public static void checkLayoutHeader(byte[] bytes, String where) throws InvalidLayoutException {
-        JsonNode node;
+        String version;
         try {
-            node = ModelJson.readObject(bytes, where);
+            version = ModelJson.layoutVersion(bytes, where);
         } catch (InvalidContentException e) {
             throw new InvalidLayoutException(e.getMessage(), e);
         }
-        JsonNode version = node.get("imageLayoutVersion");
-        if (version == null || !version.isTextual()) {
+        if (version == null) {
             throw new InvalidLayoutException(where + " has no imageLayoutVersion string");
         }
-        if (!LAYOUT_VERSION.equals(version.textValue())) {
+        if (!LAYOUT_VERSION.equals(version)) {
             throw new InvalidLayoutException(where + ": unsupported imageLayoutVersion "
-                    + Text.quote(version.textValue()) + " (this tool reads " + LAYOUT_VERSION + ")");
+                    + Text.quote(version) + " (this tool reads " + LAYOUT_VERSION + ")");
         }
     }
 

@@ -1,26 +1,17 @@
 package dev.ocilayout.cli;
 
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.JsonTrees;
 import dev.ocilayout.model.ModelJson;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 
 /** What commands print: text lines, or JSON documents with {@code --format json}. */
 public final class Output {
-    private static final ObjectWriter JSON = ModelJson.mapper().writer(new DefaultPrettyPrinter(
-            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
-
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean json;
@@ -65,11 +56,7 @@ public final class Output {
 
     /** Prints a JSON document. */
     public void json(JsonNode node) {
-        try {
-            out.println(JSON.writeValueAsString(node));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.println(JsonTrees.pretty(node));
         out.flush();
     }
 
@@ -79,11 +66,7 @@ public final class Output {
 
     /** A descriptor as a JSON object, the same shape as in a manifest. */
     public static ObjectNode descriptor(Descriptor d) {
-        try {
-            return (ObjectNode) ModelJson.mapper().readTree(ModelJson.toBytes(d));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonTrees.readOwnObject(ModelJson.toBytes(d));
     }
 
     /** "s" unless {@code n} is 1, for counts in messages. */

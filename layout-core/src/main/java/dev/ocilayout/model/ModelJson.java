@@ -2,7 +2,9 @@ package dev.ocilayout.model;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -16,12 +18,8 @@ import dev.ocilayout.InvalidContentException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Strict, bounded reading and deterministic writing of the spec's JSON documents.
@@ -38,24 +36,33 @@ public final class ModelJson {
     public static final int MAX_INDEX_JSON_BYTES = 64 * 1024 * 1024;
 
     private static final int MAX_NESTING = 64;
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_NESTING)
-                            .maxNameLength(4096)
-                            .maxNumberLength(64)
-                            .build())
-                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
-    private static final Set<String> DOCUMENT_FIELDS = Set.of(
-            "schemaVersion", "mediaType", "artifactType", "config", "layers", "manifests", "subject", "annotations",
-            "blobs");
-    private static final Set<String> DESCRIPTOR_FIELDS = Set.of(
-            "mediaType", "digest", "size", "urls", "annotations", "data", "platform", "artifactType");
-    private static final Set<String> PLATFORM_FIELDS = Set.of(
-            "architecture", "os", "os.version", "os.features", "variant", "features");
+    /**
+     * Manifests, indexes and {@code oci-layout} are read from the token stream, and everything is written,
+     * through this factory alone. The tree mapper is built on first use ({@link Mapper}): setting it up is
+     * most of a short command's start (60 ms of a 270 ms {@code tags}), and building trees cost the graph
+     * walk more than half of its parsing time.
+     */
+    static final JsonFactory FACTORY = factory();
+
+    private static JsonFactory factory() {
+        return JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING)
+                        .maxNameLength(4096)
+                        .maxNumberLength(64)
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
+
+    /** The tree mapper, same limits as {@link #FACTORY} (its own instance: a mapper claims its factory). */
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = JsonMapper.builder(factory())
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
+
 
     private ModelJson() {
     }
@@ -64,7 +71,7 @@ public final class ModelJson {
     public static JsonNode readObject(byte[] bytes, String source) throws InvalidContentException {
         JsonNode node;
         try {
-            node = MAPPER.readTree(bytes);
+            node = Mapper.INSTANCE.readTree(bytes);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
@@ -84,16 +91,55 @@ public final class ModelJson {
 
     /** Parses a layout's {@code index.json} (or any image index), streaming: no tree is built. */
     public static ImageIndex parseIndex(byte[] bytes, String source) throws InvalidContentException {
-        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(bytes)) {
-            return IndexJsonReader.read(parser, source);
+        return stream(bytes, source, p -> DocumentReader.read(p, source));
+    }
+
+    private interface StreamRead<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /** Runs a streaming read over the bytes, with the tree reader's messages for JSON that does not parse. */
+    private static <T> T stream(byte[] bytes, String source, StreamRead<T> read) throws InvalidContentException {
+        try (JsonParser parser = FACTORY.createParser(bytes)) {
+            return read.read(parser);
         } catch (JsonProcessingException e) {
-            IndexJsonReader.rethrowAsContent(e, source);
+            DocumentReader.rethrowAsContent(e, source);
             throw new IllegalStateException(e);
         } catch (InvalidContentException e) {
             throw e;
         } catch (IOException e) {
             throw new InvalidContentException(source + ": unreadable JSON: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The {@code imageLayoutVersion} of an {@code oci-layout} file, from the token stream: null when the
+     * object has no such string. Invalid JSON, duplicate keys and trailing content are refused as by
+     * {@link #readObject}.
+     */
+    public static String layoutVersion(byte[] bytes, String source) throws InvalidContentException {
+        return stream(bytes, source, p -> {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new InvalidContentException(source + ": empty document, expected a JSON object");
+            }
+            if (t != JsonToken.START_OBJECT) {
+                throw new InvalidContentException(source + ": expected a JSON object, got " + DocumentReader.kind(t));
+            }
+            String version = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                if (p.nextToken() == JsonToken.VALUE_STRING && name.equals("imageLayoutVersion")) {
+                    version = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new InvalidContentException(source + ": trailing content after the JSON object");
+            }
+            return version;
+        });
     }
 
     /**
@@ -105,9 +151,7 @@ public final class ModelJson {
      */
     public static Manifest parseManifest(byte[] bytes, String declaredMediaType, String source)
             throws InvalidContentException {
-        JsonNode root = readObject(bytes, source);
-        Reader r = new Reader(source, root, "");
-        r.rejectCaseVariants(DOCUMENT_FIELDS);
+        DocumentReader.Document r = stream(bytes, source, p -> DocumentReader.document(p, source));
         String ownType = r.optString("mediaType");
         boolean hasManifests = r.has("manifests");
         boolean hasImageFields = r.has("config") || r.has("layers");
@@ -144,42 +188,35 @@ public final class ModelJson {
                 + Text.quote(type) + ")");
     }
 
-    /** Parses a single descriptor object, e.g. one given on the command line. */
-    public static Descriptor parseDescriptor(byte[] bytes, String source) throws InvalidContentException {
-        return new Reader(source, readObject(bytes, source), "").descriptor();
-    }
-
-    private static ImageIndex readIndex(Reader r) throws InvalidContentException {
+    private static ImageIndex readIndex(DocumentReader.Document r) throws InvalidContentException {
         int schemaVersion = r.schemaVersion();
         String mediaType = r.optString("mediaType");
         String artifactType = r.optString("artifactType");
         List<Descriptor> manifests = r.descriptors("manifests");
         Descriptor subject = r.optDescriptor("subject");
-        Map<String, String> annotations = r.stringMap("annotations");
-        return new ImageIndex(schemaVersion, mediaType, artifactType, manifests, subject, annotations,
-                r.extensions(DOCUMENT_FIELDS));
+        Map<String, String> annotations = r.annotations();
+        return new ImageIndex(schemaVersion, mediaType, artifactType, manifests, subject, annotations, r.extensions());
     }
 
-    private static ImageManifest readImageManifest(Reader r) throws InvalidContentException {
+    private static ImageManifest readImageManifest(DocumentReader.Document r) throws InvalidContentException {
         int schemaVersion = r.schemaVersion();
         String mediaType = r.optString("mediaType");
         String artifactType = r.optString("artifactType");
         Descriptor config = r.optDescriptor("config");
         List<Descriptor> layers = r.descriptors("layers");
         Descriptor subject = r.optDescriptor("subject");
-        Map<String, String> annotations = r.stringMap("annotations");
+        Map<String, String> annotations = r.annotations();
         return new ImageManifest(schemaVersion, mediaType, artifactType, config, layers, subject, annotations,
-                r.extensions(DOCUMENT_FIELDS));
+                r.extensions());
     }
 
     /**
      * The withdrawn ORAS artifact manifest ({@code blobs} instead of config and layers, no schemaVersion):
      * read as an image manifest without config whose layers are its blobs, so its content stays reachable.
      */
-    private static ImageManifest readOrasArtifact(Reader r) throws InvalidContentException {
+    private static ImageManifest readOrasArtifact(DocumentReader.Document r) throws InvalidContentException {
         return new ImageManifest(2, r.optString("mediaType"), r.optString("artifactType"), null,
-                r.descriptors("blobs"), r.optDescriptor("subject"), r.stringMap("annotations"),
-                r.extensions(DOCUMENT_FIELDS));
+                r.descriptors("blobs"), r.optDescriptor("subject"), r.annotations(), r.extensions());
     }
 
     // ---------------------------------------------------------------- writing
@@ -239,7 +276,7 @@ public final class ModelJson {
 
     /** The shared mapper, for callers that print their own JSON reports. */
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Mapper.INSTANCE;
     }
 
     private static void writeDescriptor(JsonGenerator g, Descriptor d) throws IOException {
@@ -312,12 +349,9 @@ public final class ModelJson {
 
     private static byte[] write(boolean pretty, Body body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
             if (pretty) {
-                g.setPrettyPrinter(new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-                        .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                        .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+                g.setPrettyPrinter(prettyPrinter());
             }
             body.write(g);
         } catch (IOException e) {
@@ -327,6 +361,14 @@ public final class ModelJson {
             out.write('\n');
         }
         return out.toByteArray();
+    }
+
+    /** Two-space indents and a space after each colon; a new one per document (it counts nesting). */
+    static DefaultPrettyPrinter prettyPrinter() {
+        return new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     }
 
     private static String kind(JsonNode n) {
@@ -340,197 +382,5 @@ public final class ModelJson {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** Typed field access over one JSON object, with error messages that carry the JSON path. */
-    private static final class Reader {
-        private final String source;
-        private final JsonNode node;
-        private final String path;
-
-        Reader(String source, JsonNode node, String path) {
-            this.source = source;
-            this.node = node;
-            this.path = path;
-        }
-
-        boolean has(String name) {
-            return node.has(name);
-        }
-
-        InvalidContentException error(String field, String problem) {
-            String at = path.isEmpty() ? field : field == null ? path : path + "." + field;
-            return new InvalidContentException(source + ": " + (at == null || at.isEmpty() ? "" : at + ": ") + problem);
-        }
-
-        void rejectCaseVariants(Set<String> known) throws InvalidContentException {
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String name = it.next();
-                if (known.contains(name)) {
-                    continue;
-                }
-                for (String k : known) {
-                    if (k.equalsIgnoreCase(name)) {
-                        throw error(null, "field " + Text.quote(name) + " differs from " + Text.quote(k)
-                                + " only in case (ambiguous between parsers)");
-                    }
-                }
-            }
-        }
-
-        int schemaVersion() throws InvalidContentException {
-            JsonNode v = node.get("schemaVersion");
-            if (v == null) {
-                throw error("schemaVersion", "missing");
-            }
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw error("schemaVersion", "must be an integer, got " + kind(v));
-            }
-            if (v.intValue() != 2) {
-                throw error("schemaVersion", "unsupported value " + v.intValue() + ", expected 2");
-            }
-            return 2;
-        }
-
-        String optString(String name) throws InvalidContentException {
-            JsonNode v = node.get(name);
-            if (v == null) {
-                return null;
-            }
-            if (!v.isTextual()) {
-                throw error(name, "must be a string, got " + kind(v));
-            }
-            return v.textValue();
-        }
-
-        String requiredString(String name) throws InvalidContentException {
-            String s = optString(name);
-            if (s == null) {
-                throw error(name, "missing");
-            }
-            return s;
-        }
-
-        Map<String, String> stringMap(String name) throws InvalidContentException {
-            JsonNode v = node.get(name);
-            if (v == null || v.isNull()) {
-                return Map.of();
-            }
-            if (!v.isObject()) {
-                throw error(name, "must be an object of strings, got " + kind(v));
-            }
-            Map<String, String> map = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isTextual()) {
-                    throw error(name + "." + e.getKey(), "must be a string, got " + kind(e.getValue()));
-                }
-                map.put(e.getKey(), e.getValue().textValue());
-            }
-            return map;
-        }
-
-        List<String> stringList(String name) throws InvalidContentException {
-            JsonNode v = node.get(name);
-            if (v == null || v.isNull()) {
-                return List.of();
-            }
-            if (!v.isArray()) {
-                throw error(name, "must be an array of strings, got " + kind(v));
-            }
-            List<String> list = new ArrayList<>(v.size());
-            for (int i = 0; i < v.size(); i++) {
-                if (!v.get(i).isTextual()) {
-                    throw error(name + "[" + i + "]", "must be a string, got " + kind(v.get(i)));
-                }
-                list.add(v.get(i).textValue());
-            }
-            return list;
-        }
-
-        List<Descriptor> descriptors(String name) throws InvalidContentException {
-            JsonNode v = node.get(name);
-            if (v == null) {
-                return List.of();
-            }
-            if (!v.isArray()) {
-                throw error(name, "must be an array of descriptors, got " + kind(v));
-            }
-            List<Descriptor> list = new ArrayList<>(v.size());
-            for (int i = 0; i < v.size(); i++) {
-                list.add(child(name + "[" + i + "]", v.get(i)).descriptor());
-            }
-            return list;
-        }
-
-        Descriptor optDescriptor(String name) throws InvalidContentException {
-            JsonNode v = node.get(name);
-            if (v == null) {
-                return null;
-            }
-            return child(name, v).descriptor();
-        }
-
-        private Reader child(String name, JsonNode v) throws InvalidContentException {
-            String childPath = path.isEmpty() ? name : path + "." + name;
-            if (!v.isObject()) {
-                throw new InvalidContentException(source + ": " + childPath + ": must be an object, got " + kind(v));
-            }
-            return new Reader(source, v, childPath);
-        }
-
-        Descriptor descriptor() throws InvalidContentException {
-            String mediaType = requiredString("mediaType");
-            String digestText = requiredString("digest");
-            Digest digest;
-            try {
-                digest = Digest.parse(digestText);
-            } catch (IllegalArgumentException e) {
-                throw error("digest", e.getMessage());
-            }
-            JsonNode sizeNode = node.get("size");
-            if (sizeNode == null) {
-                throw error("size", "missing");
-            }
-            if (!sizeNode.isIntegralNumber() || !sizeNode.canConvertToLong()) {
-                throw error("size", "must be an integer, got " + (sizeNode.isNumber() ? sizeNode.toString() : kind(sizeNode)));
-            }
-            long size = sizeNode.longValue();
-            if (size < 0) {
-                throw error("size", "must not be negative, got " + size);
-            }
-            String data = optString("data");
-            if (data != null) {
-                try {
-                    java.util.Base64.getDecoder().decode(data);
-                } catch (IllegalArgumentException e) {
-                    throw error("data", "is not valid base64");
-                }
-            }
-            Platform platform = null;
-            JsonNode p = node.get("platform");
-            if (p != null) {
-                Reader pr = child("platform", p);
-                platform = new Platform(pr.requiredString("architecture"), pr.requiredString("os"),
-                        pr.optString("os.version"), pr.stringList("os.features"), pr.optString("variant"),
-                        pr.stringList("features"), pr.extensions(PLATFORM_FIELDS));
-            }
-            return new Descriptor(mediaType, digest, size, stringList("urls"), stringMap("annotations"), data,
-                    platform, optString("artifactType"), extensions(DESCRIPTOR_FIELDS));
-        }
-
-        Map<String, String> extensions(Set<String> known) {
-            Map<String, String> ext = null;
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!known.contains(e.getKey())) {
-                    if (ext == null) {
-                        ext = new LinkedHashMap<>();
-                    }
-                    ext.put(e.getKey(), e.getValue().toString());
-                }
-            }
-            return ext == null ? Map.of() : ext;
-        }
     }
 }

@@ -107,8 +107,8 @@ public final class ImportCommand extends LayoutCommand {
                     o.put("tag", i.tag()).put("tagged", !r.skippedTags().contains(i.tag()));
                 }
             }
-            n.putPOJO("skippedTags", r.skippedTags());
-            n.putPOJO("ignoredEntries", r.ignored());
+            r.skippedTags().forEach(n.putArray("skippedTags")::add);
+            r.ignored().forEach(n.putArray("ignoredEntries")::add);
             out().json(n);
         } else {
             for (LayoutImport.Imported i : r.images()) {

@@ -2,41 +2,163 @@ package dev.ocilayout.model;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.ocilayout.InvalidContentException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads an image index (a layout's {@code index.json}) straight from the token stream, without building
- * a tree first: {@code index.json} can hold tens of thousands of entries and is read by every command.
- * Same rules and messages as {@link ModelJson}'s tree reader: duplicate keys, trailing content, wrong
- * types and case-variant keys are rejected with the JSON path; unknown fields are kept as raw JSON.
+ * Reads manifests and indexes straight from the token stream, without building a tree first: a layout's
+ * {@code index.json} can hold tens of thousands of entries and is read by every command, and the graph
+ * walk parses thousands of manifests. Duplicate keys, trailing content, wrong types and case-variant keys
+ * are rejected with the JSON path; unknown fields are kept as raw JSON.
  */
-final class IndexJsonReader {
+final class DocumentReader {
     private static final Set<String> DOCUMENT_FIELDS = Set.of(
             "schemaVersion", "mediaType", "artifactType", "config", "layers", "manifests", "subject", "annotations",
             "blobs");
 
-    /** Reads one value in the middle of a stream (the mapper's trailing-token check applies to whole documents). */
-    private static final com.fasterxml.jackson.databind.ObjectReader RAW = ModelJson.mapper().reader()
-            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * Reads one value in the middle of a stream (the mapper's trailing-token check applies to whole
+     * documents); built on first use, since most indexes have no unknown fields.
+     */
+    private static final class Raw {
+        static final com.fasterxml.jackson.databind.ObjectReader READER = ModelJson.mapper().reader()
+                .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
 
     private final JsonParser p;
     private final String source;
 
-    private IndexJsonReader(JsonParser p, String source) {
+    private DocumentReader(JsonParser p, String source) {
         this.p = p;
         this.source = source;
     }
 
     static ImageIndex read(JsonParser parser, String source) throws IOException {
-        return new IndexJsonReader(parser, source).index();
+        return new DocumentReader(parser, source).index();
+    }
+
+    /**
+     * Reads a manifest or index document field by field. Each field is checked as it streams by, but a
+     * field's problem is reported only when {@link ModelJson} uses the field, in its fixed order, so which
+     * problem a document is refused for does not depend on the order of its keys.
+     */
+    static Document document(JsonParser parser, String source) throws IOException {
+        return new DocumentReader(parser, source).document();
+    }
+
+    /** The known fields of a document, read; see {@link #document}. */
+    static final class Document {
+        private final String source;
+        private final Map<String, Object> values = new HashMap<>();
+        private final Map<String, InvalidContentException> invalid = new HashMap<>();
+        private final Map<String, String> extensions = new LinkedHashMap<>();
+
+        private Document(String source) {
+            this.source = source;
+        }
+
+        /** Whether the field is there, whatever its value. */
+        boolean has(String name) {
+            return values.containsKey(name) || invalid.containsKey(name);
+        }
+
+        private Object get(String name) throws InvalidContentException {
+            InvalidContentException e = invalid.get(name);
+            if (e != null) {
+                throw e;
+            }
+            return values.get(name);
+        }
+
+        int schemaVersion() throws InvalidContentException {
+            if (!has("schemaVersion")) {
+                throw new InvalidContentException(source + ": schemaVersion: missing");
+            }
+            return (Integer) get("schemaVersion");
+        }
+
+        String optString(String name) throws InvalidContentException {
+            return (String) get(name);
+        }
+
+        Descriptor optDescriptor(String name) throws InvalidContentException {
+            return (Descriptor) get(name);
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Descriptor> descriptors(String name) throws InvalidContentException {
+            Object v = get(name);
+            return v == null ? List.of() : (List<Descriptor>) v;
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, String> annotations() throws InvalidContentException {
+            Object v = get("annotations");
+            return v == null ? Map.of() : (Map<String, String>) v;
+        }
+
+        /** Fields this tool does not know, as raw JSON, in document order. */
+        Map<String, String> extensions() {
+            return extensions.isEmpty() ? Map.of() : extensions;
+        }
+    }
+
+    private Document document() throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new InvalidContentException(source + ": empty document, expected a JSON object");
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw new InvalidContentException(source + ": expected a JSON object, got " + kind(t));
+        }
+        JsonStreamContext top = p.getParsingContext();
+        Document doc = new Document(source);
+        InvalidContentException caseVariant = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if (!DOCUMENT_FIELDS.contains(name)) {
+                if (caseVariant == null) {
+                    try {
+                        rejectCaseVariant(name);
+                    } catch (InvalidContentException e) {
+                        caseVariant = e;
+                    }
+                }
+                doc.extensions.put(name, raw());
+                continue;
+            }
+            try {
+                doc.values.put(name, switch (name) {
+                    case "schemaVersion" -> schemaVersion(v);
+                    case "mediaType", "artifactType" -> string(v, name);
+                    case "config", "subject" -> descriptor(v, name);
+                    case "annotations" -> stringMap(v, name);
+                    default -> descriptors(v, name); // layers, manifests, blobs
+                });
+            } catch (InvalidContentException e) {
+                doc.invalid.put(name, e);
+                while (p.getParsingContext() != top) {
+                    p.nextToken(); // past the rest of the refused value
+                }
+            }
+        }
+        if (p.nextToken() != null) {
+            throw new InvalidContentException(source + ": trailing content after the JSON object");
+        }
+        if (caseVariant != null) {
+            throw caseVariant;
+        }
+        return doc;
     }
 
     private InvalidContentException error(String path, String problem) {
@@ -273,10 +395,10 @@ final class IndexJsonReader {
 
     /** The current value as compact raw JSON. */
     private String raw() throws IOException {
-        return RAW.readTree(p).toString();
+        return Raw.READER.readTree(p).toString();
     }
 
-    private static String kind(JsonToken t) {
+    static String kind(JsonToken t) {
         if (t == null) {
             return "nothing";
         }
