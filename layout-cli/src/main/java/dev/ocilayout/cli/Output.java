@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.JsonTrees;
 import dev.ocilayout.model.ModelJson;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
 
