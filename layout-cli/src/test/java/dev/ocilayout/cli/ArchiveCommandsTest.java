@@ -58,6 +58,23 @@ class ArchiveCommandsTest {
     }
 
     @Test
+    void theJsonReportListsSkippedTagsAndIgnoredEntriesAsArrays() throws Exception {
+        Path src = TestData.copy("example-layout", tmp.resolve("src"));
+        Path tar = tmp.resolve("v1.tar");
+        ok(Cli.run("export", src + ":v1", "-o", tar.toString()));
+        Path dst = tmp.resolve("dst");
+        ok(Cli.run("push", dst + ":v1", TestData.dir().resolve("files/hello.txt").toString()));
+
+        Cli.Result skip = Cli.run("import", tar.toString(), dst.toString(), "--on-conflict", "skip", "--format", "json");
+
+        ok(skip);
+        JsonNode n = ModelJson.mapper().readTree(skip.out());
+        assertEquals("[\"v1\"]", n.get("skippedTags").toString());
+        assertTrue(n.get("ignoredEntries").isArray(), skip.out());
+        assertEquals(false, n.get("images").get(0).get("tagged").asBoolean());
+    }
+
+    @Test
     void aHostileArchiveFailsWithOneLineAndChangesNothing() throws Exception {
         Path tar = tmp.resolve("evil.tar");
         Files.write(tar, new TarBuilder().file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}")
