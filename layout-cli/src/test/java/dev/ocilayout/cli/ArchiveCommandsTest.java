@@ -41,11 +41,9 @@ class ArchiveCommandsTest {
 
     @Test
     void tagConflictsFailWithExitOneUnlessToldOtherwise() throws Exception {
-        Path src = TestData.copy("example-layout", tmp.resolve("src"));
-        Path tar = tmp.resolve("v1.tar");
-        ok(Cli.run("export", src + ":v1", "-o", tar.toString()));
+        Path src = tmp.resolve("src");
         Path dst = tmp.resolve("dst");
-        ok(Cli.run("push", dst + ":v1", TestData.dir().resolve("files/hello.txt").toString()));
+        Path tar = exportV1OverConflictingTag(src, dst);
         Cli.Result conflict = Cli.run("import", tar.toString(), dst.toString());
         assertEquals(1, conflict.exit(), conflict.toString());
         assertTrue(conflict.err().contains("already has tag v1 for other content"), conflict.err());
@@ -57,13 +55,19 @@ class ArchiveCommandsTest {
         assertEquals(2, Cli.run("import", tar.toString(), dst.toString(), "--on-conflict", "maybe").exit());
     }
 
+    /** Exports {@code src:v1} (the example layout) and makes {@code dst} whose v1 names other content. */
+    private static Path exportV1OverConflictingTag(Path src, Path dst) throws Exception {
+        TestData.copy("example-layout", src);
+        Path tar = src.resolveSibling("v1.tar");
+        ok(Cli.run("export", src + ":v1", "-o", tar.toString()));
+        ok(Cli.run("push", dst + ":v1", TestData.dir().resolve("files/hello.txt").toString()));
+        return tar;
+    }
+
     @Test
     void theJsonReportListsSkippedTagsAndIgnoredEntriesAsArrays() throws Exception {
-        Path src = TestData.copy("example-layout", tmp.resolve("src"));
-        Path tar = tmp.resolve("v1.tar");
-        ok(Cli.run("export", src + ":v1", "-o", tar.toString()));
         Path dst = tmp.resolve("dst");
-        ok(Cli.run("push", dst + ":v1", TestData.dir().resolve("files/hello.txt").toString()));
+        Path tar = exportV1OverConflictingTag(tmp.resolve("src"), dst);
 
         Cli.Result skip = Cli.run("import", tar.toString(), dst.toString(), "--on-conflict", "skip", "--format", "json");
 

@@ -113,13 +113,7 @@ final class DocumentReader {
     }
 
     private Document document() throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == null) {
-            throw new InvalidContentException(source + ": empty document, expected a JSON object");
-        }
-        if (t != JsonToken.START_OBJECT) {
-            throw new InvalidContentException(source + ": expected a JSON object, got " + kind(t));
-        }
+        startObject(p, source);
         JsonStreamContext top = p.getParsingContext();
         Document doc = new Document(source);
         InvalidContentException caseVariant = null;
@@ -152,9 +146,7 @@ final class DocumentReader {
                 }
             }
         }
-        if (p.nextToken() != null) {
-            throw new InvalidContentException(source + ": trailing content after the JSON object");
-        }
+        endDocument(p, source);
         if (caseVariant != null) {
             throw caseVariant;
         }
@@ -166,13 +158,7 @@ final class DocumentReader {
     }
 
     private ImageIndex index() throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == null) {
-            throw new InvalidContentException(source + ": empty document, expected a JSON object");
-        }
-        if (t != JsonToken.START_OBJECT) {
-            throw new InvalidContentException(source + ": expected a JSON object, got " + kind(t));
-        }
+        startObject(p, source);
         Integer schemaVersion = null;
         String mediaType = null;
         String artifactType = null;
@@ -198,9 +184,7 @@ final class DocumentReader {
                 }
             }
         }
-        if (p.nextToken() != null) {
-            throw new InvalidContentException(source + ": trailing content after the JSON object");
-        }
+        endDocument(p, source);
         if (schemaVersion == null) {
             throw error("schemaVersion", "missing");
         }
@@ -396,6 +380,24 @@ final class DocumentReader {
     /** The current value as compact raw JSON. */
     private String raw() throws IOException {
         return Raw.READER.readTree(p).toString();
+    }
+
+    /** Reads the opening of a document that must be a JSON object. */
+    static void startObject(JsonParser p, String source) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new InvalidContentException(source + ": empty document, expected a JSON object");
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw new InvalidContentException(source + ": expected a JSON object, got " + kind(t));
+        }
+    }
+
+    /** Checks that nothing follows the document's closing brace. */
+    static void endDocument(JsonParser p, String source) throws IOException {
+        if (p.nextToken() != null) {
+            throw new InvalidContentException(source + ": trailing content after the JSON object");
+        }
     }
 
     static String kind(JsonToken t) {

@@ -118,13 +118,7 @@ public final class ModelJson {
      */
     public static String layoutVersion(byte[] bytes, String source) throws InvalidContentException {
         return stream(bytes, source, p -> {
-            JsonToken t = p.nextToken();
-            if (t == null) {
-                throw new InvalidContentException(source + ": empty document, expected a JSON object");
-            }
-            if (t != JsonToken.START_OBJECT) {
-                throw new InvalidContentException(source + ": expected a JSON object, got " + DocumentReader.kind(t));
-            }
+            DocumentReader.startObject(p, source);
             String version = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -134,9 +128,7 @@ public final class ModelJson {
                     p.skipChildren();
                 }
             }
-            if (p.nextToken() != null) {
-                throw new InvalidContentException(source + ": trailing content after the JSON object");
-            }
+            DocumentReader.endDocument(p, source);
             return version;
         });
     }
