@@ -193,7 +193,7 @@ final class DocumentReader {
 
     private void rejectCaseVariant(String name) throws InvalidContentException {
         for (String k : DOCUMENT_FIELDS) {
-            if (k.equalsIgnoreCase(name)) {
+            if (!k.equals(name) && k.equalsIgnoreCase(name)) {
                 throw new InvalidContentException(source + ": field " + Text.quote(name) + " differs from "
                         + Text.quote(k) + " only in case (ambiguous between parsers)");
             }

@@ -1,13 +1,16 @@
 package dev.ocilayout.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,5 +68,24 @@ class DocumentReaderTest {
         ImageManifest m = (ImageManifest) ModelJson.parseManifest(json.getBytes(), null, "test");
 
         assertEquals(1, m.layers().size());
+    }
+
+    @Test
+    void anIndexJsonBlobsFieldIsKeptAsAnUnknownField() throws IOException {
+        // "blobs" belongs to the ORAS artifact manifest only; in index.json it was refused as a case variant of itself
+        byte[] json = "{\"schemaVersion\":2,\"manifests\":[],\"blobs\":[1]}".getBytes();
+
+        ImageIndex index = ModelJson.parseIndex(json, "index.json");
+
+        assertEquals(Map.of("blobs", "[1]"), index.extensions());
+        assertEquals(index, ModelJson.parseIndex(ModelJson.toBytes(index, true), "index.json"), "round trip");
+    }
+
+    @Test
+    void aCaseVariantOfBlobsIsStillRefusedInIndexJson() {
+        byte[] json = "{\"schemaVersion\":2,\"manifests\":[],\"Blobs\":[]}".getBytes();
+
+        assertTrue(assertThrows(InvalidContentException.class, () -> ModelJson.parseIndex(json, "index.json"))
+                .getMessage().contains("only in case"));
     }
 }
