@@ -147,7 +147,7 @@ public final class GarbageCollector {
             }
         }
         List<Examined> seen = layout.blobs().examine(unreached, 2, layout.options().maxManifestBytes(),
-                ReferrerIndex::mayHaveSubject);
+                ReferrerIndex.SUBJECT_CANDIDATES);
         Map<Digest, Descriptor> blobReferrers = new HashMap<>();
         Map<Digest, Digest> blobReferrerSubjects = new HashMap<>();
         for (int i = 0; i < unreached.size(); i++) {

@@ -264,7 +264,7 @@ public final class ReferrerIndex {
         List<Digest> all = layout.blobs().digests();
         all.sort(null);
         List<BlobStore.Examined> seen = layout.blobs().examine(all, 2, layout.options().maxManifestBytes(),
-                ReferrerIndex::mayHaveSubject);
+                SUBJECT_CANDIDATES);
         for (int i = 0; i < all.size(); i++) {
             Manifest m = manifestWithSubject(all.get(i), seen.get(i).content());
             if (m != null) {
@@ -287,11 +287,35 @@ public final class ReferrerIndex {
      * that contains {@code "subject"}. Cheap enough to run on every small blob.
      */
     public static boolean mayHaveSubject(byte[] bytes) {
-        int i = 0;
-        while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\n' || bytes[i] == '\r')) {
-            i++;
+        int first = firstNonWhitespace(bytes, bytes.length);
+        return first >= 0 && bytes[first] == '{' && indexOf(bytes, SUBJECT) >= 0;
+    }
+
+    /**
+     * Which blobs may be manifests with a subject, for {@link BlobStore#examine}: their head must open a
+     * JSON object, so of a compressed layer only the first 4 KiB are read.
+     */
+    public static final BlobStore.ContentTest SUBJECT_CANDIDATES = new BlobStore.ContentTest() {
+        @Override
+        public boolean mayPass(byte[] head, int length) {
+            int first = firstNonWhitespace(head, length);
+            return first < 0 || head[first] == '{'; // only whitespace so far: the rest decides
         }
-        return i < bytes.length && bytes[i] == '{' && indexOf(bytes, SUBJECT) >= 0;
+
+        @Override
+        public boolean test(byte[] content) {
+            return mayHaveSubject(content);
+        }
+    };
+
+    /** The index of the first byte of {@code bytes[0..length)} that is not JSON whitespace, or -1. */
+    private static int firstNonWhitespace(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] != ' ' && bytes[i] != '\t' && bytes[i] != '\n' && bytes[i] != '\r') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -470,13 +470,29 @@ public final class BlobStore {
     }
 
     /**
+     * Which blobs {@link #examine} keeps the bytes of. It is asked first about a blob's head, so the rest of
+     * a blob that cannot pass (a compressed layer, which never starts like JSON) is never read.
+     */
+    public interface ContentTest {
+        /** Whether a blob that starts with {@code head[0..length)} may pass {@link #test}; false stops reading it. */
+        boolean mayPass(byte[] head, int length);
+
+        /** Whether to keep these bytes, a blob's whole content. */
+        boolean test(byte[] content);
+    }
+
+    /** How much of a blob {@link #examine} reads before it asks {@link ContentTest#mayPass}. */
+    static final int EXAMINE_HEAD_BYTES = 4096;
+
+    /**
      * Examines many blobs in parallel, relative to the open algorithm directory: each entry's attributes
      * and, for a regular file of {@code minContentBytes} to {@code maxContentBytes} bytes whose bytes
-     * {@code keep} accepts, its content (gc reads the small unreachable blobs to find referrers among
-     * them, and keeps only the bytes of those that could be). Results are in the order of {@code digests}.
+     * {@code test} accepts, its content (gc reads the small unreachable blobs to find referrers among
+     * them, and keeps only the bytes of those that could be). Of a blob whose first 4 KiB {@code test}
+     * already refuses, nothing more is read. Results are in the order of {@code digests}.
      */
-    public List<Examined> examine(List<Digest> digests, int minContentBytes, int maxContentBytes,
-            java.util.function.Predicate<byte[]> keep) throws IOException {
+    public List<Examined> examine(List<Digest> digests, int minContentBytes, int maxContentBytes, ContentTest test)
+            throws IOException {
         List<Examined> found = inAlgorithmDirs(digests, Parallel.IO_THREADS, (dir, d) -> {
             BasicFileAttributes a;
             try {
@@ -488,18 +504,31 @@ public final class BlobStore {
                 return new Examined(a, null);
             }
             try (java.nio.channels.SeekableByteChannel ch = dir.openRead(d.encoded())) {
-                ByteBuffer buf = ByteBuffer.allocate((int) a.size());
-                while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                    // read until full or end of file
+                int size = (int) a.size();
+                ByteBuffer buf = ByteBuffer.allocate(Math.min(size, EXAMINE_HEAD_BYTES));
+                fill(ch, buf);
+                if (!test.mayPass(buf.array(), buf.position())) {
+                    return new Examined(a, null);
+                }
+                if (!buf.hasRemaining() && size > buf.capacity()) {
+                    buf = ByteBuffer.allocate(size).put(buf.flip());
+                    fill(ch, buf);
                 }
                 byte[] content = buf.hasRemaining() ? java.util.Arrays.copyOf(buf.array(), buf.position()) : buf.array();
-                return new Examined(a, keep.test(content) ? content : null);
+                return new Examined(a, test.test(content) ? content : null);
             } catch (NoSuchFileException gone) {
                 return new Examined(null, null);
             }
         });
         found.replaceAll(e -> e != null ? e : new Examined(null, null));
         return found;
+    }
+
+    /** Reads until the buffer is full or the channel ends. */
+    private static void fill(java.nio.channels.ReadableByteChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining() && ch.read(buf) >= 0) {
+            // read until full or end of file
+        }
     }
 
     /**

@@ -19,7 +19,9 @@ import dev.ocilayout.model.MediaType;
 import dev.ocilayout.store.Tags;
 import dev.ocilayout.testing.LayoutBuilder;
 import dev.ocilayout.testing.TestFs;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -113,6 +115,24 @@ class GarbageCollectorTest {
         layout.index().update(i -> Tags.untag(i, "v1"));
         GarbageCollector.run(layout, NOW);
         assertEquals(Set.of(), stored());
+    }
+
+    @Test
+    void aBlobOnlyReferrerIsFoundWhateverWhitespaceComesBeforeItsBrace() throws IOException {
+        // gc reads only the first 4 KiB of a blob before deciding it cannot be a manifest; a manifest whose
+        // opening brace comes later is still read whole.
+        Descriptor image = b.image("img", "l");
+        b.tag("v1", image);
+        Descriptor sig = b.referrer(image, "application/vnd.dev.cosign.artifact.sig.v1+json", "signature");
+        byte[] padded = (" \n".repeat(3000) + new String(layout.readManifestBytes(sig), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+        Descriptor spaced = layout.blobs().put(new ByteArrayInputStream(padded), sig.mediaType(), null);
+        Files.delete(layout.blobs().path(sig.digest()));
+
+        GarbageCollector.Report r = GarbageCollector.run(layout, NOW);
+
+        assertEquals(List.of(spaced.digest()), r.referrersKept());
+        assertTrue(layout.blobs().exists(spaced.digest()));
     }
 
     @Test

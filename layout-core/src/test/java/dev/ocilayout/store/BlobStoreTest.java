@@ -3,6 +3,7 @@ package dev.ocilayout.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,12 +11,14 @@ import dev.ocilayout.DigestMismatchException;
 import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.InvalidLayoutException;
 import dev.ocilayout.Layout;
+import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.NotFoundException;
 import dev.ocilayout.SizeMismatchException;
 import dev.ocilayout.UnsupportedException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.DigestAlgorithm;
+import dev.ocilayout.testing.FaultFs;
 import dev.ocilayout.testing.TestFs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -27,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,6 +226,39 @@ class BlobStoreTest {
         InvalidContentException e = assertThrows(InvalidContentException.class, () -> blobs.read(d, 5));
         assertTrue(e.getMessage().contains("over the limit"));
         assertArrayEquals(HELLO, blobs.read(d, 100));
+    }
+
+    /** Keeps the bytes of blobs that start with a brace. */
+    static final BlobStore.ContentTest BRACED = new BlobStore.ContentTest() {
+        @Override
+        public boolean mayPass(byte[] head, int length) {
+            return length > 0 && head[0] == '{';
+        }
+
+        @Override
+        public boolean test(byte[] content) {
+            return true;
+        }
+    };
+
+    @Test
+    void examineReadsOnlyTheHeadOfABlobItsTestRefusesThere() throws IOException {
+        byte[] layer = new byte[1 << 20];
+        layer[0] = 0x1f; // gzip's magic: no manifest starts so
+        layer[1] = (byte) 0x8b;
+        byte[] json = ("{\"x\":\"" + "y".repeat(1 << 20) + "\"}").getBytes(StandardCharsets.UTF_8);
+        Descriptor l = blobs.put(new ByteArrayInputStream(layer), "application/gzip", null);
+        Descriptor j = blobs.put(new ByteArrayInputStream(json), "application/json", null);
+        FaultFs counting = new FaultFs(layout.root());
+        BlobStore store = Layout.open(layout.root(), LayoutOptions.defaults().withFs(counting)).blobs();
+
+        List<BlobStore.Examined> seen = store.examine(List.of(l.digest(), j.digest()), 2, 4 << 20, BRACED);
+
+        assertNull(seen.get(0).content());
+        assertEquals(layer.length, seen.get(0).attributes().size());
+        assertArrayEquals(json, seen.get(1).content());
+        assertEquals(BlobStore.EXAMINE_HEAD_BYTES + json.length, counting.directoryReadBytes(),
+                "4 KiB of the layer, all of the JSON");
     }
 
     @Test

@@ -53,6 +53,7 @@ public final class FaultFs implements Fs {
     private final Mode mode;
     private final int faultAt;
     private final AtomicInteger ops = new AtomicInteger();
+    private final AtomicLong directoryReadBytes = new AtomicLong();
     private final AtomicLong inodes = new AtomicLong();
     private volatile boolean dead;
     /** Path (relative to root) to inode, as the running system sees it. */
@@ -90,6 +91,66 @@ public final class FaultFs implements Fs {
     /** Operations counted so far. */
     public int operations() {
         return ops.get();
+    }
+
+    /** Bytes read so far through channels opened from directory handles (the bulk readers' way in). */
+    public long directoryReadBytes() {
+        return directoryReadBytes.get();
+    }
+
+    /** A read channel that adds what it reads to {@link #directoryReadBytes()}. */
+    private final class CountingChannel implements java.nio.channels.SeekableByteChannel {
+        private final java.nio.channels.SeekableByteChannel in;
+
+        CountingChannel(java.nio.channels.SeekableByteChannel in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read(java.nio.ByteBuffer dst) throws IOException {
+            int n = in.read(dst);
+            if (n > 0) {
+                directoryReadBytes.addAndGet(n);
+            }
+            return n;
+        }
+
+        @Override
+        public int write(java.nio.ByteBuffer src) throws IOException {
+            return in.write(src);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return in.position();
+        }
+
+        @Override
+        public java.nio.channels.SeekableByteChannel position(long p) throws IOException {
+            in.position(p);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return in.size();
+        }
+
+        @Override
+        public java.nio.channels.SeekableByteChannel truncate(long size) throws IOException {
+            in.truncate(size);
+            return this;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return in.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     public boolean cut() {
@@ -278,7 +339,7 @@ public final class FaultFs implements Fs {
 
             @Override
             public java.nio.channels.SeekableByteChannel openRead(String name) throws IOException {
-                return h.openRead(name);
+                return new CountingChannel(h.openRead(name));
             }
 
             @Override
