@@ -17,11 +17,19 @@ import java.util.Set;
 /**
  * Reads manifests and indexes straight from the token stream, without building a tree first: a layout's
  * {@code index.json} can hold tens of thousands of entries and is read by every command, and the graph
- * walk parses thousands of manifests. Duplicate keys, trailing content, wrong types and case-variant keys
- * are rejected with the JSON path; unknown fields are kept as raw JSON.
+ * walk parses thousands of manifests; both go through {@link #document}. Duplicate keys, trailing content,
+ * wrong types and case-variant keys are rejected with the JSON path; unknown fields are kept as raw JSON.
  */
 final class DocumentReader {
-    private static final Set<String> DOCUMENT_FIELDS = Set.of(
+    /** The fields read as values; any other field is kept as raw JSON. */
+    private static final Set<String> TYPED_FIELDS = Set.of(
+            "schemaVersion", "mediaType", "artifactType", "config", "layers", "manifests", "subject", "annotations");
+    /**
+     * The fields a key must not differ from only in case: the typed ones and {@code blobs}, which belongs to
+     * the withdrawn ORAS artifact manifest alone and so is kept raw, as an unknown field is, until that
+     * manifest asks for it ({@link Document#orasBlobs}).
+     */
+    private static final Set<String> KNOWN_FIELDS = Set.of(
             "schemaVersion", "mediaType", "artifactType", "config", "layers", "manifests", "subject", "annotations",
             "blobs");
 
@@ -40,10 +48,6 @@ final class DocumentReader {
     private DocumentReader(JsonParser p, String source) {
         this.p = p;
         this.source = source;
-    }
-
-    static ImageIndex read(JsonParser parser, String source) throws IOException {
-        return new DocumentReader(parser, source).index();
     }
 
     /**
@@ -110,6 +114,33 @@ final class DocumentReader {
         Map<String, String> extensions() {
             return extensions.isEmpty() ? Map.of() : extensions;
         }
+
+        /**
+         * The descriptors of the ORAS artifact manifest's {@code blobs} (kept raw while the document streamed
+         * by, since in any other document it is an unknown field), read now.
+         */
+        List<Descriptor> orasBlobs() throws InvalidContentException {
+            String raw = extensions.get("blobs");
+            if (raw == null) {
+                return List.of();
+            }
+            return ModelJson.stream(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8), source, p -> {
+                DocumentReader r = new DocumentReader(p, source);
+                List<Descriptor> blobs = r.descriptors(p.nextToken(), "blobs");
+                endDocument(p, source);
+                return blobs;
+            });
+        }
+
+        /** {@link #extensions()} less one field. */
+        Map<String, String> extensionsWithout(String name) {
+            if (!extensions.containsKey(name)) {
+                return extensions();
+            }
+            Map<String, String> rest = new LinkedHashMap<>(extensions);
+            rest.remove(name);
+            return rest.isEmpty() ? Map.of() : rest;
+        }
     }
 
     private Document document() throws IOException {
@@ -120,7 +151,7 @@ final class DocumentReader {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            if (!DOCUMENT_FIELDS.contains(name)) {
+            if (!TYPED_FIELDS.contains(name)) {
                 if (caseVariant == null) {
                     try {
                         rejectCaseVariant(name);
@@ -137,7 +168,7 @@ final class DocumentReader {
                     case "mediaType", "artifactType" -> string(v, name);
                     case "config", "subject" -> descriptor(v, name);
                     case "annotations" -> stringMap(v, name);
-                    default -> descriptors(v, name); // layers, manifests, blobs
+                    default -> descriptors(v, name); // layers, manifests
                 });
             } catch (InvalidContentException e) {
                 doc.invalid.put(name, e);
@@ -157,42 +188,8 @@ final class DocumentReader {
         return new InvalidContentException(source + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
     }
 
-    private ImageIndex index() throws IOException {
-        startObject(p, source);
-        Integer schemaVersion = null;
-        String mediaType = null;
-        String artifactType = null;
-        List<Descriptor> manifests = List.of();
-        Descriptor subject = null;
-        Map<String, String> annotations = Map.of();
-        Map<String, String> extensions = new LinkedHashMap<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "schemaVersion" -> schemaVersion = schemaVersion(v);
-                case "mediaType" -> mediaType = string(v, "mediaType");
-                case "artifactType" -> artifactType = string(v, "artifactType");
-                case "manifests" -> manifests = descriptors(v, "manifests");
-                case "subject" -> subject = descriptor(v, "subject");
-                case "annotations" -> annotations = stringMap(v, "annotations");
-                case "config", "layers" -> throw new InvalidContentException(source
-                        + ": an index must not have \"config\" or \"layers\" (ambiguous manifest/index, CVE-2021-41190)");
-                default -> {
-                    rejectCaseVariant(name);
-                    extensions.put(name, raw());
-                }
-            }
-        }
-        endDocument(p, source);
-        if (schemaVersion == null) {
-            throw error("schemaVersion", "missing");
-        }
-        return new ImageIndex(schemaVersion, mediaType, artifactType, manifests, subject, annotations, extensions);
-    }
-
     private void rejectCaseVariant(String name) throws InvalidContentException {
-        for (String k : DOCUMENT_FIELDS) {
+        for (String k : KNOWN_FIELDS) {
             if (!k.equals(name) && k.equalsIgnoreCase(name)) {
                 throw new InvalidContentException(source + ": field " + Text.quote(name) + " differs from "
                         + Text.quote(k) + " only in case (ambiguous between parsers)");

@@ -90,15 +90,20 @@ public final class ModelJson {
 
     /** Parses a layout's {@code index.json} (or any image index), streaming: no tree is built. */
     public static ImageIndex parseIndex(byte[] bytes, String source) throws InvalidContentException {
-        return stream(bytes, source, p -> DocumentReader.read(p, source));
+        DocumentReader.Document r = stream(bytes, source, p -> DocumentReader.document(p, source));
+        if (r.has("config") || r.has("layers")) {
+            throw new InvalidContentException(source
+                    + ": an index must not have \"config\" or \"layers\" (ambiguous manifest/index, CVE-2021-41190)");
+        }
+        return readIndex(r);
     }
 
-    private interface StreamRead<T> {
+    interface StreamRead<T> {
         T read(JsonParser p) throws IOException;
     }
 
     /** Runs a streaming read over the bytes, with the tree reader's messages for JSON that does not parse. */
-    private static <T> T stream(byte[] bytes, String source, StreamRead<T> read) throws InvalidContentException {
+    static <T> T stream(byte[] bytes, String source, StreamRead<T> read) throws InvalidContentException {
         try (JsonParser parser = FACTORY.createParser(bytes)) {
             return read.read(parser);
         } catch (JsonProcessingException e) {
@@ -207,7 +212,7 @@ public final class ModelJson {
      */
     private static ImageManifest readOrasArtifact(DocumentReader.Document r) throws InvalidContentException {
         return new ImageManifest(2, r.optString("mediaType"), r.optString("artifactType"), null,
-                r.descriptors("blobs"), r.optDescriptor("subject"), r.annotations(), r.extensions());
+                r.orasBlobs(), r.optDescriptor("subject"), r.annotations(), r.extensionsWithout("blobs"));
     }
 
     // ---------------------------------------------------------------- writing

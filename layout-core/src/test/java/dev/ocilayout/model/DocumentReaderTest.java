@@ -79,6 +79,33 @@ class DocumentReaderTest {
 
         assertEquals(Map.of("blobs", "[1]"), index.extensions());
         assertEquals(index, ModelJson.parseIndex(ModelJson.toBytes(index, true), "index.json"), "round trip");
+        assertEquals(index, ModelJson.parseManifest(json, MediaType.OCI_INDEX, "index.json"), "an index blob alike");
+    }
+
+    @Test
+    void theOrasArtifactManifestReadsItsBlobsAsDescriptorsAndNotAsAnUnknownField() throws IOException {
+        String json = "{\"mediaType\":\"" + MediaType.ORAS_ARTIFACT_MANIFEST + "\",\"blobs\":[" + DESC + "],\"x\":1}";
+
+        ImageManifest m = (ImageManifest) ModelJson.parseManifest(json.getBytes(), null, "test");
+
+        assertEquals(List.of(Descriptor.of("application/octet-stream", Digest.parse(ModelJsonTest.D), 0)), m.layers());
+        assertEquals(Map.of("x", "1"), m.extensions());
+    }
+
+    @Test
+    void aBadOrasBlobIsRefusedWithItsPath() {
+        String json = "{\"mediaType\":\"" + MediaType.ORAS_ARTIFACT_MANIFEST + "\",\"blobs\":[" + DESC + ",7]}";
+
+        assertEquals("test: blobs[1]: must be an object, got a number", assertThrows(InvalidContentException.class,
+                () -> ModelJson.parseManifest(json.getBytes(), null, "test")).getMessage());
+    }
+
+    @Test
+    void indexJsonWithConfigIsRefusedAsAmbiguousWhateverElseIsWrong() {
+        byte[] json = "{\"manifests\":7,\"config\":{}}".getBytes();
+
+        assertTrue(assertThrows(InvalidContentException.class, () -> ModelJson.parseIndex(json, "index.json"))
+                .getMessage().contains("CVE-2021-41190"));
     }
 
     @Test

@@ -65,7 +65,8 @@ class BadInputsCorpusTest {
                 Arguments.of("{\"schemaVersion\":2,\"manifests\":[],\"annotations\":{\"a\":1}}", "must be a string"),
                 Arguments.of("{\"schemaVersion\":2,\"manifests\":[],\"x\":\"" + "y".repeat(25 << 20) + "\"}", "exceeds the maximum"),
                 Arguments.of("{\"schemaVersion\":2,\"manifests\":[],\"a\":\"\u0000\"}", "CTRL-CHAR"),
-                Arguments.of("{\"schemaVersion\":2,\"manifests\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}", "must be an object"));
+                Arguments.of("{\"schemaVersion\":2,\"manifests\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}",
+                        "nesting depth (65) exceeds the maximum allowed (64"));
     }
 
     @ParameterizedTest
