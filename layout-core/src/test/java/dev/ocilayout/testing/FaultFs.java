@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
@@ -99,15 +100,15 @@ public final class FaultFs implements Fs {
     }
 
     /** A read channel that adds what it reads to {@link #directoryReadBytes()}. */
-    private final class CountingChannel implements java.nio.channels.SeekableByteChannel {
-        private final java.nio.channels.SeekableByteChannel in;
+    private final class CountingChannel implements SeekableByteChannel {
+        private final SeekableByteChannel in;
 
-        CountingChannel(java.nio.channels.SeekableByteChannel in) {
+        CountingChannel(SeekableByteChannel in) {
             this.in = in;
         }
 
         @Override
-        public int read(java.nio.ByteBuffer dst) throws IOException {
+        public int read(ByteBuffer dst) throws IOException {
             int n = in.read(dst);
             if (n > 0) {
                 directoryReadBytes.addAndGet(n);
@@ -116,7 +117,7 @@ public final class FaultFs implements Fs {
         }
 
         @Override
-        public int write(java.nio.ByteBuffer src) throws IOException {
+        public int write(ByteBuffer src) throws IOException {
             return in.write(src);
         }
 
@@ -126,7 +127,7 @@ public final class FaultFs implements Fs {
         }
 
         @Override
-        public java.nio.channels.SeekableByteChannel position(long p) throws IOException {
+        public SeekableByteChannel position(long p) throws IOException {
             in.position(p);
             return this;
         }
@@ -137,7 +138,7 @@ public final class FaultFs implements Fs {
         }
 
         @Override
-        public java.nio.channels.SeekableByteChannel truncate(long size) throws IOException {
+        public SeekableByteChannel truncate(long size) throws IOException {
             in.truncate(size);
             return this;
         }
@@ -338,7 +339,7 @@ public final class FaultFs implements Fs {
             }
 
             @Override
-            public java.nio.channels.SeekableByteChannel openRead(String name) throws IOException {
+            public SeekableByteChannel openRead(String name) throws IOException {
                 return new CountingChannel(h.openRead(name));
             }
 
