@@ -29,9 +29,13 @@ final class DocumentReader {
      * the withdrawn ORAS artifact manifest alone and so is kept raw, as an unknown field is, until that
      * manifest asks for it ({@link Document#orasBlobs}).
      */
-    private static final Set<String> KNOWN_FIELDS = Set.of(
-            "schemaVersion", "mediaType", "artifactType", "config", "layers", "manifests", "subject", "annotations",
-            "blobs");
+    private static final Set<String> KNOWN_FIELDS = plus(TYPED_FIELDS, "blobs");
+
+    private static Set<String> plus(Set<String> names, String name) {
+        Set<String> all = new java.util.HashSet<>(names);
+        all.add(name);
+        return Set.copyOf(all);
+    }
 
     /**
      * Reads one value in the middle of a stream (the mapper's trailing-token check applies to whole
