@@ -1,6 +1,7 @@
 package dev.ocilayout.cli;
 
 import dev.ocilayout.LayoutException;
+import dev.ocilayout.UnreadableContentException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -16,7 +17,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
-        err.println("oci-layout: " + message(e));
+        err.println("oci-layout: " + message(e) + hint(e, cmd));
         if (OciLayout.root(cmd).debug()) {
             e.printStackTrace(err);
         }
@@ -33,6 +34,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /** What the user can do about an error, where the command offers it; else empty. */
+    private static String hint(Exception e, CommandLine cmd) {
+        if (e instanceof UnreadableContentException && cmd.getCommandSpec().findOption("--ignore-unreadable") != null) {
+            return " (repair or restore it; or, if you have decided, run again with --ignore-unreadable)";
+        }
+        return "";
     }
 
     /** A one-line message for any exception. */

@@ -15,7 +15,10 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** A layout, tag, digest, blob or file does not exist. */
     public static final int NOT_FOUND = 3;
-    /** Content does not match its digest or size. */
+    /**
+     * Content does not match its digest or size, or work that deletes or rewrites was refused because content
+     * it must read could not be read (nothing was changed).
+     */
     public static final int INTEGRITY = 4;
     /** The layout itself is invalid (bad oci-layout or index.json); nothing was changed. */
     public static final int INVALID_LAYOUT = 5;

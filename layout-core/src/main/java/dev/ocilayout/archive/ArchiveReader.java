@@ -100,7 +100,8 @@ final class ArchiveReader {
         String source = contents.source;
         GuardedInput guarded = GuardedInput.open(raw, limits, source);
         contents.compression = guarded.compression();
-        TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(guarded, 1 << 16));
+        TarArchiveInputStream tar = new TarArchiveInputStream(
+                new RawTarNames(new BufferedInputStream(guarded, 1 << 16), source));
         InputStream entryData = new EntryData(tar, source);
         int entries = 0;
         while (true) {

@@ -33,6 +33,27 @@ final class DockerArchive {
     private DockerArchive() {
     }
 
+    /** The fields of a {@code manifest.json} image that docker's Go parser reads (moby's image/tarexport). */
+    private static final List<String> IMAGE_FIELDS = List.of("Config", "RepoTags", "Layers", "Parent", "LayerSources");
+
+    /**
+     * Go's encoding/json matches field names case-insensitively, and the last of {@code Config} and
+     * {@code config} wins there, so a name that differs from a known field only in case would make docker and
+     * this tool read different images: refused, as for OCI documents (spec-notes/json.md).
+     */
+    private static void requireExactFieldNames(JsonNode image, String at) throws InvalidContentException {
+        var names = image.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            for (String field : IMAGE_FIELDS) {
+                if (!field.equals(name) && field.equalsIgnoreCase(name)) {
+                    throw new InvalidContentException(at + ": field " + Text.quote(name) + " differs from " + field
+                            + " only in case (docker's parser would read it as " + field + ")");
+                }
+            }
+        }
+    }
+
     /**
      * Makes an OCI image manifest for every image of {@code manifest.json}, stores it (and configs held in
      * memory) in the layout, and returns the index entries: one per RepoTag, tagged with the tag part,
@@ -40,13 +61,8 @@ final class DockerArchive {
      */
     static ImageIndex toIndex(Layout layout, ArchiveReader.Contents contents) throws IOException {
         String where = contents.source + ": manifest.json";
-        JsonNode root;
-        try {
-            root = ModelJson.mapper().readTree(contents.small.get(ArchiveReader.MANIFEST_JSON));
-        } catch (IOException e) {
-            throw new InvalidContentException(where + " is not valid JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isArray() || root.isEmpty()) {
+        JsonNode root = ModelJson.readTree(contents.small.get(ArchiveReader.MANIFEST_JSON), where);
+        if (!root.isArray() || root.isEmpty()) {
             throw new InvalidContentException(where + " is not a non-empty JSON array");
         }
         List<Descriptor> entries = new ArrayList<>();
@@ -54,6 +70,9 @@ final class DockerArchive {
         for (int i = 0; i < root.size(); i++) {
             JsonNode image = root.get(i);
             String at = where + " [" + i + "]";
+            if (image.isObject()) {
+                requireExactFieldNames(image, at);
+            }
             if (!image.isObject() || !image.path("Config").isTextual() || !image.path("Layers").isArray()) {
                 throw new InvalidContentException(at + " has no Config string and Layers array");
             }
@@ -110,18 +129,23 @@ final class DockerArchive {
      * {@code index.json} alone would give an image without its file system. Compares, for every OCI image
      * manifest whose config a {@code manifest.json} image shares, the layers (digest and size) of both.
      *
-     * @return the first disagreement as a sentence, or null when they agree (or manifest.json is unreadable,
-     *         as it is only a second opinion here)
+     * @return the first disagreement as a sentence (a manifest.json that cannot be read is one: docker would
+     *         read it), or null when they agree
      */
     static String disagreement(Layout layout, ArchiveReader.Contents contents, ImageIndex index) throws IOException {
         JsonNode root;
         try {
-            root = ModelJson.mapper().readTree(contents.small.get(ArchiveReader.MANIFEST_JSON));
-        } catch (IOException e) {
-            return null;
-        }
-        if (root == null || !root.isArray()) {
-            return null;
+            root = ModelJson.readTree(contents.small.get(ArchiveReader.MANIFEST_JSON), "manifest.json");
+            if (!root.isArray()) {
+                return "manifest.json is not a JSON array";
+            }
+            for (int i = 0; i < root.size(); i++) {
+                if (root.get(i).isObject()) {
+                    requireExactFieldNames(root.get(i), "manifest.json [" + i + "]");
+                }
+            }
+        } catch (InvalidContentException e) {
+            return e.getMessage();
         }
         Map<dev.ocilayout.model.Digest, List<Descriptor>> dockerLayers = new LinkedHashMap<>();
         for (JsonNode image : root) {

@@ -4,6 +4,7 @@ import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
 import dev.ocilayout.NotFoundException;
 import dev.ocilayout.TagConflictException;
+import dev.ocilayout.graph.FailClosed;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.model.Descriptor;
@@ -142,6 +143,12 @@ public final class LayoutImport {
                 throw new TagConflictException(layout.root() + " already has " + (conflicts.size() == 1 ? "tag " : "tags ")
                         + String.join(", ", conflicts) + " for other content; nothing was tagged (use --on-conflict "
                         + "overwrite or skip)", conflicts);
+            }
+            if (options.onConflict() == OnConflict.OVERWRITE && !conflicts.isEmpty()) {
+                // a tag moved away from content that cannot be read would leave what only it reached to gc
+                List<Descriptor> replaced = new ArrayList<>();
+                conflicts.forEach(t -> replaced.addAll(Tags.entries(current, t)));
+                FailClosed.requireReadable(layout, replaced, "import --on-conflict overwrite");
             }
             ImageIndex next = current;
             for (Imported i : imported) {

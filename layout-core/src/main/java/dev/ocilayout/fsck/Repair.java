@@ -2,6 +2,7 @@ package dev.ocilayout.fsck;
 
 import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
+import dev.ocilayout.graph.FailClosed;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.model.Descriptor;
@@ -25,7 +26,7 @@ import java.util.Set;
 /**
  * The repairs that are safe to make without asking ({@code fsck --repair}); each is reported. It never
  * deletes a blob, never rewrites an {@code index.json} that does not parse (the update fails closed), and
- * never guesses a tag:
+ * never guesses a tag, and it makes none while a manifest reachable from {@code index.json} cannot be read:
  * <ul>
  *   <li>this tool's temp files left in {@code ingest/} by interrupted writes, that no live writer holds
  *       and that are over ten seconds old, are removed;</li>
@@ -42,7 +43,14 @@ public final class Repair {
     private Repair() {
     }
 
+    /**
+     * Makes the safe repairs.
+     *
+     * @throws dev.ocilayout.UnreadableContentException before any repair, when a manifest reachable from
+     *         {@code index.json} cannot be read: what it references would look orphaned
+     */
     public static List<Action> run(Layout layout) throws IOException {
+        Graph live = FailClosed.requireReadable(layout, layout.index().read().manifests(), "fsck --repair");
         List<Action> actions = new ArrayList<>();
         for (Path p : layout.blobs().staleTemps(Duration.ZERO)) { // at least BlobStore.MIN_TEMP_AGE old, unlocked
             if (layout.options().fs().deleteIfExists(p)) {
@@ -50,7 +58,7 @@ public final class Repair {
                 actions.add(new Action("TEMP_REMOVED", null, rel, "removed " + rel + ", left by an interrupted write"));
             }
         }
-        List<Descriptor> orphans = relistable(layout);
+        List<Descriptor> orphans = relistable(layout, live);
         if (!orphans.isEmpty()) {
             layout.index().update(index -> {
                 ImageIndex next = index;
@@ -69,8 +77,7 @@ public final class Repair {
     }
 
     /** Orphaned manifests no other orphan lists, with everything they reference present. */
-    private static List<Descriptor> relistable(Layout layout) throws IOException {
-        Graph live = GraphWalker.walk(layout, layout.index().read().manifests());
+    private static List<Descriptor> relistable(Layout layout, Graph live) throws IOException {
         Map<Digest, Descriptor> orphans = new LinkedHashMap<>();
         Set<Digest> listed = new HashSet<>();
         for (BlobFile f : layout.blobs().scan()) {

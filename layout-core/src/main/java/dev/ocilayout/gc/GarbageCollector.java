@@ -1,6 +1,7 @@
 package dev.ocilayout.gc;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.graph.FailClosed;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.referrers.ReferrerIndex;
@@ -38,6 +39,10 @@ import java.util.concurrent.CompletionException;
  * {@code blobs/} (the layout {@code cosign save} leaves). So signatures and SBOMs survive with their
  * subjects.
  *
+ * <p><b>Fail closed.</b> A reached manifest or index that cannot be read and parsed hides what it
+ * references, so gc refuses to run (unless {@link Policy#ignoreUnreadable()}), naming it and its path from
+ * {@code index.json}, and removes nothing; so does an {@code index.json} entry it would drop.
+ *
  * <p><b>Sweep.</b> Blobs not marked, named by a valid digest, and older than the grace period; and this
  * tool's temp files in {@code ingest/} older than the grace period that no writer holds. Everything else in
  * the layout (unknown files and folders, which the image-spec allows) is left alone.
@@ -57,8 +62,11 @@ public final class GarbageCollector {
      *                     removed from {@code index.json}
      * @param grace        blobs and temp files younger than this are kept
      * @param dryRun       plan only: report what would be removed, change nothing
+     * @param ignoreUnreadable go on when a reached manifest cannot be read, treating it as a leaf (its
+     *                     config and layers are then removed unless something else reaches them); without
+     *                     it gc refuses and removes nothing
      */
-    public record Policy(boolean dropUntagged, Duration grace, boolean dryRun) {
+    public record Policy(boolean dropUntagged, Duration grace, boolean dryRun, boolean ignoreUnreadable) {
         public Policy {
             Objects.requireNonNull(grace, "grace");
             if (grace.isNegative()) {
@@ -66,8 +74,12 @@ public final class GarbageCollector {
             }
         }
 
+        public Policy(boolean dropUntagged, Duration grace, boolean dryRun) {
+            this(dropUntagged, grace, dryRun, false);
+        }
+
         public static Policy defaults() {
-            return new Policy(false, DEFAULT_GRACE, false);
+            return new Policy(false, DEFAULT_GRACE, false, false);
         }
     }
 
@@ -193,6 +205,9 @@ public final class GarbageCollector {
             }
         }
 
+        if (!policy.ignoreUnreadable()) {
+            FailClosed.requireReadable(graph, "gc");
+        }
         Set<Digest> live = graph.reachable();
         long liveBytes = 0;
         for (Graph.Node n : graph.nodes().values()) {
@@ -216,6 +231,10 @@ public final class GarbageCollector {
         List<Descriptor> dropped = new ArrayList<>();
         untaggedEntries.stream().filter(d -> !live.contains(d.digest())).forEach(dropped::add);
         bookkeeping.keySet().stream().filter(d -> !live.contains(d.digest())).forEach(dropped::add);
+        if (!policy.ignoreUnreadable() && !dropped.isEmpty()) {
+            // an entry gc drops must be read too: an unreadable one may be a referrer of live content
+            FailClosed.requireReadable(GraphWalker.walk(layout, dropped), "gc");
+        }
         List<Path> temps = layout.blobs().staleTemps(policy.grace());
 
         if (policy.dryRun()) {

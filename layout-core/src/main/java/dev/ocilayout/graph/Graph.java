@@ -63,12 +63,15 @@ public final class Graph {
     private final List<Descriptor> roots;
     private final Map<Digest, Node> nodes;
     private final List<Problem> problems;
+    private final List<Problem> unreadable;
     private final Map<Digest, List<Digest>> referrers;
 
-    Graph(List<Descriptor> roots, Map<Digest, Node> nodes, List<Problem> problems, Map<Digest, List<Digest>> referrers) {
+    Graph(List<Descriptor> roots, Map<Digest, Node> nodes, List<Problem> problems, List<Problem> unreadable,
+          Map<Digest, List<Digest>> referrers) {
         this.roots = List.copyOf(roots);
         this.nodes = Collections.unmodifiableMap(nodes);
         this.problems = List.copyOf(problems);
+        this.unreadable = List.copyOf(unreadable);
         this.referrers = Collections.unmodifiableMap(referrers);
     }
 
@@ -92,6 +95,16 @@ public final class Graph {
 
     public List<Problem> problems() {
         return problems;
+    }
+
+    /**
+     * The reached manifests and indexes whose content could not be read and parsed (missing, not a regular
+     * file, a size or digest that does not match, over the size cap, not valid JSON of their media type),
+     * one problem each, first met first. What they reference is unknown, so work that deletes or rewrites
+     * must not go on while this is not empty ({@link FailClosed}).
+     */
+    public List<Problem> unreadable() {
+        return unreadable;
     }
 
     /** Walked manifests whose {@code subject} is {@code subject}, in the order met. */

@@ -49,6 +49,7 @@ public final class GraphWalker {
     private final Map<Digest, Node> nodes = new LinkedHashMap<>();
     private final Map<Digest, Integer> refCounts = new HashMap<>();
     private final List<Problem> problems = new ArrayList<>();
+    private final List<Problem> unreadable = new ArrayList<>();
     private final Map<Digest, List<Digest>> referrers = new LinkedHashMap<>();
     private final Set<Digest> expanded = new HashSet<>();
     /** Root manifests read, verified and parsed ahead on every core; each is used once by the walk. */
@@ -95,6 +96,7 @@ public final class GraphWalker {
         w.nodes.putAll(graph.nodes());
         graph.nodes().forEach((d, n) -> w.refCounts.put(d, n.references()));
         w.problems.addAll(graph.problems());
+        w.unreadable.addAll(graph.unreadable());
         graph.subjects().forEach(s -> w.referrers.put(s, new ArrayList<>(graph.referrersOf(s))));
         graph.nodes().forEach((d, n) -> {
             if (n.manifest() != null || n.kind() == Kind.BLOB) {
@@ -154,7 +156,7 @@ public final class GraphWalker {
         Map<Digest, Node> counted = new LinkedHashMap<>();
         nodes.forEach((d, n) -> counted.put(d, new Node(n.digest(), n.descriptor(), n.kind(), n.presence(),
                 n.storedSize(), n.manifest(), n.children(), n.subject(), refCounts.getOrDefault(d, 0))));
-        return new Graph(roots, counted, problems, referrers);
+        return new Graph(roots, counted, problems, unreadable, referrers);
     }
 
     /** One level of the depth-first walk: a node and the next child to visit. */
@@ -203,6 +205,7 @@ public final class GraphWalker {
         }
         List<Digest> path = path(stack);
         path.add(d.digest());
+        int problemsBefore = problems.size();
         long stored = storedSize(d, path);
         Presence presence = stored >= 0 ? Presence.PRESENT
                 : !d.urls().isEmpty() ? Presence.FOREIGN : d.data() != null ? Presence.INLINE : Presence.MISSING;
@@ -215,6 +218,9 @@ public final class GraphWalker {
                     + stored + " bytes but its descriptor says " + d.size()));
         }
         Manifest manifest = wantsParse ? read(d, presence, path) : null;
+        if (wantsParse && manifest == null) {
+            unreadable.add(whyUnread(d, presence, path, problemsBefore));
+        }
         Kind kind = manifest == null ? (known != null ? known.kind() : kindOf(d))
                 : manifest instanceof dev.ocilayout.model.ImageIndex ? Kind.INDEX : Kind.MANIFEST;
         List<Descriptor> children = manifest == null ? List.of() : manifest.children();
@@ -259,6 +265,20 @@ public final class GraphWalker {
             problems.add(new Problem(code, d.digest(), path, e.getMessage()));
         }
         return null;
+    }
+
+    /** The problem that kept a manifest from being read: the first one met at it, else its presence. */
+    private Problem whyUnread(Descriptor d, Presence presence, List<Digest> path, int problemsBefore) {
+        for (int i = problemsBefore; i < problems.size(); i++) {
+            if (problems.get(i).digest().equals(d.digest())) {
+                return problems.get(i);
+            }
+        }
+        String what = MediaType.shortName(d.mediaType()) + " " + d.digest();
+        return presence == Presence.FOREIGN
+                ? new Problem(ProblemCode.MISSING_BLOB, d.digest(), path, what + " is not stored here (only at its urls)")
+                : new Problem(ProblemCode.MISSING_BLOB, d.digest(), path, "missing blob " + d.digest()
+                        + " (" + d.mediaType() + ")");
     }
 
     private static Manifest parse(byte[] bytes, Descriptor d) throws InvalidContentException {

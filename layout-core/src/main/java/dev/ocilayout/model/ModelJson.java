@@ -66,16 +66,65 @@ public final class ModelJson {
     private ModelJson() {
     }
 
+    /**
+     * Refuses JSON that is not UTF-8 without a byte order mark. RFC 8259 §8.1: JSON exchanged between
+     * systems "MUST be encoded using UTF-8" and implementations "MUST NOT add a byte order mark"; Go's
+     * encoding/json (skopeo, umoci, containerd, every registry) reads nothing else, while Jackson would detect
+     * UTF-16 or UTF-32 and skip a BOM, so the two would disagree on what a document says (spec-notes/json.md).
+     * Valid UTF-8 JSON has no NUL byte among its first four (they are whitespace, a bracket or the start of a
+     * string, whose control characters must be escaped), so a NUL there means UTF-16 or UTF-32.
+     */
+    public static void requireUtf8(byte[] bytes, String source) throws InvalidContentException {
+        int n = bytes.length;
+        if (n >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf) {
+            throw new InvalidContentException(source + ": starts with a UTF-8 byte order mark, which JSON must not have"
+                    + " (RFC 8259 section 8.1)");
+        }
+        if (n >= 2 && ((bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xff
+                || (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xfe)) {
+            throw new InvalidContentException(source + ": is UTF-16 or UTF-32 (it starts with a byte order mark);"
+                    + " JSON must be UTF-8 (RFC 8259 section 8.1)");
+        }
+        for (int i = 0; i < Math.min(n, 4); i++) {
+            if (bytes[i] == 0) {
+                throw new InvalidContentException(source + ": is UTF-16 or UTF-32 (NUL byte at offset " + i
+                        + "); JSON must be UTF-8 (RFC 8259 section 8.1)");
+            }
+        }
+    }
+
+    /** Parses bytes into any JSON value (a docker {@code manifest.json} is an array), strictly, UTF-8 only. */
+    public static JsonNode readTree(byte[] bytes, String source) throws InvalidContentException {
+        requireUtf8(bytes, source);
+        try {
+            JsonNode node = Mapper.INSTANCE.readTree(bytes);
+            if (node == null || node.isMissingNode()) {
+                throw new InvalidContentException(source + ": empty document");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw invalid(e, source);
+        } catch (InvalidContentException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidContentException(source + ": unreadable JSON: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static InvalidContentException invalid(JsonProcessingException e, String source) {
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
+        return new InvalidContentException(source + ": invalid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+    }
+
     /** Parses bytes into a JSON object, strictly. */
     public static JsonNode readObject(byte[] bytes, String source) throws InvalidContentException {
+        requireUtf8(bytes, source);
         JsonNode node;
         try {
             node = Mapper.INSTANCE.readTree(bytes);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
-            String reason = firstLine(e.getOriginalMessage());
-            throw new InvalidContentException(source + ": invalid JSON" + where + ": " + reason);
+            throw invalid(e, source);
         } catch (IOException e) {
             throw new InvalidContentException(source + ": unreadable JSON: " + firstLine(e.getMessage()), e);
         }
@@ -104,6 +153,7 @@ public final class ModelJson {
 
     /** Runs a streaming read over the bytes, with the tree reader's messages for JSON that does not parse. */
     static <T> T stream(byte[] bytes, String source, StreamRead<T> read) throws InvalidContentException {
+        requireUtf8(bytes, source);
         try (JsonParser parser = FACTORY.createParser(bytes)) {
             return read.read(parser);
         } catch (JsonProcessingException e) {

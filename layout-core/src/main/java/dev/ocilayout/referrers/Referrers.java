@@ -5,6 +5,7 @@ import dev.ocilayout.Layout;
 import dev.ocilayout.NotFoundException;
 import dev.ocilayout.UnsupportedException;
 import dev.ocilayout.artifact.ArtifactPush;
+import dev.ocilayout.graph.FailClosed;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
@@ -98,6 +99,7 @@ public final class Referrers {
      */
     public static void detach(Layout layout, Digest referrer) throws IOException {
         layout.index().update(index -> {
+            FailClosed.requireReadable(layout, recordsOf(index, ReferrerIndex.build(layout, index)), "detach " + referrer);
             ImageIndex next = index;
             for (ReferrerStrategy s : all()) {
                 next = s.remove(layout, next, referrer);
@@ -135,6 +137,8 @@ public final class Referrers {
         List<String> problems = new ArrayList<>();
         layout.index().update(index -> {
             ReferrerIndex lookup = ReferrerIndex.build(layout, scanBlobs);
+            // every record is rewritten or dropped: one that cannot be read would lose the referrers it lists
+            FailClosed.requireReadable(layout, recordsOf(index, lookup), "referrers convert");
             Map<Digest, List<Referrer>> all = new LinkedHashMap<>();
             for (Digest subject : lookup.subjects()) {
                 List<Referrer> list = lookup.referrers(subject, null);
@@ -165,6 +169,23 @@ public final class Referrers {
             return next;
         });
         return new ConvertReport(target.name(), counts[0], counts[1], counts[2], problems);
+    }
+
+    /**
+     * The {@code index.json} entries that record referrers: those the lookup understood, and every fallback
+     * tag and response index, readable or not.
+     */
+    private static List<Descriptor> recordsOf(ImageIndex index, ReferrerIndex lookup) {
+        Set<Descriptor> records = new java.util.LinkedHashSet<>();
+        for (Descriptor e : index.manifests()) {
+            if (ReferrerIndex.isFallbackEntry(e) || MediaType.isIndex(e.mediaType())
+                    && (e.annotation(ReferrerKeys.OCI_REFERRER_SUBJECT) != null
+                    || e.annotation(ReferrerKeys.OLAREG_REFERRER_SUBJECT) != null)) {
+                records.add(e);
+            }
+        }
+        lookup.bookkeeping().forEach(b -> records.add(b.entry()));
+        return List.copyOf(records);
     }
 
     private static List<ReferrerStrategy> all() {

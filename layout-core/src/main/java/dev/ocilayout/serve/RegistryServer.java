@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.IntegrityException;
+import dev.ocilayout.UnreadableContentException;
 import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutLockedException;
 import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.NotFoundException;
+import dev.ocilayout.gc.Untagging;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.DigestAlgorithm;
@@ -241,6 +243,8 @@ public final class RegistryServer implements AutoCloseable {
             error(x, e.status, e.code, e.getMessage());
         } catch (NotFoundException e) {
             error(x, 404, "NOT_FOUND", e.getMessage());
+        } catch (UnreadableContentException e) {
+            error(x, 409, "DENIED", e.getMessage()); // stored content is damaged: refused, nothing changed
         } catch (IntegrityException e) {
             error(x, 400, "DIGEST_INVALID", e.getMessage());
         } catch (InvalidContentException e) {
@@ -435,26 +439,12 @@ public final class RegistryServer implements AutoCloseable {
         Digest digest = Digest.tryParse(reference);
         if (digest == null) {
             try {
-                layout.index().update(index -> Tags.untag(index, reference));
+                Untagging.untag(layout, List.of(reference), false);
             } catch (NotFoundException e) {
                 throw RegistryError.manifestUnknown(reference);
             }
-        } else {
-            boolean[] found = {false};
-            layout.index().update(index -> {
-                List<Descriptor> keep = new ArrayList<>();
-                for (Descriptor d : index.manifests()) {
-                    if (d.digest().equals(digest)) {
-                        found[0] = true;
-                    } else {
-                        keep.add(d);
-                    }
-                }
-                return found[0] ? index.withManifests(keep) : index;
-            });
-            if (!found[0] && !layout.blobs().exists(digest)) {
-                throw RegistryError.manifestUnknown(reference);
-            }
+        } else if (!Untagging.removeDigest(layout, digest, false) && !layout.blobs().exists(digest)) {
+            throw RegistryError.manifestUnknown(reference);
         }
         x.send(202, null);
     }

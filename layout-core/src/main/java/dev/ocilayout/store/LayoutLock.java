@@ -1,10 +1,13 @@
 package dev.ocilayout.store;
 
+import dev.ocilayout.InvalidLayoutException;
 import dev.ocilayout.LayoutLockedException;
 import dev.ocilayout.io.Fs;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -69,6 +72,7 @@ public final class LayoutLock {
                 acquired = true;
                 return releaser(lockFile, shared, null);
             }
+            checkLockFile(lockFile);
             channel = fs.openLockFile(lockFile);
             long sleepMillis = 5;
             while (true) {
@@ -89,6 +93,25 @@ public final class LayoutLock {
             if (!acquired) {
                 release(lockFile, shared, channel, jvmLocked);
             }
+        }
+    }
+
+    /**
+     * The lock file, if it exists, must be a regular file: opening a FIFO for writing would block until a
+     * reader came (so no timeout could apply), and a link is never followed.
+     */
+    private void checkLockFile(Path lockFile) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = fs.attributes(lockFile);
+        } catch (NoSuchFileException absent) {
+            return; // created on open
+        }
+        if (!a.isRegularFile()) {
+            String kind = a.isSymbolicLink() ? "a symbolic link, which this tool never follows"
+                    : a.isDirectory() ? "a directory" : "a FIFO, socket or device";
+            throw new InvalidLayoutException(root.resolve(FILE_NAME) + " is not a regular file (" + kind
+                    + "); remove it (oci-layout recreates it) and retry");
         }
     }
 

@@ -104,6 +104,39 @@ class HostileArchiveTest {
     }
 
     @Test
+    void anAbsolutePathInAPaxPathRecordIsRefusedAsTheArchiveStatesIt() throws IOException {
+        // Commons Compress strips the leading '/' of a PAX path before the entry reaches us
+        refused(InvalidContentException.class, "absolute path", oci()
+                .raw("././@PaxHeader", (byte) 'x', TarBuilder.paxRecord("path", "/etc/evil"))
+                .file("placeholder", "x").build());
+    }
+
+    @Test
+    void aPaxPathOfSlashIndexJsonIsNotTakenAsIndexJson() throws IOException {
+        String index = "{\"schemaVersion\":2,\"manifests\":[]}";
+        refused(InvalidContentException.class, "absolute path", oci()
+                .raw("././@PaxHeader", (byte) 'x', TarBuilder.paxRecord("path", "/index.json"))
+                .file("x", index).build());
+    }
+
+    @Test
+    void anAbsoluteLongNameWrittenAsPaxIsRefused() throws IOException {
+        refused(InvalidContentException.class, "absolute path", oci().file("/etc/" + "e".repeat(120), "x").build());
+    }
+
+    @Test
+    void anAbsoluteGnuLongNameIsRefused() throws IOException {
+        refused(InvalidContentException.class, "absolute path",
+                oci().gnuLongNames().file("/etc/" + "e".repeat(120), "x").build());
+    }
+
+    @Test
+    void aDotDotGnuLongNameIsRefused() throws IOException {
+        refused(InvalidContentException.class, "'..' segment",
+                oci().gnuLongNames().file("a/".repeat(60) + "../".repeat(70) + "evil", "x").build());
+    }
+
+    @Test
     void symbolicLinks() throws IOException {
         refused(InvalidContentException.class, "is a symbolic link", oci().symlink("blobs/sha256/" + HEX, "/etc/passwd").build());
         refused(InvalidContentException.class, "outside the archive", new TarBuilder().symlink("x/layer.tar", "../../etc/passwd").build());

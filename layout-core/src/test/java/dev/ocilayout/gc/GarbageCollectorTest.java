@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ocilayout.InvalidLayoutException;
 import dev.ocilayout.Layout;
 import dev.ocilayout.NotFoundException;
+import dev.ocilayout.UnreadableContentException;
 import dev.ocilayout.artifact.ArtifactPush;
 import dev.ocilayout.gc.GarbageCollector.Policy;
 import dev.ocilayout.gc.GarbageCollector.Removal;
@@ -185,10 +186,33 @@ class GarbageCollectorTest {
     }
 
     @Test
-    void missingReferencedBlobsAreReportedNotFatal() throws IOException {
+    void aMissingLayerIsReportedNotFatal() throws IOException {
+        Descriptor config = b.blob("{}", MediaType.OCI_CONFIG);
+        Descriptor m = b.manifest(config, null, null, LayoutBuilder.absent(MediaType.OCI_LAYER_GZIP, 'e'));
+        b.tag("v1", m);
+        GarbageCollector.Report r = GarbageCollector.run(layout, NOW);
+        assertEquals(Graph.ProblemCode.MISSING_BLOB, r.problems().get(0).code());
+        assertTrue(layout.blobs().exists(m.digest()) && layout.blobs().exists(config.digest()));
+    }
+
+    @Test
+    void aMissingManifestStopsGcBeforeAnythingIsRemoved() throws IOException {
         Descriptor m = b.image("a", "l");
         b.tag("v1", b.index(m, LayoutBuilder.absent(MediaType.OCI_MANIFEST, 'e')));
-        GarbageCollector.Report r = GarbageCollector.run(layout, NOW);
+        b.image("orphan", "o");
+        Set<Digest> before = stored();
+        UnreadableContentException e = assertThrows(UnreadableContentException.class,
+                () -> GarbageCollector.run(layout, NOW));
+        assertTrue(e.getMessage().contains("index.json -> tag v1 -> sha256:eeee"), e.getMessage());
+        assertEquals(before, stored());
+    }
+
+    @Test
+    void ignoreUnreadableTreatsAMissingManifestAsALeaf() throws IOException {
+        Descriptor m = b.image("a", "l");
+        b.tag("v1", b.index(m, LayoutBuilder.absent(MediaType.OCI_MANIFEST, 'e')));
+        GarbageCollector.Report r = GarbageCollector.run(layout,
+                new Policy(false, Duration.ZERO, false, true));
         assertEquals(Graph.ProblemCode.MISSING_BLOB, r.problems().get(0).code());
         assertTrue(layout.blobs().exists(m.digest()));
     }

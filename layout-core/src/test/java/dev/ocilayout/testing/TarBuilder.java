@@ -20,6 +20,22 @@ public final class TarBuilder {
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
 
+    /** Long names as GNU tar writes them ({@code ././@LongLink} entries of type L) instead of PAX records. */
+    public TarBuilder gnuLongNames() {
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
+        return this;
+    }
+
+    /** One PAX extended-header record, {@code "<length> <key>=<value>\n"}, its length counting itself. */
+    public static byte[] paxRecord(String key, String value) {
+        int body = 1 + key.length() + 1 + value.getBytes(StandardCharsets.UTF_8).length + 1;
+        int length = body + String.valueOf(body).length();
+        if (String.valueOf(length).length() != String.valueOf(body).length()) {
+            length++;
+        }
+        return (length + " " + key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     public TarBuilder file(String name, byte[] content) {
         TarArchiveEntry e = new TarArchiveEntry(name, true);
         e.setSize(content.length);

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
             "Kept: everything reachable from index.json entries (tagged or not), and referrers (signatures, SBOMs)"
                     + " of kept content, even those stored only in blobs/. Blobs younger than the grace period are"
                     + " never removed, so gc is safe beside a writer. Files the image-spec does not define are left"
-                    + " alone."},
+                    + " alone. A reached manifest that cannot be read (missing, corrupt, over the size cap, not a"
+                    + " regular file) stops gc with its path from index.json and exit 4; nothing is removed."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout gc ./layout --dry-run", "  oci-layout gc ./layout --grace 0s",
             "  oci-layout gc ./layout --drop-untagged --format json"})
@@ -43,12 +44,17 @@ public final class GcCommand extends LayoutCommand {
                     + " removed from index.json.")
     boolean dropUntagged;
 
+    @Option(names = "--ignore-unreadable",
+            description = "Go on when a reached manifest cannot be read, treating it as a leaf: its config and layers"
+                    + " are removed unless something else references them. For an operator who has decided.")
+    boolean ignoreUnreadable;
+
     @Override
     public Integer call() throws Exception {
         Path path = layoutDir(dir);
         Layout layout = open(path);
         GarbageCollector.Report r = GarbageCollector.run(layout,
-                new GarbageCollector.Policy(dropUntagged, grace, dryRun));
+                new GarbageCollector.Policy(dropUntagged, grace, dryRun, ignoreUnreadable));
         if (out().json()) {
             ObjectNode json = Output.object().put("dryRun", r.dryRun()).put("live", r.live())
                     .put("liveBytes", r.liveBytes()).put("reclaimedBytes", r.reclaimedBytes())

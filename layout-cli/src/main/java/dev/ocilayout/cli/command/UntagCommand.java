@@ -3,9 +3,8 @@ package dev.ocilayout.cli.command;
 import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
-import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Reference;
-import dev.ocilayout.store.Tags;
+import dev.ocilayout.gc.Untagging;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,16 +12,23 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "untag", mixinStandardHelpOptions = true,
         description = {"Remove tags. All named tags must exist; otherwise nothing is changed.",
-            "Content stays in blobs/ until gc removes what nothing references."},
+            "Content stays in blobs/ until gc removes what nothing references. A tag whose manifest cannot be read"
+                    + " is not removed (exit 4) unless --ignore-unreadable."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout untag ./layout:v1-rc1 ./layout:v1-rc2"})
 public final class UntagCommand extends LayoutCommand {
     @Parameters(arity = "1..*", paramLabel = "DIR:TAG", description = "Tags to remove.")
     List<String> refs;
+
+    @Option(names = "--ignore-unreadable",
+            description = "Remove a tag even when the manifest it names cannot be read (gc then removes what only it"
+                    + " referenced).")
+    boolean ignoreUnreadable;
 
     @Override
     public Integer call() throws Exception {
@@ -36,13 +42,7 @@ public final class UntagCommand extends LayoutCommand {
         }
         for (Map.Entry<String, List<String>> e : byLayout.entrySet()) {
             Layout layout = open(Path.of(e.getKey()));
-            layout.index().update(index -> {
-                ImageIndex next = index;
-                for (String t : e.getValue()) {
-                    next = Tags.untag(next, t);
-                }
-                return next;
-            });
+            Untagging.untag(layout, e.getValue(), ignoreUnreadable);
             for (String t : e.getValue()) {
                 if (!out().json()) {
                     out().info("Untagged " + t);
