@@ -127,4 +127,19 @@ class FullDiskTest {
         assertNoTempFiles();
         assertEquals(0, Cli.run("fsck", layout.toString()).exit());
     }
+
+    @Test
+    void anExportOntoAFullDiskNamesTheFileGivenAndLeavesNothing() throws IOException {
+        Path src = TestData.copy("example-layout", tmp.resolve("src"));
+        Path big = sized(tmp.resolve("big.bin"), 6 << 20);
+        assertEquals(0, Cli.run("push", src + ":big", big + ":application/octet-stream").exit());
+        Path tar = mount.resolve("big.tar");
+        Cli.Result r = Cli.run("export", src + ":big", "-o", tar.toString());
+        assertEquals(1, r.exit(), r.toString());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.startsWith("oci-layout: " + tar + ": No space left on device"), first);
+        try (var s = Files.list(mount)) {
+            assertEquals(java.util.List.of(layout), s.toList(), "no archive and no .part file is left");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.ocilayout.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.model.Digest;
@@ -8,6 +9,8 @@ import dev.ocilayout.testing.TarBuilder;
 import dev.ocilayout.testing.TestData;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -141,7 +144,9 @@ class HostileInputsTest {
             t.putArchiveEntry(e);
             t.closeArchiveEntry();
         }
-        refused(1, "oci-layout: " + tar + " is neither an OCI layout tar nor a docker-archive", "import", tar.toString(), layout.toString());
+        // refused as its header is read, before the 8 MiB record is held in memory
+        refused(1, "oci-layout: " + tar + ": a tar metadata record of 8388625 bytes (over 1048576)", "import",
+                tar.toString(), layout.toString());
     }
 
     @Test
@@ -173,6 +178,83 @@ class HostileInputsTest {
         assertTrue(repair.out().startsWith("repaired TEMP_REMOVED: removed ingest/ocil-"), repair.out());
         assertTrue(Files.notExists(temp));
         assertTrue(!Cli.run("fsck", layout.toString()).out().contains("TEMP_LEFTOVER"));
+    }
+
+    static void mkfifo(Path p) throws IOException, InterruptedException {
+        Process mk = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+        assertEquals(0, mk.waitFor(), "mkfifo " + p);
+    }
+
+    @Test
+    void aFifoAtDotLockIsAnInvalidLayoutNotAHang() throws Exception {
+        mkfifo(layout.resolve(".lock"));
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> refused(5,
+                "oci-layout: " + layout.resolve(".lock") + " is not a regular file (a FIFO, socket or device)",
+                "tag", layout + ":v1", "v2", "--lock-timeout", "1s"));
+    }
+
+    @Test
+    void aSymlinkLoopAtDotLockIsNamed() throws IOException {
+        Files.createSymbolicLink(layout.resolve(".lock"), layout.resolve(".lock"));
+        refused(5, "oci-layout: " + layout.resolve(".lock") + " is not a regular file (a symbolic link",
+                "tag", layout + ":v1", "v2");
+    }
+
+    @Test
+    void aDirectoryAtDotLockIsAnInvalidLayout() throws IOException {
+        Files.createDirectory(layout.resolve(".lock"));
+        refused(5, "oci-layout: " + layout.resolve(".lock") + " is not a regular file (a directory)",
+                "gc", layout.toString());
+    }
+
+    static byte[] utf16(String s, boolean bom) {
+        byte[] body = s.getBytes(StandardCharsets.UTF_16BE);
+        if (!bom) {
+            return body;
+        }
+        byte[] out = new byte[body.length + 2];
+        out[0] = (byte) 0xfe;
+        out[1] = (byte) 0xff;
+        System.arraycopy(body, 0, out, 2, body.length);
+        return out;
+    }
+
+    @Test
+    void anIndexJsonInUtf16IsRefusedAndNeverRewritten() throws IOException {
+        String json = Files.readString(layout.resolve("index.json"));
+        Files.write(layout.resolve("index.json"), utf16(json, false));
+        refused(5, "oci-layout: ", "tag", layout + ":v1", "v2");
+        refused(5, "oci-layout: ", "fsck", "--strict", layout.toString());
+        assertTrue(Cli.run("tags", layout.toString()).err().contains("JSON must be UTF-8"));
+        Files.write(layout.resolve("index.json"), utf16(json, true));
+        refused(5, "oci-layout: ", "tag", layout + ":v1", "v2");
+    }
+
+    @Test
+    void anIndexJsonWithAUtf8ByteOrderMarkIsRefusedAndNeverRewritten() throws IOException {
+        byte[] json = Files.readAllBytes(layout.resolve("index.json"));
+        byte[] bom = new byte[json.length + 3];
+        bom[0] = (byte) 0xef;
+        bom[1] = (byte) 0xbb;
+        bom[2] = (byte) 0xbf;
+        System.arraycopy(json, 0, bom, 3, json.length);
+        Files.write(layout.resolve("index.json"), bom);
+        refused(5, "oci-layout: ", "tag", layout + ":v1", "v2");
+        assertTrue(Cli.run("tags", layout.toString()).err().contains("byte order mark"));
+    }
+
+    @Test
+    void anOciLayoutFileInUtf16IsRefused() throws IOException {
+        Files.write(layout.resolve("oci-layout"), utf16("{\"imageLayoutVersion\":\"1.0.0\"}", true));
+        refused(5, "oci-layout: ", "tag", layout + ":v1", "v2");
+    }
+
+    @Test
+    void anExportIntoAMissingFolderNamesThePathGivenNotATempFile() throws IOException {
+        Path target = tmp.resolve("nonexistent/dir/a.tar");
+        Cli.Result r = Cli.run("export", layout + ":v1", "-o", target.toString());
+        assertEquals(3, r.exit(), r.toString());
+        assertEquals("oci-layout: " + target + ": no such file or directory", r.err().lines().findFirst().orElse(""));
     }
 
     @Test

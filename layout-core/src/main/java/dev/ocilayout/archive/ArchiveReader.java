@@ -153,7 +153,12 @@ final class ArchiveReader {
         }
         if (seen.containsKey(name)) {
             Digest first = seen.get(name);
-            if (!first.equals(hash(data, first.knownAlgorithm().orElseThrow()))) {
+            if (first.knownAlgorithm().isEmpty()) {
+                throw new InvalidContentException(contents.source + ": entry " + Text.quote(name) + " appears twice, and"
+                        + " its two contents cannot be compared (" + first.algorithm() + " is not an algorithm this tool"
+                        + " implements)");
+            }
+            if (!first.equals(hash(data, first.knownAlgorithm().get()))) {
                 throw duplicate(name);
             }
             return;

@@ -60,6 +60,15 @@ public final class ArtifactPull {
             }
             plan.add(new Entry(layer, outDir.resolve(title).normalize()));
         }
+        for (String title : seen) {
+            for (String parent = parentOf(title); parent != null; parent = parentOf(parent)) {
+                if (seen.contains(parent)) {
+                    throw new InvalidContentException("manifest " + manifestDescriptor.digest() + " has layers titled "
+                            + Text.quote(parent) + " and " + Text.quote(title) + ": " + Text.quote(parent)
+                            + " would be both a file and a folder; nothing was written");
+                }
+            }
+        }
         for (Entry e : plan) {
             if (!e.skipped()) {
                 checkParents(fs, outDir, e.file());
@@ -72,6 +81,12 @@ public final class ArtifactPull {
             }
         }
         return plan;
+    }
+
+    /** {@code a/b} for {@code a/b/c}; null for a title with no folder. */
+    private static String parentOf(String title) {
+        int slash = title.lastIndexOf('/');
+        return slash > 0 ? title.substring(0, slash) : null;
     }
 
     /** A title must be a relative path that stays inside the output directory. */

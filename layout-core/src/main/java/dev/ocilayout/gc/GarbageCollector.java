@@ -162,12 +162,21 @@ public final class GarbageCollector {
                 ReferrerIndex.SUBJECT_CANDIDATES);
         Map<Digest, Descriptor> blobReferrers = new HashMap<>();
         Map<Digest, Digest> blobReferrerSubjects = new HashMap<>();
+        Set<Digest> unverifiable = new HashSet<>();
+        List<Graph.Problem> blobProblems = new ArrayList<>();
         for (int i = 0; i < unreached.size(); i++) {
-            Manifest m = ReferrerIndex.manifestWithSubject(unreached.get(i), seen.get(i).content());
+            Digest d = unreached.get(i);
+            Manifest m = ReferrerIndex.manifestWithSubject(d, seen.get(i).content());
             if (m != null) {
-                Digest d = unreached.get(i);
                 blobReferrers.put(d, ReferrerIndex.blobOnlyDescriptor(d, m, seen.get(i).attributes().size()));
                 blobReferrerSubjects.put(d, m.subject().digest());
+            } else if (seen.get(i).content() != null) {
+                // reads like a manifest with a subject, yet does not hash to its name or parse: it may be a
+                // referrer of live content, so it is not gc's to judge (fsck reports it)
+                unverifiable.add(d);
+                blobProblems.add(new Graph.Problem(Graph.ProblemCode.UNPARSABLE_MANIFEST, d, List.of(d), "blob " + d
+                        + " looks like a manifest with a subject but does not match its digest or does not parse;"
+                        + " kept"));
             }
         }
 
@@ -175,7 +184,9 @@ public final class GarbageCollector {
         List<Descriptor> untaggedEntries = policy.dropUntagged()
                 ? index.manifests().stream().filter(d -> d.refName() == null && !bookkeeping.containsKey(d)).toList()
                 : List.of();
-        untaggedEntries.forEach(this::rememberSubject);
+        for (Descriptor entry : untaggedEntries) {
+            rememberSubject(entry);
+        }
         List<Digest> referrersKept = new ArrayList<>();
         boolean changed = true;
         while (changed) {
@@ -219,7 +230,8 @@ public final class GarbageCollector {
         int keptYoung = 0;
         for (int i = 0; i < unreached.size(); i++) {
             BasicFileAttributes a = seen.get(i).attributes();
-            if (live.contains(unreached.get(i)) || a == null || !a.isRegularFile()) {
+            if (live.contains(unreached.get(i)) || unverifiable.contains(unreached.get(i)) || a == null
+                    || !a.isRegularFile()) {
                 continue; // kept as a referrer's, gone meanwhile, or not ours to judge (fsck reports it)
             }
             if (a.lastModifiedTime().toInstant().isAfter(cutoff)) {
@@ -237,9 +249,11 @@ public final class GarbageCollector {
         }
         List<Path> temps = layout.blobs().staleTemps(policy.grace());
 
+        List<Graph.Problem> problems = new ArrayList<>(graph.problems());
+        problems.addAll(blobProblems);
         if (policy.dryRun()) {
             return new Report(true, live.size(), liveBytes, referrersKept, removals, keptYoung, temps, dropped,
-                    graph.problems());
+                    problems);
         }
         if (!dropped.isEmpty()) {
             Set<Descriptor> drop = new HashSet<>(dropped);
@@ -262,8 +276,7 @@ public final class GarbageCollector {
                 tempsDone.add(t);
             }
         }
-        return new Report(false, live.size(), liveBytes, referrersKept, done, keptYoung, tempsDone, dropped,
-                graph.problems());
+        return new Report(false, live.size(), liveBytes, referrersKept, done, keptYoung, tempsDone, dropped, problems);
     }
 
     /**
@@ -283,7 +296,7 @@ public final class GarbageCollector {
     }
 
     /** Records the subject of an {@code index.json} entry's manifest, if it has one and can be read. */
-    private void rememberSubject(Descriptor entry) {
+    private void rememberSubject(Descriptor entry) throws IOException {
         if (!MediaType.isManifestOrIndex(entry.mediaType())) {
             return;
         }
@@ -293,7 +306,11 @@ public final class GarbageCollector {
                 subjectDescriptors.put(entry.digest(), s);
             }
         } catch (IOException e) {
-            // unreadable: no subject to follow; the walk reports the entry's problem
+            if (!policy.ignoreUnreadable()) {
+                // unreadable: whether it is a referrer of kept content cannot be known, so it is not dropped
+                FailClosed.requireReadable(GraphWalker.walk(layout, List.of(entry)), "gc");
+                throw e;
+            }
         }
     }
 

@@ -137,6 +137,15 @@ class HostileArchiveTest {
     }
 
     @Test
+    void aDuplicateBlobOfAnUnknownAlgorithmIsRefusedInOurWords() throws IOException {
+        // the layout holds it, so the first entry is taken as present; the second cannot be compared with it
+        Path md5 = Files.createDirectories(dst.root().resolve("blobs/md5")).resolve("abcdef");
+        Files.write(md5, CONTENT);
+        refused(InvalidContentException.class, "cannot be compared (md5 is not an algorithm",
+                oci().file("blobs/md5/abcdef", CONTENT).file("blobs/md5/abcdef", CONTENT).build());
+    }
+
+    @Test
     void symbolicLinks() throws IOException {
         refused(InvalidContentException.class, "is a symbolic link", oci().symlink("blobs/sha256/" + HEX, "/etc/passwd").build());
         refused(InvalidContentException.class, "outside the archive", new TarBuilder().symlink("x/layer.tar", "../../etc/passwd").build());

@@ -114,4 +114,13 @@ class ArtifactPullTest {
         assertThrows(InvalidContentException.class, () -> ArtifactPull.pull(layout, m, root.resolve("out"), null));
         assertTrue(Files.notExists(root.resolve("out/same")));
     }
+
+    @Test
+    void aTitleThatIsTheFolderOfAnotherIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Descriptor m = manifestWithTitles("f", "f/g");
+        Path out = root.resolve("out");
+        InvalidContentException e = assertThrows(InvalidContentException.class, () -> ArtifactPull.pull(layout, m, out, null));
+        assertTrue(e.getMessage().contains("\"f\" would be both a file and a folder"), e.getMessage());
+        assertFalse(Files.exists(out), "nothing created, not even the output folder");
+    }
 }

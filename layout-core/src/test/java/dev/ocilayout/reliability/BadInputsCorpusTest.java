@@ -10,11 +10,13 @@ import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ModelJson;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** reliability.md section 5, digests and JSON documents: each bad input and what it must give. */
 class BadInputsCorpusTest {
@@ -85,11 +87,32 @@ class BadInputsCorpusTest {
         assertTrue(e.getMessage().contains("Invalid UTF-8"), e.getMessage());
     }
 
+    static final String EMPTY_INDEX = "{\"schemaVersion\":2,\"manifests\":[]}";
+
+    @Test
+    void aUtf8ByteOrderMarkIsRefusedEverywhere() {
+        byte[] doc = ("\uFEFF" + EMPTY_INDEX).getBytes(StandardCharsets.UTF_8);
+        for (var parse : List.<org.junit.jupiter.api.function.Executable>of(() -> ModelJson.parseIndex(doc, "index.json"),
+                () -> ModelJson.parseManifest(doc, null, "index.json"), () -> ModelJson.layoutVersion(doc, "index.json"),
+                () -> ModelJson.readTree(doc, "index.json"))) {
+            InvalidContentException e = assertThrows(InvalidContentException.class, parse);
+            assertEquals("index.json: starts with a UTF-8 byte order mark, which JSON must not have (RFC 8259 section 8.1)",
+                    e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"UTF-16", "UTF-16BE", "UTF-16LE", "UTF-32BE", "UTF-32LE"})
+    void utf16AndUtf32AreRefusedWithOrWithoutAByteOrderMark(String charset) {
+        byte[] doc = EMPTY_INDEX.getBytes(java.nio.charset.Charset.forName(charset));
+        InvalidContentException e = assertThrows(InvalidContentException.class, () -> ModelJson.parseIndex(doc, "index.json"));
+        assertTrue(e.getMessage().contains("JSON must be UTF-8"), e.getMessage());
+        assertThrows(InvalidContentException.class, () -> ModelJson.parseManifest(doc, null, "m"));
+    }
+
     @Test
     void oddButLegalDocumentsAreRead() throws InvalidContentException {
-        // a byte-order mark, a size no blob can have (refused when the blob is read), a tag fsck warns about
-        assertEquals(0, ModelJson.parseIndex("\uFEFF{\"schemaVersion\":2,\"manifests\":[]}".getBytes(StandardCharsets.UTF_8), "i")
-                .manifests().size());
+        // a size no blob can have (refused when the blob is read), a tag fsck warns about
         assertEquals(Long.MAX_VALUE, ModelJson.parseIndex(entry("").replace("\"size\":1", "\"size\":9223372036854775807")
                 .getBytes(StandardCharsets.UTF_8), "i").manifests().get(0).size());
         assertEquals("../../etc", ModelJson.parseIndex(entry(",\"annotations\":{\"org.opencontainers.image.ref.name\":\"../../etc\"}")

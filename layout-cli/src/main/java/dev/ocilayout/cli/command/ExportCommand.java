@@ -13,7 +13,12 @@ import dev.ocilayout.model.Reference;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import dev.ocilayout.LayoutException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -66,6 +71,17 @@ public final class ExportCommand extends LayoutCommand {
             description = "Keep only these platforms of indexes; repeatable.")
     List<Platform> platforms = new ArrayList<>();
 
+    /** The same error about the file the user named, not the temp file it is written as. */
+    private static FileSystemException about(Path target, FileSystemException e) {
+        if (e instanceof NoSuchFileException) {
+            return new NoSuchFileException(target.toString(), null, "its folder does not exist");
+        }
+        if (e instanceof AccessDeniedException) {
+            return new AccessDeniedException(target.getParent().toString(), null, "permission denied");
+        }
+        return new FileSystemException(target.toString(), null, e.getReason());
+    }
+
     @Override
     public Integer call() throws Exception {
         List<Reference> parsed = new ArrayList<>();
@@ -114,6 +130,14 @@ public final class ExportCommand extends LayoutCommand {
                     file.force(true); // durable before it gets its name
                 }
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (LayoutException e) {
+                throw e;
+            } catch (FileSystemException e) {
+                throw temp.toString().equals(e.getFile()) ? about(target, e) : e;
+            } catch (IOException e) {
+                // a plain IOException comes from a write on the open archive (ENOSPC, EIO): name the file given
+                throw e.getClass() == IOException.class ? new FileSystemException(target.toString(), null,
+                        e.getMessage() + " (writing the archive; nothing was left)") : e;
             } finally {
                 Files.deleteIfExists(temp);
             }
