@@ -50,6 +50,8 @@ final class ArchiveReader {
         int written;
         int present;
         long bytesWritten;
+        /** The blobs this pass wrote (not those it found already there), in archive order. */
+        final List<Descriptor> writtenBlobs = new ArrayList<>();
 
         Contents(String source) {
             this.source = source;
@@ -189,6 +191,7 @@ final class ArchiveReader {
             layout.blobs().put(data, expected, progress);
             contents.written++;
             contents.bytesWritten += size;
+            contents.writtenBlobs.add(expected);
         }
         seen.put(name, digest);
         contents.stored.put(name, new Stored(expected, null));
@@ -201,6 +204,7 @@ final class ArchiveReader {
         Descriptor d = layout.blobs().put(in, DigestAlgorithm.SHA256, MediaType.OCTET_STREAM, progress);
         contents.written++;
         contents.bytesWritten += d.size();
+        contents.writtenBlobs.add(d);
         seen.put(name, d.digest());
         contents.stored.put(name, new Stored(d, c));
     }

@@ -18,6 +18,10 @@ import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.referrers.Source;
 import dev.ocilayout.store.Tags;
+import dev.ocilayout.store.BlobStore;
+import dev.ocilayout.store.LayoutLock;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -81,10 +85,13 @@ public final class LayoutImport {
      * @param skippedTags tags left as they were under {@link OnConflict#SKIP}
      * @param ignored     archive entries that are neither blobs nor metadata (a docker-archive's {@code VERSION} files)
      * @param warnings    stale referrer records of the archive, left out
+     * @param unneeded    blobs the archive carried that neither its images nor their referrers need: written
+     *                    while the archive streamed, removed before the import ended
+     * @param unneededBytes their size
      */
     public record Report(String format, Compression compression, List<Imported> images, int blobsWritten,
                          int blobsPresent, long bytesWritten, int referrers, List<String> skippedTags,
-                         List<String> ignored, List<String> warnings) {
+                         List<String> ignored, List<String> warnings, int unneeded, long unneededBytes) {
     }
 
     private LayoutImport() {
@@ -167,9 +174,57 @@ public final class LayoutImport {
         });
         int referrerCount = (int) referrersOf.values().stream().flatMap(List::stream).map(Descriptor::digest)
                 .distinct().count();
+        List<Descriptor> unneeded = removeUnneeded(layout, contents.writtenBlobs, needed);
         return new Report(format, contents.compression, imported, contents.written, contents.present,
                 contents.bytesWritten, referrerCount, List.copyOf(skippedTags), List.copyOf(contents.ignored),
-                referrerIndex.problems());
+                referrerIndex.problems(), unneeded.size(), unneeded.stream().mapToLong(Descriptor::size).sum());
+    }
+
+    /**
+     * Removes the blobs this import wrote that nothing it recorded needs: not the images' closures, not their
+     * referrers in any convention, nor referrers only in blobs/ (the form {@code cosign save} writes: manifests
+     * whose {@code subject} is kept content, and what they reference, until nothing changes). Only blobs this
+     * import wrote are candidates, never what the layout held before; removal happens under the layout lock.
+     * Returns what was removed.
+     */
+    private static List<Descriptor> removeUnneeded(Layout layout, List<Descriptor> written, List<Descriptor> needed)
+            throws IOException {
+        Set<Digest> keep = new HashSet<>();
+        needed.forEach(d -> keep.add(d.digest()));
+        List<Descriptor> candidates = written.stream().filter(d -> !keep.contains(d.digest())).distinct().toList();
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        List<Digest> digests = candidates.stream().map(Descriptor::digest).toList();
+        List<BlobStore.Examined> seen = layout.blobs().examine(digests, 2, layout.options().maxManifestBytes(),
+                ReferrerIndex.SUBJECT_CANDIDATES);
+        Map<Digest, Manifest> blobReferrers = new LinkedHashMap<>();
+        for (int i = 0; i < digests.size(); i++) {
+            Manifest m = ReferrerIndex.manifestWithSubject(digests.get(i), seen.get(i).content());
+            if (m != null) {
+                blobReferrers.put(digests.get(i), m);
+            }
+        }
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (Map.Entry<Digest, Manifest> e : blobReferrers.entrySet()) {
+                if (!keep.contains(e.getKey()) && keep.contains(e.getValue().subject().digest())) {
+                    Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, e.getKey(), 0);
+                    GraphWalker.walk(layout, List.of(ReferrerIndex.blobOnlyDescriptor(e.getKey(), e.getValue(),
+                            layout.blobs().size(d.digest())))).reachable().forEach(keep::add);
+                    changed = true;
+                }
+            }
+        }
+        List<Descriptor> remove = candidates.stream().filter(d -> !keep.contains(d.digest())).toList();
+        if (remove.isEmpty()) {
+            return List.of();
+        }
+        try (LayoutLock.Held held = layout.lock()) {
+            layout.blobs().deleteIf(remove.stream().map(Descriptor::digest).toList(), a -> true);
+        }
+        return remove;
     }
 
     /** The entries to record: the archive's own tags, or the caller's tags on the archive's one image. */

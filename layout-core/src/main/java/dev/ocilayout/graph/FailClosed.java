@@ -37,17 +37,20 @@ public final class FailClosed {
         }
         Graph.Problem first = graph.unreadable().get(0);
         int more = graph.unreadable().size() - 1;
-        throw new UnreadableContentException(action + " refused: the manifest at " + path(graph, first)
+        throw new UnreadableContentException(action + " refused: " + first.digest() + " at " + path(graph, first)
                 + " cannot be read (" + first.message() + ")"
                 + (more > 0 ? "; and " + more + " more unreadable manifest" + (more == 1 ? "" : "s") : "")
                 + "; nothing was changed", first.digest());
     }
 
-    /** {@code index.json -> tag v1 -> sha256:…}: the root named by its tag where it has one. */
+    /**
+     * Where the object is, {@code index.json -> tag v1 -> sha256:…}: the root named by its tag where it has
+     * one, then each parent down to the object's (the object itself is named before).
+     */
     static String path(Graph graph, Graph.Problem p) {
         StringBuilder sb = new StringBuilder("index.json");
         List<Digest> path = p.path();
-        for (int i = 0; i < path.size(); i++) {
+        for (int i = 0; i < Math.max(1, path.size() - 1); i++) {
             sb.append(" -> ");
             if (i == 0) {
                 sb.append(rootName(graph, path.get(0)));

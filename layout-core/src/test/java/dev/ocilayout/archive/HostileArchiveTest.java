@@ -146,6 +146,24 @@ class HostileArchiveTest {
     }
 
     @Test
+    void dockerManifestJsonKeysThatDifferOnlyInCaseAreRefused() throws IOException {
+        // Go's encoding/json would read "config" as Config, the last one winning: docker and we would disagree
+        refused(InvalidContentException.class, "field \"config\" differs from Config only in case",
+                new TarBuilder().file("a.json", "{}").file("b.json", "{}").file("manifest.json",
+                        "[{\"Config\":\"a.json\",\"config\":\"b.json\",\"Layers\":[]}]").build());
+        refused(InvalidContentException.class, "field \"layers\" differs from Layers only in case",
+                new TarBuilder().file("a.json", "{}").file("manifest.json",
+                        "[{\"Config\":\"a.json\",\"Layers\":[],\"layers\":[\"x.tar\"]}]").build());
+    }
+
+    @Test
+    void aDockerManifestJsonThatIsNotUtf8IsRefused() throws IOException {
+        byte[] json = "[{\"Config\":\"a.json\",\"Layers\":[]}]".getBytes(StandardCharsets.UTF_16);
+        refused(InvalidContentException.class, "JSON must be UTF-8",
+                new TarBuilder().file("a.json", "{}").file("manifest.json", json).build());
+    }
+
+    @Test
     void symbolicLinks() throws IOException {
         refused(InvalidContentException.class, "is a symbolic link", oci().symlink("blobs/sha256/" + HEX, "/etc/passwd").build());
         refused(InvalidContentException.class, "outside the archive", new TarBuilder().symlink("x/layer.tar", "../../etc/passwd").build());

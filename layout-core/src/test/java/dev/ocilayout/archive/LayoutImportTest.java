@@ -234,4 +234,58 @@ class LayoutImportTest {
         assertTrue(r.referrers() > 0);
         assertClean(dst);
     }
+
+    /** An OCI tar of {@code layout} as it is: oci-layout, index.json (first or last) and every blob. */
+    static byte[] tarOf(Layout layout, boolean indexFirst) throws IOException {
+        TarBuilder t = new TarBuilder().file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
+        byte[] index = java.nio.file.Files.readAllBytes(layout.files().indexJson());
+        if (indexFirst) {
+            t.file("index.json", index);
+        }
+        try (var blobs = java.nio.file.Files.list(layout.files().algorithmDir("sha256"))) {
+            for (Path p : blobs.sorted().toList()) {
+                t.blob(java.nio.file.Files.readAllBytes(p));
+            }
+        }
+        if (!indexFirst) {
+            t.file("index.json", index);
+        }
+        return t.build();
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void blobsNothingNeedsAreRemovedBeforeTheImportEndsAndCounted(boolean indexFirst) throws IOException {
+        Descriptor stray = b.blob("a blob no image or referrer needs", MediaType.OCTET_STREAM);
+        Descriptor cosign = b.referrer(v1, "application/vnd.dev.cosign.artifact.sig.v1+json", "signature");
+        Layout dst = Layout.create(fs.resolve("dst-" + indexFirst));
+        LayoutImport.Report r = importInto(dst, tarOf(source, indexFirst),
+                new LayoutImport.Options(List.of(), null, null, ArchiveLimits.defaults()));
+        assertEquals(1, r.unneeded(), r.toString());
+        assertEquals(stray.size(), r.unneededBytes());
+        assertTrue(!dst.blobs().exists(stray.digest()), "the stray blob is gone");
+        assertTrue(dst.blobs().exists(cosign.digest()), "a blob-only referrer of an imported image is kept");
+        ImageManifest sig = (ImageManifest) dst.readManifest(cosign);
+        sig.layers().forEach(l -> assertTrue(uncheckedExists(dst, l.digest()), "and what it references"));
+        assertClean(dst);
+    }
+
+    @Test
+    void aBlobTheLayoutAlreadyHeldIsNeverRemovedByAnImport() throws IOException {
+        Descriptor stray = b.blob("held before", MediaType.OCTET_STREAM);
+        Layout dst = Layout.create(fs.resolve("dst-held"));
+        dst.blobs().put("held before".getBytes(java.nio.charset.StandardCharsets.UTF_8), MediaType.OCTET_STREAM);
+        LayoutImport.Report r = importInto(dst, tarOf(source, false),
+                new LayoutImport.Options(List.of(), null, null, ArchiveLimits.defaults()));
+        assertEquals(0, r.unneeded());
+        assertTrue(dst.blobs().exists(stray.digest()));
+    }
+
+    static boolean uncheckedExists(Layout l, Digest d) {
+        try {
+            return l.blobs().exists(d);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

@@ -103,7 +103,50 @@ class FuzzTargets {
         importAndCheck(tar);
     }
 
-    private static void importAndCheck(byte[] input) throws IOException {
+    /**
+     * Tar streams with the extensions whose names Commons Compress normalises: PAX {@code path} records
+     * (extended and global), PAX {@code size} overrides, GNU long names ({@code ././@LongLink}, type L), with
+     * names from the fuzzer. Beyond the common property: whenever a name as the archive states it is absolute
+     * or has a {@code ..} segment, the import is refused.
+     */
+    @FuzzTest(maxDuration = "5m")
+    void rawTarHeaders(FuzzedDataProvider data) throws IOException {
+        boolean hostile = false;
+        byte[] tar;
+        try {
+            TarBuilder b = new TarBuilder().file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
+            for (int i = data.consumeInt(1, 5); i > 0; i--) {
+                String name = data.consumeString(160);
+                hostile |= unsafe(name);
+                byte[] content = data.consumeBytes(32);
+                switch (data.consumeInt(0, 4)) {
+                    case 0 -> b.file(name, content);
+                    case 1 -> b.raw("././@PaxHeader", (byte) 'x', TarBuilder.paxRecord("path", name))
+                            .file(data.consumeBoolean() ? "placeholder" : "index.json", content);
+                    case 2 -> b.raw("././@LongLink", (byte) 'L', (name + "\0").getBytes(StandardCharsets.UTF_8))
+                            .file("short", content);
+                    case 3 -> b.raw("pax_global_header", (byte) 'g', TarBuilder.paxRecord("path", name))
+                            .file("after-global", content);
+                    default -> b.raw("././@PaxHeader", (byte) 'x', data.consumeBytes(96)).file("after-any-pax", content);
+                }
+            }
+            tar = b.build();
+        } catch (RuntimeException unwritable) {
+            return; // a name the tar writer cannot encode
+        }
+        boolean refused = importAndCheck(tar);
+        if (hostile) {
+            org.junit.jupiter.api.Assertions.assertTrue(refused, "an absolute or '..' name was imported");
+        }
+    }
+
+    /** A name {@code ArchivePaths} must refuse: absolute, or with a {@code ..} segment. */
+    private static boolean unsafe(String name) {
+        return name.startsWith("/") || java.util.Arrays.asList(name.split("/", -1)).contains("..");
+    }
+
+    /** Imports; returns whether the import was refused (checking, then, that it changed nothing). */
+    private static boolean importAndCheck(byte[] input) throws IOException {
         Path fs = TestFs.unixRoot();
         Layout layout = Layout.create(fs.resolve("layout"));
         byte[] index = Files.readAllBytes(layout.root().resolve("index.json"));
@@ -114,9 +157,10 @@ class FuzzTargets {
         } catch (LayoutException refused) {
             assertArrayEquals(index, Files.readAllBytes(layout.root().resolve("index.json")), "refused: index unchanged");
             assertEquals(before, outsideBlobs(fs, layout), "refused: nothing written outside blobs/");
-            return;
+            return true;
         }
         Layout.open(layout.root()).index().read(); // accepted: the layout is still valid
+        return false;
     }
 
     static Set<String> outsideBlobs(Path fs, Layout layout) throws IOException {

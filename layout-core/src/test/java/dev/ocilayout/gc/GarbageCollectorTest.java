@@ -203,7 +203,8 @@ class GarbageCollectorTest {
         Set<Digest> before = stored();
         UnreadableContentException e = assertThrows(UnreadableContentException.class,
                 () -> GarbageCollector.run(layout, NOW));
-        assertTrue(e.getMessage().contains("index.json -> tag v1 -> sha256:eeee"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("gc refused: sha256:eeee"), e.getMessage());
+        assertTrue(e.getMessage().contains(" at index.json -> tag v1 cannot be read (missing blob"), e.getMessage());
         assertEquals(before, stored());
     }
 

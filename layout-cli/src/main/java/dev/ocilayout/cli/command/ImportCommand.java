@@ -98,7 +98,8 @@ public final class ImportCommand extends LayoutCommand {
         if (out().json()) {
             ObjectNode n = Output.object().put("format", r.format()).put("compression", r.compression().name().toLowerCase())
                     .put("blobsWritten", r.blobsWritten()).put("blobsPresent", r.blobsPresent())
-                    .put("bytesWritten", r.bytesWritten()).put("referrers", r.referrers());
+                    .put("bytesWritten", r.bytesWritten()).put("referrers", r.referrers())
+                    .put("unneededRemoved", r.unneeded()).put("unneededBytes", r.unneededBytes());
             ArrayNode images = n.putArray("images");
             for (LayoutImport.Imported i : r.images()) {
                 ObjectNode o = images.addObject().put("digest", i.descriptor().digest().toString())
@@ -118,7 +119,9 @@ public final class ImportCommand extends LayoutCommand {
             out().info(r.format() + (r.compression() == dev.ocilayout.archive.Compression.NONE ? ""
                     : " (" + r.compression().name().toLowerCase() + ")") + ": " + r.blobsWritten() + " blobs written ("
                     + Output.humanSize(r.bytesWritten()) + "), " + r.blobsPresent() + " already there"
-                    + (r.referrers() > 0 ? ", " + r.referrers() + " referrers" : ""));
+                    + (r.referrers() > 0 ? ", " + r.referrers() + " referrers" : "")
+                    + (r.unneeded() > 0 ? ", " + r.unneeded() + " unneeded blobs removed (" + Output.humanSize(r.unneededBytes())
+                    + ")" : ""));
         }
         return 0;
     }
