@@ -108,11 +108,17 @@ class FullDiskTest {
         assertEquals(0, Cli.run("tag", layout + ":v1", "more").exit(), "works once there is space again");
     }
 
-    @Test
-    void anImportLargerThanTheFreeSpaceFailsAndChangesNothing() throws IOException {
+    /** A layout off the tiny disk tagging a 6 MiB artifact as {@code big}. */
+    Path layoutWithABigArtifact() throws IOException {
         Path src = TestData.copy("example-layout", tmp.resolve("src"));
         Path big = sized(tmp.resolve("big.bin"), 6 << 20);
         assertEquals(0, Cli.run("push", src + ":big", big + ":application/octet-stream").exit());
+        return src;
+    }
+
+    @Test
+    void anImportLargerThanTheFreeSpaceFailsAndChangesNothing() throws IOException {
+        Path src = layoutWithABigArtifact();
         Path tar = tmp.resolve("big.tar");
         assertEquals(0, Cli.run("export", src + ":big", "-o", tar.toString()).exit());
         Map<String, String> before = snapshotWithoutIngest();
@@ -130,9 +136,7 @@ class FullDiskTest {
 
     @Test
     void anExportOntoAFullDiskNamesTheFileGivenAndLeavesNothing() throws IOException {
-        Path src = TestData.copy("example-layout", tmp.resolve("src"));
-        Path big = sized(tmp.resolve("big.bin"), 6 << 20);
-        assertEquals(0, Cli.run("push", src + ":big", big + ":application/octet-stream").exit());
+        Path src = layoutWithABigArtifact();
         Path tar = mount.resolve("big.tar");
         Cli.Result r = Cli.run("export", src + ":big", "-o", tar.toString());
         assertEquals(1, r.exit(), r.toString());

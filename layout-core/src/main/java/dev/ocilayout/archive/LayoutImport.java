@@ -10,6 +10,7 @@ import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.RefName;
 import dev.ocilayout.referrers.Referrer;
@@ -17,11 +18,9 @@ import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.referrers.Source;
-import dev.ocilayout.store.Tags;
 import dev.ocilayout.store.BlobStore;
 import dev.ocilayout.store.LayoutLock;
-import dev.ocilayout.model.Manifest;
-import dev.ocilayout.model.MediaType;
+import dev.ocilayout.store.Tags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -210,9 +209,8 @@ public final class LayoutImport {
             changed = false;
             for (Map.Entry<Digest, Manifest> e : blobReferrers.entrySet()) {
                 if (!keep.contains(e.getKey()) && keep.contains(e.getValue().subject().digest())) {
-                    Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, e.getKey(), 0);
                     GraphWalker.walk(layout, List.of(ReferrerIndex.blobOnlyDescriptor(e.getKey(), e.getValue(),
-                            layout.blobs().size(d.digest())))).reachable().forEach(keep::add);
+                            layout.blobs().size(e.getKey())))).reachable().forEach(keep::add);
                     changed = true;
                 }
             }

@@ -1,6 +1,7 @@
 package dev.ocilayout.cli.command;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.LayoutException;
 import dev.ocilayout.archive.BlobList;
 import dev.ocilayout.archive.Compression;
 import dev.ocilayout.archive.LayoutExport;
@@ -11,10 +12,9 @@ import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
-import dev.ocilayout.LayoutException;
-import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
