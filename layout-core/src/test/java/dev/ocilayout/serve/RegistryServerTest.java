@@ -1,5 +1,6 @@
 package dev.ocilayout.serve;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -257,6 +258,23 @@ class RegistryServerTest {
         assertEquals(202, send("DELETE", "/v2/team/app/manifests/" + image.digest(), null).statusCode());
         assertEquals(List.of(), toList(json(send("GET", "/v2/team/app/tags/list", null)).get("tags")));
         assertError(send("DELETE", "/v2/team/app/manifests/v1", null), 404, "MANIFEST_UNKNOWN");
+    }
+
+    @Test
+    void deletingAManifestThatCannotBeReadIsRefusedAndChangesNothing() throws Exception {
+        // the stored manifest became a FIFO: whether by tag or by digest, DELETE would leave what only it
+        // referenced to gc, so it is refused (fail closed), naming no path of the server's
+        java.nio.file.Path blob = app.files().blob(image.digest());
+        java.nio.file.Files.delete(blob);
+        assertEquals(0, new ProcessBuilder("mkfifo", blob.toString()).inheritIO().start().waitFor());
+        byte[] index = java.nio.file.Files.readAllBytes(app.files().indexJson());
+        HttpResponse<byte[]> byTag = send("DELETE", "/v2/team/app/manifests/v3", null);
+        assertError(byTag, 409, "DENIED");
+        String message = json(byTag).get("errors").get(0).get("message").asText();
+        assertTrue(message.contains("cannot be read") && message.contains(image.digest().toString()), message);
+        assertFalse(message.contains(root.toString()), "no server path: " + message);
+        assertError(send("DELETE", "/v2/team/app/manifests/" + image.digest(), null), 409, "DENIED");
+        assertArrayEquals(index, java.nio.file.Files.readAllBytes(app.files().indexJson()));
     }
 
     @Test
