@@ -53,6 +53,16 @@ public final class Output {
         }
     }
 
+    /** A log line on stderr (serve's request log), left out under --quiet; safe from many threads. */
+    public void log(String s) {
+        if (!quiet) {
+            synchronized (err) {
+                err.println(s);
+                err.flush();
+            }
+        }
+    }
+
     /** Prints a JSON document. */
     public void json(JsonNode node) {
         out.println(JsonTrees.pretty(node));

@@ -16,10 +16,27 @@ final class Exchange {
     private final Request request;
     private final Response response;
     private boolean committed;
+    private int status;
+    private long bytesSent;
 
     Exchange(Request request, Response response) {
         this.request = request;
         this.response = response;
+    }
+
+    /** The client's address, without port. */
+    String remoteAddress() {
+        return Request.getRemoteAddr(request);
+    }
+
+    /** The status sent, or 0 before. */
+    int status() {
+        return status;
+    }
+
+    /** Body bytes sent (for HEAD, none). */
+    long bytesSent() {
+        return bytesSent;
     }
 
     String method() {
@@ -29,6 +46,11 @@ final class Exchange {
     /** The path as sent, still percent-encoded. */
     String rawPath() {
         return request.getHttpURI().getPath();
+    }
+
+    /** The query as sent, or null. */
+    String rawQuery() {
+        return request.getHttpURI().getQuery();
     }
 
     Map<String, String> query() {
@@ -65,6 +87,7 @@ final class Exchange {
     /** Sends a status and body; for HEAD the headers only, with the length the body would have. */
     void send(int status, byte[] body) throws IOException {
         committed = true;
+        this.status = status;
         response.setStatus(status);
         int length = body == null ? 0 : body.length;
         if (status != 204 && status != 304) {
@@ -73,6 +96,7 @@ final class Exchange {
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
             if (length > 0 && !method().equals("HEAD")) {
                 out.write(body);
+                bytesSent = length;
             }
         }
     }
@@ -84,6 +108,7 @@ final class Exchange {
      */
     void sendFile(int status, java.nio.channels.FileChannel file, long start, long length) throws IOException {
         committed = true;
+        this.status = status;
         response.setStatus(status);
         response.getHeaders().put("Content-Length", Long.toString(length));
         if (length == 0 || method().equals("HEAD")) {
@@ -105,6 +130,7 @@ final class Exchange {
                 chunk.flip();
             }
             pos += n;
+            bytesSent += n;
             if (pos < end) {
                 Content.Sink.write(response, false, chunk);
             } else {

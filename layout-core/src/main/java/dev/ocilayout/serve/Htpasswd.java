@@ -49,6 +49,20 @@ final class Htpasswd {
         return new Htpasswd(hashes);
     }
 
+    /** The user an {@code Authorization: Basic} header names (verified or not), or null. */
+    static String user(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon <= 0 ? null : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** Whether an {@code Authorization} header carries a known user with the right password. */
     boolean allows(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {

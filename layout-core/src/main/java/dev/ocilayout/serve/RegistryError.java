@@ -28,8 +28,8 @@ final class RegistryError extends RuntimeException {
         return new RegistryError(404, "NAME_UNKNOWN", "repository name not known to registry: " + name);
     }
 
-    static RegistryError nameInvalid(String name) {
-        return new RegistryError(400, "NAME_INVALID", "invalid repository name: " + name);
+    static RegistryError nameInvalid(String name, String why) {
+        return new RegistryError(400, "NAME_INVALID", "invalid repository name " + name + ": " + why);
     }
 
     static RegistryError digestInvalid(String message) {

@@ -50,6 +50,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,11 +72,18 @@ public final class RegistryServer implements AutoCloseable {
      */
     public record Options(java.nio.file.Path root, InetSocketAddress address, boolean readOnly, int threads,
                           LayoutOptions layoutOptions, java.nio.file.Path tlsCert, java.nio.file.Path tlsKey,
-                          java.nio.file.Path htpasswd) {
+                          java.nio.file.Path htpasswd, Limits limits, Consumer<LogEntry> log) {
         public Options {
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new IllegalArgumentException("--tls-cert and --tls-key go together");
             }
+            limits = limits == null ? Limits.defaults() : limits;
+        }
+
+        public Options(java.nio.file.Path root, InetSocketAddress address, boolean readOnly, int threads,
+                       LayoutOptions layoutOptions, java.nio.file.Path tlsCert, java.nio.file.Path tlsKey,
+                       java.nio.file.Path htpasswd) {
+            this(root, address, readOnly, threads, layoutOptions, tlsCert, tlsKey, htpasswd, null, null);
         }
 
         public Options(java.nio.file.Path root, InetSocketAddress address, boolean readOnly, int threads,
@@ -86,11 +94,44 @@ public final class RegistryServer implements AutoCloseable {
         public static Options of(java.nio.file.Path root, InetSocketAddress address) {
             return new Options(root, address, false, 64, LayoutOptions.defaults());
         }
+
+        public Options withLimits(Limits l) {
+            return new Options(root, address, readOnly, threads, layoutOptions, tlsCert, tlsKey, htpasswd, l, log);
+        }
+
+        /** Each request, once answered, is handed to {@code log} (the CLI prints it on stderr). */
+        public Options withLog(Consumer<LogEntry> l) {
+            return new Options(root, address, readOnly, threads, layoutOptions, tlsCert, tlsKey, htpasswd, limits, l);
+        }
     }
 
-    static final Duration UPLOAD_IDLE_LIMIT = Duration.ofHours(1);
-    /** Upload sessions open at once, across repositories. */
-    static final int MAX_UPLOADS = 512;
+    /**
+     * Bounds on upload sessions, each of which holds an open temp file, so that one client cannot keep the
+     * others from pushing: at most {@code maxUploads} in all, {@code perClient} for one client (its user
+     * when authenticated, else its address), {@code perRepository} into one repository; a session unused for
+     * {@code idle} is dropped. Beyond a bound a new session is refused with 429 and {@code Retry-After}.
+     */
+    public record Limits(int maxUploads, int perClient, int perRepository, Duration idle) {
+        public Limits {
+            if (maxUploads <= 0 || perClient <= 0 || perRepository <= 0 || idle.isNegative() || idle.isZero()) {
+                throw new IllegalArgumentException("upload limits must be positive");
+            }
+        }
+
+        public static Limits defaults() {
+            return new Limits(512, 32, 128, Duration.ofMinutes(5));
+        }
+    }
+
+    /** One answered request, for the request log. */
+    public record LogEntry(java.time.Instant time, String client, String method, String path, int status, long bytes,
+                           Duration duration) {
+    }
+
+    /** What the server cleaned up as it started: upload temp files no live process held. */
+    public record Cleanup(int files, long bytes) {
+    }
+
     private static final Pattern ROUTE = Pattern.compile(
             "^/v2/(?<name>.+)/(?<kind>manifests|blobs/uploads|blobs|tags|referrers)(?:/(?<rest>.*))?$");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -103,15 +144,20 @@ public final class RegistryServer implements AutoCloseable {
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final Htpasswd users;
 
+    private final String[] rootForms;
+    private Cleanup cleanup = new Cleanup(0, 0);
+
     /** An upload in progress: the ingest holds (and locks) its temp file. */
     private static final class Upload {
         final String name;
+        final String client;
         final Layout layout;
         final Ingest ingest;
         volatile long lastUsed = System.nanoTime();
 
-        Upload(String name, Layout layout, Ingest ingest) {
+        Upload(String name, String client, Layout layout, Ingest ingest) {
             this.name = name;
+            this.client = client;
             this.layout = layout;
             this.ingest = ingest;
         }
@@ -121,6 +167,14 @@ public final class RegistryServer implements AutoCloseable {
         this.options = options;
         this.users = options.htpasswd() == null ? null : Htpasswd.load(options.htpasswd());
         this.repositories = new Repositories(options.root(), options.layoutOptions());
+        java.nio.file.Path absolute = options.root().toAbsolutePath().normalize();
+        String real;
+        try {
+            real = absolute.toRealPath().toString();
+        } catch (IOException e) {
+            real = absolute.toString();
+        }
+        this.rootForms = new String[] {real, absolute.toString()};
         QueuedThreadPool pool = new QueuedThreadPool(Math.max(4, options.threads()), 2);
         pool.setName("oci-layout-serve");
         pool.setDaemon(true);
@@ -186,6 +240,7 @@ public final class RegistryServer implements AutoCloseable {
         System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "ERROR"));
         RegistryServer s = new RegistryServer(options);
         try {
+            s.removeStaleUploads();
             s.http.start();
         } catch (IOException e) {
             s.close();
@@ -194,8 +249,39 @@ public final class RegistryServer implements AutoCloseable {
             s.close();
             throw new IOException("cannot serve on " + options.address() + ": " + e.getMessage(), e);
         }
-        s.janitor.scheduleWithFixedDelay(s::dropIdleUploads, 1, 1, TimeUnit.MINUTES);
+        long every = Math.max(100, Math.min(60_000, options.limits().idle().toMillis() / 4));
+        s.janitor.scheduleWithFixedDelay(s::dropIdleUploads, every, every, TimeUnit.MILLISECONDS);
         return s;
+    }
+
+    /**
+     * Removes the upload temp files that interrupted runs left in the served layouts and that no live
+     * process holds (the rule of {@code fsck --repair}: this tool's temp files, unlocked, over ten seconds
+     * old), before the first request. A kill -9 mid-upload leaves its temp file; without this it stayed
+     * across restarts until someone ran gc.
+     */
+    private void removeStaleUploads() throws IOException {
+        int files = 0;
+        long bytes = 0;
+        for (String name : repositories.names()) {
+            Layout layout = repositories.get(name, false);
+            if (layout == null) {
+                continue;
+            }
+            for (java.nio.file.Path p : layout.blobs().staleTemps(Duration.ZERO)) {
+                long size = java.nio.file.Files.size(p);
+                if (layout.options().fs().deleteIfExists(p)) {
+                    files++;
+                    bytes += size;
+                }
+            }
+        }
+        cleanup = new Cleanup(files, bytes);
+    }
+
+    /** What {@link #start} cleaned up. */
+    public Cleanup cleanup() {
+        return cleanup;
     }
 
     /** The address actually bound (the port, when 0 was asked for). */
@@ -216,7 +302,7 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void dropIdleUploads() {
-        long limit = System.nanoTime() - UPLOAD_IDLE_LIMIT.toNanos();
+        long limit = System.nanoTime() - options.limits().idle().toNanos();
         uploads.entrySet().removeIf(e -> {
             if (e.getValue().lastUsed < limit) {
                 closeQuietly(e.getValue().ingest);
@@ -237,6 +323,26 @@ public final class RegistryServer implements AutoCloseable {
     // ------------------------------------------------------------------ dispatch
 
     private void handle(Exchange x) throws IOException {
+        long started = System.nanoTime();
+        try {
+            dispatch(x);
+        } finally {
+            if (options.log() != null) {
+                String query = x.rawQuery();
+                options.log().accept(new LogEntry(java.time.Instant.now(), client(x), x.method(),
+                        x.rawPath() + (query == null ? "" : "?" + query), x.status(), x.bytesSent(),
+                        Duration.ofNanos(System.nanoTime() - started)));
+            }
+        }
+    }
+
+    /** Who a request comes from, for fair limits and the log: the user when authenticated, else the address. */
+    private String client(Exchange x) {
+        String user = users == null ? null : Htpasswd.user(x.requestHeader("Authorization"));
+        return user != null ? user : x.remoteAddress();
+    }
+
+    private void dispatch(Exchange x) throws IOException {
         try {
             route(x);
         } catch (RegistryError e) {
@@ -250,7 +356,10 @@ public final class RegistryServer implements AutoCloseable {
         } catch (InvalidContentException e) {
             error(x, 400, "MANIFEST_INVALID", e.getMessage());
         } catch (LayoutLockedException e) {
+            x.header("Retry-After", "1");
             error(x, 429, "TOOMANYREQUESTS", e.getMessage());
+        } catch (dev.ocilayout.InvalidLayoutException e) {
+            error(x, 500, "UNKNOWN", "the repository's layout is damaged: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             error(x, 400, "UNSUPPORTED", e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -350,14 +459,18 @@ public final class RegistryServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ manifests
 
+    /**
+     * A manifest reference: a digest when it has a ':' (a tag cannot), refused as {@code DIGEST_INVALID} when
+     * malformed; else a tag. A tag that cannot exist is simply unknown ({@code MANIFEST_UNKNOWN}, as the
+     * conformance suite and docker-registry answer a GET of {@code .INVALID_MANIFEST_NAME}).
+     */
     private Descriptor resolveManifest(Layout layout, String reference) throws IOException {
-        Digest digest = Digest.tryParse(reference);
         try {
-            if (digest != null) {
-                return layout.resolve(digest);
+            if (reference.indexOf(':') >= 0) {
+                return layout.resolve(parseDigest(reference));
             }
             if (!RefName.isValid(reference)) {
-                throw new RegistryError(400, "TAG_INVALID", "invalid tag: " + reference);
+                throw RegistryError.manifestUnknown(reference);
             }
             return layout.resolveTag(reference);
         } catch (NotFoundException e) {
@@ -381,7 +494,7 @@ public final class RegistryServer implements AutoCloseable {
 
     private void putManifest(Exchange x, String name, String reference) throws IOException {
         Layout layout = repositories.get(name, true);
-        Digest byDigest = Digest.tryParse(reference);
+        Digest byDigest = reference.indexOf(':') >= 0 ? parseDigest(reference) : null;
         if (byDigest == null && !RefName.isValid(reference)) {
             throw new RegistryError(400, "TAG_INVALID", "invalid tag: " + reference);
         }
@@ -408,11 +521,16 @@ public final class RegistryServer implements AutoCloseable {
                 needed.add(c);
             }
         }
-        try {
-            layout.blobs().requirePresent(needed);
-        } catch (NotFoundException | IntegrityException e) {
-            throw new RegistryError(400, "MANIFEST_BLOB_UNKNOWN", "manifest references a blob unknown to registry: "
-                    + e.getMessage());
+        for (Descriptor c : needed) {
+            java.nio.file.attribute.BasicFileAttributes a = layout.blobs().attributes(c.digest());
+            if (a == null || !a.isRegularFile()) {
+                throw new RegistryError(400, "MANIFEST_BLOB_UNKNOWN", "manifest references blob " + c.digest()
+                        + ", which repository " + name + " does not have (push it first)");
+            }
+            if (a.size() != c.size()) {
+                throw new RegistryError(400, "SIZE_INVALID", "manifest says blob " + c.digest() + " is " + c.size()
+                        + " bytes; repository " + name + " has it with " + a.size());
+            }
         }
         Descriptor stored = layout.blobs().put(bytes, mediaType);
         if (byDigest != null && !byDigest.equals(stored.digest())) {
@@ -436,7 +554,7 @@ public final class RegistryServer implements AutoCloseable {
 
     private void deleteManifest(Exchange x, String name, String reference) throws IOException {
         Layout layout = existing(name);
-        Digest digest = Digest.tryParse(reference);
+        Digest digest = reference.indexOf(':') >= 0 ? parseDigest(reference) : null;
         if (digest == null) {
             try {
                 Untagging.untag(layout, List.of(reference), false);
@@ -453,10 +571,7 @@ public final class RegistryServer implements AutoCloseable {
 
     private void getBlob(Exchange x, String name, String reference) throws IOException {
         Layout layout = existing(name);
-        Digest digest = Digest.tryParse(reference);
-        if (digest == null) {
-            throw RegistryError.digestInvalid("invalid digest: " + reference);
-        }
+        Digest digest = parseDigest(reference);
         long size;
         try {
             size = layout.blobs().size(digest);
@@ -470,28 +585,57 @@ public final class RegistryServer implements AutoCloseable {
         long start = 0;
         long end = size - 1;
         int status = 200;
-        String range = x.requestHeader("Range");
-        if (range != null && size > 0) {
-            Matcher r = Pattern.compile("bytes=(\\d*)-(\\d*)").matcher(range.trim());
-            if (!r.matches() || r.group(1).isEmpty() && r.group(2).isEmpty()) {
-                throw new RegistryError(416, "SIZE_INVALID", "unsupported range: " + range);
-            }
-            if (r.group(1).isEmpty()) {
-                start = Math.max(0, size - Long.parseLong(r.group(2)));
-            } else {
-                start = Long.parseLong(r.group(1));
-                end = r.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(r.group(2)));
-            }
-            if (start > end || start >= size) {
+        long[] r = byteRange(x.requestHeader("Range"), size);
+        if (r != null) {
+            if (r.length == 0) {
                 x.header("Content-Range", "bytes */" + size);
-                throw new RegistryError(416, "SIZE_INVALID", "range " + range + " outside 0-" + (size - 1));
+                throw new RegistryError(416, "SIZE_INVALID", "range " + x.requestHeader("Range") + " is outside the blob's "
+                        + size + " bytes");
             }
+            start = r[0];
+            end = r[1];
             status = 206;
             x.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
         }
         long length = size == 0 ? 0 : end - start + 1;
         try (FileChannel ch = layout.blobs().openChannel(digest)) {
             x.sendFile(status, ch, start, length);
+        }
+    }
+
+    private static final Pattern BYTE_RANGE = Pattern.compile("(\\d*)-(\\d*)");
+
+    /**
+     * A {@code Range} header as RFC 9110 section 14 reads it for one representation of {@code size} bytes: the
+     * first and last byte of a single satisfiable range; an empty array when the range is unsatisfiable
+     * (416); null to send the whole blob, which is also the answer to a unit other than bytes, a malformed
+     * header and a request for several ranges (a server may ignore Range, section 14.2).
+     */
+    static long[] byteRange(String header, long size) {
+        if (header == null || size == 0) {
+            return null;
+        }
+        String h = header.trim();
+        if (!h.regionMatches(true, 0, "bytes=", 0, 6) || h.indexOf(',') >= 0) {
+            return null;
+        }
+        Matcher m = BYTE_RANGE.matcher(h.substring(6).trim());
+        if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
+            return null;
+        }
+        try {
+            if (m.group(1).isEmpty()) {
+                long suffix = Long.parseLong(m.group(2));
+                return suffix == 0 ? new long[0] : new long[] {Math.max(0, size - suffix), size - 1};
+            }
+            long first = Long.parseLong(m.group(1));
+            if (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) < first) {
+                return null; // an invalid range-spec: the header is ignored
+            }
+            long last = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+            return first >= size ? new long[0] : new long[] {first, last};
+        } catch (NumberFormatException overflow) {
+            return null;
         }
     }
 
@@ -515,18 +659,39 @@ public final class RegistryServer implements AutoCloseable {
             created(x, name, expected);
             return;
         }
-        if (uploads.size() >= MAX_UPLOADS) {
-            // each session holds an open temp file: a client cannot exhaust the server's file handles
-            throw new RegistryError(429, "TOOMANYREQUESTS", MAX_UPLOADS + " uploads are in progress; finish or cancel"
-                    + " some (idle ones are dropped after " + UPLOAD_IDLE_LIMIT.toMinutes() + " minutes)");
-        }
+        String client = client(x);
+        requireUploadRoom(x, name, client);
         Ingest ingest = layout.blobs().newIngest(DigestAlgorithm.SHA256, MediaType.OCTET_STREAM);
         String id = UUID.randomUUID().toString();
-        uploads.put(id, new Upload(name, layout, ingest));
+        uploads.put(id, new Upload(name, client, layout, ingest));
         try (InputStream in = x.body()) {
             in.transferTo(OutputStream.nullOutputStream()); // a POST that starts a session carries no data
         }
         accepted(x, name, id, 0);
+    }
+
+    /**
+     * Refuses a new session beyond a bound (all, this client's, this repository's) with 429 and the seconds
+     * until the first session that counts against it would expire if left idle.
+     */
+    private void requireUploadRoom(Exchange x, String name, String client) {
+        Limits l = options.limits();
+        List<Upload> all = List.copyOf(uploads.values());
+        List<Upload> mine = all.stream().filter(u -> u.client.equals(client)).toList();
+        List<Upload> here = all.stream().filter(u -> u.name.equals(name)).toList();
+        List<Upload> full = all.size() >= l.maxUploads() ? all : mine.size() >= l.perClient() ? mine
+                : here.size() >= l.perRepository() ? here : null;
+        if (full == null) {
+            return;
+        }
+        long oldest = full.stream().mapToLong(u -> u.lastUsed).min().orElse(System.nanoTime());
+        long wait = Math.max(1, (oldest + l.idle().toNanos() - System.nanoTime() + 999_999_999L) / 1_000_000_000L);
+        x.header("Retry-After", Long.toString(wait));
+        String which = full == all ? l.maxUploads() + " uploads are in progress on this registry"
+                : full == mine ? l.perClient() + " uploads of yours are in progress"
+                : l.perRepository() + " uploads into " + name + " are in progress";
+        throw new RegistryError(429, "TOOMANYREQUESTS", which + "; finish or cancel some (idle ones are dropped after "
+                + l.idle().toSeconds() + " s)");
     }
 
     private boolean mount(Exchange x, String name, Layout layout, String mount, String from) throws IOException {
@@ -550,13 +715,19 @@ public final class RegistryServer implements AutoCloseable {
         return u;
     }
 
+    private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/.*)?");
+
     private void patchUpload(Exchange x, String name, String id) throws IOException {
         Upload u = upload(name, id);
         synchronized (u) {
             String range = x.requestHeader("Content-Range");
             if (range != null) {
-                Matcher r = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/.*)?").matcher(range.trim());
-                if (!r.matches() || Long.parseLong(r.group(1)) != u.ingest.count()) {
+                Matcher r = CONTENT_RANGE.matcher(range.trim());
+                if (!r.matches() || r.group(1).length() > 18 || r.group(2).length() > 18
+                        || Long.parseLong(r.group(2)) < Long.parseLong(r.group(1))) {
+                    throw RegistryError.uploadInvalid("malformed Content-Range " + range + " (expected <start>-<end>)");
+                }
+                if (Long.parseLong(r.group(1)) != u.ingest.count()) {
                     x.header("Range", "0-" + Math.max(0, u.ingest.count() - 1));
                     x.header("Location", "/v2/" + name + "/blobs/uploads/" + id);
                     throw new RegistryError(416, "BLOB_UPLOAD_INVALID", "chunk " + range + " does not start at "
@@ -623,10 +794,15 @@ public final class RegistryServer implements AutoCloseable {
                 + d.algorithm()));
     }
 
+    /** A digest of an algorithm this registry implements; anything else is {@code DIGEST_INVALID}. */
     private static Digest parseDigest(String text) {
         Digest d = Digest.tryParse(text);
         if (d == null) {
             throw RegistryError.digestInvalid("invalid digest: " + text);
+        }
+        if (d.knownAlgorithm().isEmpty()) {
+            throw RegistryError.digestInvalid("unsupported digest algorithm " + d.algorithm() + " in " + text
+                    + " (sha256 and sha512 are)");
         }
         return d;
     }
@@ -713,9 +889,21 @@ public final class RegistryServer implements AutoCloseable {
         x.send(status, ModelJson.mapper().writeValueAsBytes(body));
     }
 
-    private static void error(Exchange x, int status, String code, String message) throws IOException {
+    /** A message with the server's own folders taken out: what a client reads names repositories, not paths. */
+    String scrub(String message) {
+        if (message == null) {
+            return null;
+        }
+        String out = message;
+        for (String root : rootForms) {
+            out = out.replace(root + "/", "").replace(root, ".");
+        }
+        return out;
+    }
+
+    private void error(Exchange x, int status, String code, String message) throws IOException {
         ObjectNode body = JSON.objectNode();
-        body.putArray("errors").addObject().put("code", code).put("message", message == null ? code : message);
+        body.putArray("errors").addObject().put("code", code).put("message", message == null ? code : scrub(message));
         x.header("Content-Type", "application/json");
         if (x.committed()) {
             throw new IOException(code + ": " + message); // the response had started: Jetty closes the connection

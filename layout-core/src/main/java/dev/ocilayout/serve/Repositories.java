@@ -3,11 +3,16 @@ package dev.ocilayout.serve;
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -29,7 +34,7 @@ final class Repositories {
     Repositories(Path root, LayoutOptions options) {
         this.root = root;
         this.options = options;
-        this.singleName = Files.isRegularFile(root.resolve("oci-layout")) ? nameOf(root) : null;
+        this.singleName = isLayout(root) ? nameOf(root) : null;
     }
 
     /** A folder name made into a repository name: lowercase, other characters as '-'. */
@@ -40,11 +45,18 @@ final class Repositories {
         return n.isEmpty() ? "layout" : n;
     }
 
+    /**
+     * The names a layout's own entries take. No component of a repository name may be one, anywhere, so no
+     * name can address, create or block anything of a layout's: {@code team/app/blobs} would make a layout
+     * inside {@code team/app}'s blob store, {@code trap/oci-layout} a folder where {@code trap}'s header goes.
+     * ({@code .lock} and the {@code .tmp} files cannot be components: the grammar starts a component with
+     * a letter or digit.)
+     */
+    static final Set<String> RESERVED = Set.of("blobs", "ingest", "index.json", "oci-layout");
+
     /** The layout of {@code name}; null when there is none and {@code create} is false. */
     Layout get(String name, boolean create) throws IOException {
-        if (!NAME.matcher(name).matches() || name.length() > 255) {
-            throw RegistryError.nameInvalid(name);
-        }
+        validate(name);
         Layout cached = open.get(name);
         if (cached != null) {
             return cached;
@@ -59,15 +71,21 @@ final class Repositories {
             }
             dir = root;
         } else {
-            dir = root.resolve(name);
+            dir = create ? null : folder(name, false);
+            if (dir == null && !create) {
+                return null;
+            }
         }
         synchronized (this) {
             cached = open.get(name);
             if (cached != null) {
                 return cached;
             }
+            if (dir == null) {
+                dir = folder(name, true); // under the monitor: a layout another push is creating is not yet one
+            }
             Layout layout;
-            if (Files.isRegularFile(dir.resolve("oci-layout"))) {
+            if (isLayout(dir)) {
                 layout = Layout.open(dir, options);
             } else if (create) {
                 layout = Layout.create(dir, options);
@@ -77,6 +95,76 @@ final class Repositories {
             open.put(name, layout);
             return layout;
         }
+    }
+
+    /** The distribution-spec grammar, the length limit, and no reserved component. */
+    static void validate(String name) {
+        if (name.length() > 255) {
+            throw RegistryError.nameInvalid(name, "longer than 255 characters");
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw RegistryError.nameInvalid(name, "not of the form [a-z0-9]+([._-][a-z0-9]+)*(/...)*");
+        }
+        for (String component : name.split("/")) {
+            if (RESERVED.contains(component)) {
+                throw RegistryError.nameInvalid(name, "its component " + component + " is the name of a layout's own"
+                        + " content (reserved: blobs, ingest, index.json, oci-layout)");
+            }
+        }
+    }
+
+    /**
+     * The folder of a repository, walked component by component without following links. Once the walk is
+     * inside a layout, each step must be a layout or a folder holding only folders (one made for nested
+     * repositories): anything else there is that layout's own content, never a repository's. Null when the
+     * repository does not exist (and is not to be created).
+     */
+    private Path folder(String name, boolean create) throws IOException {
+        Path dir = root;
+        boolean withinLayout = false;
+        for (String component : name.split("/")) {
+            withinLayout |= isLayout(dir);
+            Path next = dir.resolve(component);
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException absent) {
+                return create ? root.resolve(name) : null;
+            }
+            String at = root.relativize(next).toString();
+            if (a.isSymbolicLink()) {
+                throw RegistryError.nameInvalid(name, at + " is a symbolic link on the server, never followed");
+            }
+            if (!a.isDirectory()) {
+                throw RegistryError.nameInvalid(name, at + " is a file on the server");
+            }
+            if (withinLayout && !isLayout(next) && !holdsOnlyFolders(next)) {
+                throw RegistryError.nameInvalid(name, at + " is part of a layout's own content");
+            }
+            dir = next;
+        }
+        if (!isLayout(dir) && !holdsOnlyFolders(dir)) {
+            if (create) {
+                throw RegistryError.nameInvalid(name, "the folder " + name + " on the server holds files and is no layout");
+            }
+            return null;
+        }
+        return dir;
+    }
+
+    private static boolean isLayout(Path dir) {
+        return Files.isRegularFile(dir.resolve("oci-layout"), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static boolean holdsOnlyFolders(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path e : entries) {
+                if (!Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Every repository name, sorted. */
@@ -90,15 +178,17 @@ final class Repositories {
                     @Override
                     public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
                             java.nio.file.attribute.BasicFileAttributes attrs) {
-                        if (!dir.equals(root) && Files.isRegularFile(dir.resolve("oci-layout"))) {
+                        String n = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                        if (!dir.equals(root) && RESERVED.contains(n)) {
+                            return java.nio.file.FileVisitResult.SKIP_SUBTREE; // a layout's own content
+                        }
+                        if (!dir.equals(root) && isLayout(dir)) {
                             String name = root.relativize(dir).toString().replace('\\', '/');
-                            if (NAME.matcher(name).matches()) {
+                            if (NAME.matcher(name).matches() && name.length() <= 255) {
                                 names.add(name);
                             }
                         }
-                        String n = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                        return n.equals("blobs") || n.equals("ingest") ? java.nio.file.FileVisitResult.SKIP_SUBTREE
-                                : java.nio.file.FileVisitResult.CONTINUE;
+                        return java.nio.file.FileVisitResult.CONTINUE;
                     }
                 });
         names.sort(null);

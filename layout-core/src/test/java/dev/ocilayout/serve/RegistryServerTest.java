@@ -309,7 +309,7 @@ class RegistryServerTest {
     @Test
     void openUploadSessionsAreBoundedAndCancellingFreesThem() throws Exception {
         List<String> locations = new java.util.ArrayList<>();
-        for (int i = 0; i < RegistryServer.MAX_UPLOADS; i++) {
+        for (int i = 0; i < RegistryServer.Limits.defaults().perClient(); i++) {
             HttpResponse<byte[]> r = send("POST", "/v2/team/app/blobs/uploads/", null);
             assertEquals(202, r.statusCode());
             locations.add(r.headers().firstValue("Location").orElseThrow());

@@ -1,11 +1,13 @@
 package dev.ocilayout.cli.command;
 
+import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.serve.RegistryServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +46,28 @@ public final class ServeCommand extends LayoutCommand {
             + " entries, htpasswd -B), as docker-registry does.")
     Path htpasswd;
 
+    @Option(names = "--max-uploads", paramLabel = "N", description = "Upload sessions open at once (default: ${DEFAULT-VALUE}).")
+    int maxUploads = RegistryServer.Limits.defaults().maxUploads();
+
+    @Option(names = "--max-uploads-per-client", paramLabel = "N",
+            description = "Upload sessions one client (its user, or its address) may hold (default: ${DEFAULT-VALUE}).")
+    int maxUploadsPerClient = RegistryServer.Limits.defaults().perClient();
+
+    @Option(names = "--max-uploads-per-repository", paramLabel = "N",
+            description = "Upload sessions open into one repository (default: ${DEFAULT-VALUE}).")
+    int maxUploadsPerRepository = RegistryServer.Limits.defaults().perRepository();
+
+    @Option(names = "--upload-idle", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "Drop an upload session unused this long (default: 5m).")
+    Duration uploadIdle = RegistryServer.Limits.defaults().idle();
+
+    enum LogFormat { text, json }
+
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "The request log on stderr, one line per request: ${COMPLETION-CANDIDATES} (default: text;"
+                    + " --quiet turns it off).")
+    LogFormat logFormat = LogFormat.text;
+
     @Override
     public Integer call() throws Exception {
         int colon = listen.lastIndexOf(':');
@@ -61,11 +85,25 @@ public final class ServeCommand extends LayoutCommand {
         RegistryServer.Options options;
         try {
             options = new RegistryServer.Options(root, address, readOnly, Math.max(2, threads), root().layoutOptions(),
-                    tlsCert, tlsKey, htpasswd);
+                    tlsCert, tlsKey, htpasswd).withLimits(new RegistryServer.Limits(maxUploads, maxUploadsPerClient,
+                    maxUploadsPerRepository, uploadIdle));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (!out().quiet()) {
+            options = options.withLog(e -> out().log(logFormat == LogFormat.json ? Output.object()
+                    .put("time", e.time().toString()).put("client", e.client()).put("method", e.method())
+                    .put("path", e.path()).put("status", e.status()).put("bytes", e.bytes())
+                    .put("durationMs", e.duration().toNanos() / 1e6).toString()
+                    : e.time() + " " + e.client() + " " + e.method() + " " + e.path() + " " + e.status() + " " + e.bytes()
+                    + " " + String.format(java.util.Locale.ROOT, "%.1fms", e.duration().toNanos() / 1e6)));
+        }
         RegistryServer server = RegistryServer.start(options);
+        if (server.cleanup().files() > 0) {
+            out().warn("removed " + server.cleanup().files() + " upload temp file" + (server.cleanup().files() == 1 ? "" : "s")
+                    + " (" + Output.humanSize(server.cleanup().bytes()) + ") that an interrupted run left and no process"
+                    + " held");
+        }
         InetSocketAddress bound = server.address();
         if (out().json()) {
             out().json(Output.object().put("root", root.toString()).put("listen",
