@@ -173,6 +173,9 @@ final class Repositories {
             return List.of(singleName);
         }
         List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return names; // nothing pushed yet: the first push creates the folder
+        }
         Files.walkFileTree(root, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 16,
                 new java.nio.file.SimpleFileVisitor<>() {
                     @Override

@@ -1,0 +1,135 @@
+package dev.ocilayout.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import dev.ocilayout.serve.RegistryServer;
+import dev.ocilayout.testing.PeerTools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import land.oras.ArtifactType;
+import land.oras.ContainerRef;
+import land.oras.LocalPath;
+import land.oras.Manifest;
+import land.oras.Referrers;
+import land.oras.Registry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Registry clients other than skopeo push into {@code serve} and pull back what they pushed: oras-java and
+ * jib-core (from Maven Central, in the test JVM), podman and buildah (from Debian, as processes with their
+ * own vfs storage under the test's folder). Every layout they leave is clean by our fsck.
+ */
+class ServeClientsTest {
+    @TempDir
+    Path tmp;
+
+    static void assertClean(Path layout) {
+        Cli.Result fsck = Cli.run("fsck", layout.toString());
+        assertEquals(0, fsck.exit(), fsck.toString());
+    }
+
+    @Test
+    void orasJavaPushesPullsAttachesAndListsReferrers() throws Exception {
+        Path root = tmp.resolve("registry");
+        Path sbom = Files.writeString(tmp.resolve("sbom.spdx.json"), "{\"spdxVersion\":\"SPDX-2.3\"}");
+        Path signature = Files.writeString(tmp.resolve("sig.txt"), "signed");
+        try (RegistryServer server = ServeInteropTest.serve(root, false)) {
+            Registry registry = Registry.builder().insecure().build();
+            ContainerRef ref = ContainerRef.parse(ServeInteropTest.host(server) + "/team/oras:v1");
+            Manifest pushed = registry.pushArtifact(ref, ArtifactType.from("application/vnd.example.sbom"),
+                    LocalPath.of(sbom));
+            Path out = Files.createDirectories(tmp.resolve("pulled"));
+            registry.pullArtifact(ref, out, true);
+            assertEquals(Files.readString(sbom), Files.readString(out.resolve("sbom.spdx.json")));
+
+            Manifest attached = registry.attachArtifact(ref, ArtifactType.from("application/vnd.example.sig"),
+                    LocalPath.of(signature));
+            Referrers referrers = registry.getReferrers(ContainerRef.parse(ServeInteropTest.host(server) + "/team/oras@"
+                    + pushed.getDescriptor().getDigest()), null);
+            assertEquals(1, referrers.getManifests().size(), "oras-java lists the referrer it attached");
+            assertEquals("application/vnd.example.sig", referrers.getManifests().get(0).getArtifactType());
+
+            Path layout = root.resolve("team/oras");
+            assertClean(layout);
+            String digest = Cli.run("resolve", layout + ":v1").out().trim();
+            assertEquals(pushed.getDescriptor().getDigest(), digest);
+            Cli.Result discover = Cli.run("discover", layout + ":v1");
+            assertTrue(discover.out().contains(attached.getDescriptor().getDigest()), discover.toString());
+        }
+    }
+
+    @Test
+    void jibBuildsAnImageIntoServeThenBuildsOnItAndPullsIt() throws Exception {
+        Path root = tmp.resolve("registry");
+        Path app = Files.writeString(tmp.resolve("hello.txt"), "hello from jib\n");
+        try (RegistryServer server = ServeInteropTest.serve(root, false)) {
+            String host = ServeInteropTest.host(server);
+            JibContainer base = Jib.fromScratch()
+                    .addLayer(List.of(app), AbsoluteUnixPath.get("/app"))
+                    .containerize(containerizer(Containerizer.to(RegistryImage.named(host + "/team/jib:base"))));
+            JibContainer derived = Jib.from(RegistryImage.named(host + "/team/jib:base"))
+                    .addLayer(List.of(app), AbsoluteUnixPath.get("/more"))
+                    .containerize(containerizer(Containerizer.to(RegistryImage.named(host + "/team/jib:v1"))));
+            Path tar = tmp.resolve("jib.tar");
+            Jib.from(RegistryImage.named(host + "/team/jib:v1"))
+                    .containerize(containerizer(Containerizer.to(TarImage.at(tar).named("pulled:v1"))));
+
+            Path layout = root.resolve("team/jib");
+            assertClean(layout);
+            assertEquals(base.getDigest().toString(), Cli.run("resolve", layout + ":base").out().trim());
+            assertEquals(derived.getDigest().toString(), Cli.run("resolve", layout + ":v1").out().trim());
+            assertTrue(Files.size(tar) > 0, "jib pulled every layer of what it pushed");
+        }
+    }
+
+    Containerizer containerizer(Containerizer c) {
+        return c.setAllowInsecureRegistries(true)
+                .setBaseImageLayersCache(tmp.resolve("jib-cache/base"))
+                .setApplicationLayersCache(tmp.resolve("jib-cache/app"));
+    }
+
+    /** podman or buildah with its own storage under the test's folder, vfs, no TLS. */
+    PeerTools.Result containers(String tool, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(tool, "--root", tmp.resolve(tool + "-root").toString(),
+                "--runroot", tmp.resolve(tool + "-run").toString(), "--storage-driver", "vfs"));
+        cmd.addAll(List.of(args));
+        return PeerTools.run(tmp, cmd.toArray(String[]::new));
+    }
+
+    @Test
+    void podmanAndBuildahPullFromServeAndPushIntoIt() throws Exception {
+        PeerTools.require("podman");
+        PeerTools.require("buildah");
+        PeerTools.require("skopeo");
+        Path umoci = InteropTest.umociImage(tmp);
+        Path root = tmp.resolve("registry");
+        try (RegistryServer server = ServeInteropTest.serve(root, false)) {
+            String host = ServeInteropTest.host(server);
+            PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false", "oci:" + umoci + ":v1",
+                    "docker://" + host + "/team/app:v1").assertOk("skopeo copy into serve");
+
+            containers("podman", "pull", "--tls-verify=false", host + "/team/app:v1").assertOk("podman pull");
+            containers("podman", "push", "--tls-verify=false", host + "/team/app:v1", "docker://" + host + "/team/podman:v1")
+                    .assertOk("podman push");
+            containers("buildah", "pull", "--tls-verify=false", host + "/team/app:v1").assertOk("buildah pull");
+            containers("buildah", "push", "--tls-verify=false", host + "/team/app:v1",
+                    "docker://" + host + "/team/buildah:v1").assertOk("buildah push");
+
+            for (String repository : List.of("team/app", "team/podman", "team/buildah")) {
+                assertClean(root.resolve(repository));
+                assertEquals(1, Cli.run("tags", root.resolve(repository).toString()).out().lines().count(), repository);
+            }
+            containers("podman", "pull", "--tls-verify=false", host + "/team/buildah:v1")
+                    .assertOk("podman pulls what buildah pushed");
+        }
+    }
+}
