@@ -89,6 +89,31 @@ class ServeInteropTest {
     }
 
     @Test
+    void theServeCommandLogsEachRequestAsJsonOnStderr() throws Exception {
+        Path root = TestData.copy("example-layout", tmp.resolve("root/example"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", tmp.resolve("root").toString(),
+                "--listen", "127.0.0.1:0", "--log-format", "json"));
+        Process p = new ProcessBuilder(cmd).start();
+        try {
+            String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            String base = line.substring(line.indexOf("http://"));
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/v2/example/tags/list")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String log = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8)).readLine();
+            JsonNode entry = ModelJson.mapper().readTree(log);
+            assertEquals("GET", entry.get("method").asText());
+            assertEquals("/v2/example/tags/list", entry.get("path").asText());
+            assertEquals(200, entry.get("status").asInt());
+            assertEquals("127.0.0.1", entry.get("client").asText());
+            assertTrue(entry.get("bytes").asLong() > 0 && entry.has("time") && entry.has("durationMs"), log);
+        } finally {
+            p.destroy();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "stops on SIGTERM");
+        }
+    }
+
+    @Test
     void theServeCommandRunsUntilStopped() throws Exception {
         Path root = TestData.copy("example-layout", tmp.resolve("root/example"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -102,9 +102,11 @@ final class Exchange {
     }
 
     /**
-     * Sends {@code length} bytes of a file from {@code start}: mapped in chunks and handed to Jetty as direct
-     * buffers, so the bytes go from the page cache to the socket without passing through the heap. Falls back
-     * to copying where the file system cannot map (jimfs in tests).
+     * Sends {@code length} bytes of a file from {@code start}, read 1 MiB at a time into the serving thread's
+     * direct buffer and written from it, so the bytes never pass through the heap. Reading (pread) rather than
+     * mapping: with 64 clients at once it was faster (no page fault per 4 KiB of a mapping; 0.74 against
+     * 0.77 of docker-registry's time, bench/RESULTS.md), and a blob file truncated under a reader ends its
+     * response with an error instead of killing the JVM with SIGBUS, as a mapped one would.
      */
     void sendFile(int status, java.nio.channels.FileChannel file, long start, long length) throws IOException {
         committed = true;
@@ -117,29 +119,28 @@ final class Exchange {
         }
         long pos = start;
         long end = start + length;
+        java.nio.ByteBuffer buf = BUFFERS.get();
         while (pos < end) {
-            int n = (int) Math.min(CHUNK, end - pos);
-            java.nio.ByteBuffer chunk;
-            try {
-                chunk = file.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, pos, n);
-            } catch (UnsupportedOperationException notMappable) {
-                chunk = java.nio.ByteBuffer.allocate(n);
-                while (chunk.hasRemaining() && file.read(chunk, pos + chunk.position()) > 0) {
-                    // read the chunk
+            buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+            while (buf.hasRemaining()) {
+                int r = file.read(buf, pos + buf.position());
+                if (r < 0) {
+                    throw new java.io.EOFException("blob ended early");
                 }
-                chunk.flip();
             }
-            pos += n;
-            bytesSent += n;
-            if (pos < end) {
-                Content.Sink.write(response, false, chunk);
-            } else {
-                blockingWrite(chunk);
-            }
+            buf.flip();
+            pos += buf.remaining();
+            bytesSent += buf.remaining();
+            // blocking: the buffer is free again when the write returns
+            Content.Sink.write(response, pos >= end, buf);
         }
     }
 
-    private static final int CHUNK = 16 << 20;
+    /** One read buffer per serving thread: pread from the page cache, no page faults of a mapping. */
+    private static final ThreadLocal<java.nio.ByteBuffer> BUFFERS =
+            ThreadLocal.withInitial(() -> java.nio.ByteBuffer.allocateDirect(Exchange.CHUNK));
+
+    private static final int CHUNK = 1 << 20;
 
     private void blockingWrite(java.nio.ByteBuffer last) throws IOException {
         Content.Sink.write(response, true, last);

@@ -152,6 +152,16 @@ final class Repositories {
         return dir;
     }
 
+    /** Whether a layout found under the root is one a name reaches (not one inside another's own content). */
+    private boolean addressable(String name) {
+        try {
+            validate(name);
+            return folder(name, false) != null;
+        } catch (RegistryError | IOException e) {
+            return false;
+        }
+    }
+
     private static boolean isLayout(Path dir) {
         return Files.isRegularFile(dir.resolve("oci-layout"), LinkOption.NOFOLLOW_LINKS);
     }
@@ -194,6 +204,7 @@ final class Repositories {
                         return java.nio.file.FileVisitResult.CONTINUE;
                     }
                 });
+        names.removeIf(name -> !addressable(name));
         names.sort(null);
         return names;
     }
