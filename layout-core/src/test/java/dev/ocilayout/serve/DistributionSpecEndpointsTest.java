@@ -13,9 +13,6 @@ import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.testing.LayoutBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,7 +36,6 @@ class DistributionSpecEndpointsTest {
     Descriptor image;
     Descriptor layer;
     Descriptor referrer;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws IOException {
@@ -62,25 +58,15 @@ class DistributionSpecEndpointsTest {
     }
 
     HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (headers.length > 0) {
-            r.headers(headers);
-        }
-        return http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return Http.send(server, method, path, body, headers);
     }
 
     static void fails(HttpResponse<byte[]> r, int status, String code) throws IOException {
-        assertEquals(status, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
-        if (r.body().length > 0) {
-            JsonNode errors = ModelJson.mapper().readTree(r.body()).get("errors");
-            assertEquals(code, errors.get(0).get("code").asText());
-            assertTrue(errors.get(0).get("message").asText().length() > 0);
-        }
+        Http.error(r, status, code);
     }
 
     static String header(HttpResponse<?> r, String name) {
-        return r.headers().firstValue(name).orElse("");
+        return Http.header(r, name);
     }
 
     String upload() throws Exception {

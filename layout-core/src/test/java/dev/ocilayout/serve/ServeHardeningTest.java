@@ -17,9 +17,6 @@ import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.testing.LayoutBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +46,6 @@ class ServeHardeningTest {
     RegistryServer server;
     Layout multi;
     Descriptor image;
-    final HttpClient http = HttpClient.newHttpClient();
     final List<RegistryServer.LogEntry> log = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -72,19 +68,11 @@ class ServeHardeningTest {
     }
 
     HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.address().getPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (headers.length > 0) {
-            r.headers(headers);
-        }
-        return http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return Http.send(server, method, path, body, headers);
     }
 
     static JsonNode error(HttpResponse<byte[]> r, int status, String code) throws IOException {
-        assertEquals(status, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
-        JsonNode e = ModelJson.mapper().readTree(r.body()).get("errors").get(0);
-        assertEquals(code, e.get("code").asText(), e.toString());
-        return e;
+        return Http.error(r, status, code);
     }
 
     void assertEveryLayoutClean() throws IOException {
