@@ -1,21 +1,24 @@
 package dev.ocilayout;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.InvalidLayoutException;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Reference;
-import dev.ocilayout.model.Text;
 import dev.ocilayout.store.AtomicWriter;
 import dev.ocilayout.store.BlobStore;
 import dev.ocilayout.store.IndexStore;
 import dev.ocilayout.store.LayoutFiles;
 import dev.ocilayout.store.LayoutLock;
 import dev.ocilayout.store.Tags;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;

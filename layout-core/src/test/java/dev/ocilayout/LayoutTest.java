@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidLayoutException;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.Reference;

@@ -1,7 +1,7 @@
 package dev.ocilayout.bench;
 
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;

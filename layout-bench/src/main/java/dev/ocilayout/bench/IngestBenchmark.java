@@ -1,8 +1,8 @@
 package dev.ocilayout.bench;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.DigestAlgorithm;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.DigestAlgorithm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

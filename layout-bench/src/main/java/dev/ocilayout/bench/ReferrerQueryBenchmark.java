@@ -1,7 +1,7 @@
 package dev.ocilayout.bench;
 
 import dev.ocilayout.Layout;
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.referrers.Referrer;
 import dev.ocilayout.referrers.ReferrerIndex;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.ocilayout.cli;
 
-import dev.ocilayout.LayoutException;
-import dev.ocilayout.UnreadableContentException;
+import dev.ocilayout.error.LayoutException;
+import dev.ocilayout.error.UnreadableContentException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;

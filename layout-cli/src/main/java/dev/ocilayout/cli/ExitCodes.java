@@ -1,9 +1,9 @@
 package dev.ocilayout.cli;
 
-import dev.ocilayout.IntegrityException;
-import dev.ocilayout.InvalidLayoutException;
-import dev.ocilayout.LayoutLockedException;
-import dev.ocilayout.NotFoundException;
+import dev.ocilayout.error.IntegrityException;
+import dev.ocilayout.error.InvalidLayoutException;
+import dev.ocilayout.error.LayoutLockedException;
+import dev.ocilayout.error.NotFoundException;
 import picocli.CommandLine;
 
 /** The documented exit codes, and which error gets which. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.serve.RegistryServer;
 import dev.ocilayout.testing.PeerTools;

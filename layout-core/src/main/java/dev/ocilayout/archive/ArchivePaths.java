@@ -1,7 +1,7 @@
 package dev.ocilayout.archive;
 
-import dev.ocilayout.InvalidContentException;
-import dev.ocilayout.model.Text;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.text.Text;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,13 +1,13 @@
 package dev.ocilayout.archive;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.LayoutException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.digest.DigestAlgorithm;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.LayoutException;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
-import dev.ocilayout.model.DigestAlgorithm;
 import dev.ocilayout.model.MediaType;
-import dev.ocilayout.model.Text;
+import dev.ocilayout.text.Text;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package dev.ocilayout.archive;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.NotFoundException;
-import dev.ocilayout.model.Digest;
-import dev.ocilayout.model.Text;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.store.BlobStore;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

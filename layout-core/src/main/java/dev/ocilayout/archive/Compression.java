@@ -1,6 +1,6 @@
 package dev.ocilayout.archive;
 
-import dev.ocilayout.UnsupportedException;
+import dev.ocilayout.error.UnsupportedException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

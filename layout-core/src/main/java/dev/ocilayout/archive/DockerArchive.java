@@ -1,9 +1,9 @@
 package dev.ocilayout.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.NotFoundException;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
@@ -12,7 +12,7 @@ import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.RefName;
-import dev.ocilayout.model.Text;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -147,7 +147,7 @@ final class DockerArchive {
         } catch (InvalidContentException e) {
             return e.getMessage();
         }
-        Map<dev.ocilayout.model.Digest, List<Descriptor>> dockerLayers = new LinkedHashMap<>();
+        Map<dev.ocilayout.digest.Digest, List<Descriptor>> dockerLayers = new LinkedHashMap<>();
         for (JsonNode image : root) {
             ArchiveReader.Stored config = contents.resolve(image.path("Config").asText(""));
             if (config == null || !image.path("Layers").isArray()) {

@@ -1,7 +1,7 @@
 package dev.ocilayout.archive;
 
-import dev.ocilayout.InvalidContentException;
-import dev.ocilayout.LayoutException;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.LayoutException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

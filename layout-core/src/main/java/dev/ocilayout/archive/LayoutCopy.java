@@ -1,8 +1,9 @@
 package dev.ocilayout.archive;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.copy.Closure;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.referrers.ReferrerStrategy;

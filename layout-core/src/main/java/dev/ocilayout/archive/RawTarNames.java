@@ -1,6 +1,6 @@
 package dev.ocilayout.archive;
 
-import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.error.InvalidContentException;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,15 +1,15 @@
 package dev.ocilayout.artifact;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.UnsupportedException;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.Manifest;
-import dev.ocilayout.model.Text;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

@@ -1,16 +1,18 @@
 package dev.ocilayout.artifact;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.NotFoundException;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.RefName;
-import dev.ocilayout.model.Text;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.store.Tags;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +83,7 @@ public final class ArtifactPush {
         }
 
         /** The parsed manifest. */
-        public ImageManifest parsed() throws dev.ocilayout.InvalidContentException {
+        public ImageManifest parsed() throws dev.ocilayout.error.InvalidContentException {
             return (ImageManifest) ModelJson.parseManifest(manifestBytes, MediaType.OCI_MANIFEST, "manifest " + manifest.digest());
         }
     }
@@ -115,6 +117,23 @@ public final class ArtifactPush {
             return tag == null ? Tags.addUntagged(index, r.manifest()) : Tags.tag(index, tag, r.manifest());
         });
         return r;
+    }
+
+    /**
+     * Stores the blobs and the manifest, then records it as a referrer of {@code subject} the way
+     * {@code strategy} records them; returns its descriptor. Every input is checked before anything is written.
+     *
+     * @param progress receives the number of bytes read from files as they go; may be null
+     */
+    public Descriptor attach(Layout layout, Descriptor subject, ReferrerStrategy strategy, LongConsumer progress)
+            throws IOException {
+        Result r = store(layout, progress);
+        Descriptor response = ReferrerIndex.responseDescriptor(r.manifest(), r.parsed());
+        layout.index().update(index -> {
+            layout.blobs().requirePresent(r.closure());
+            return strategy.add(layout, index, subject.digest(), response);
+        });
+        return r.manifest();
     }
 
     /**

@@ -1,20 +1,20 @@
 package dev.ocilayout.fsck;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.fsck.Finding.Severity;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.io.Parallel;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.RefName;
-import dev.ocilayout.model.Text;
 import dev.ocilayout.store.BlobStore.BlobFile;
 import dev.ocilayout.store.LayoutFiles;
 import dev.ocilayout.store.LayoutLock;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.NoSuchFileException;

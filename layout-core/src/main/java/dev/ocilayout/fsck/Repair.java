@@ -1,12 +1,12 @@
 package dev.ocilayout.fsck;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.graph.FailClosed;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
@@ -46,7 +46,7 @@ public final class Repair {
     /**
      * Makes the safe repairs.
      *
-     * @throws dev.ocilayout.UnreadableContentException before any repair, when a manifest reachable from
+     * @throws dev.ocilayout.error.UnreadableContentException before any repair, when a manifest reachable from
      *         {@code index.json} cannot be read: what it references would look orphaned
      */
     public static List<Action> run(Layout layout) throws IOException {
@@ -94,7 +94,7 @@ public final class Repair {
                     continue;
                 }
                 m = ModelJson.parseManifest(bytes, null, "blob " + f.digest());
-            } catch (InvalidContentException | dev.ocilayout.IntegrityException notAManifest) {
+            } catch (InvalidContentException | dev.ocilayout.error.IntegrityException notAManifest) {
                 continue;
             }
             String type = m.mediaType() != null ? m.mediaType() : m instanceof ImageIndex ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;

@@ -1,16 +1,16 @@
 package dev.ocilayout.gc;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.graph.FailClosed;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
-import dev.ocilayout.referrers.ReferrerIndex;
-import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.store.BlobStore.Examined;
 import dev.ocilayout.store.LayoutLock;
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package dev.ocilayout.gc;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.graph.FailClosed;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
@@ -25,8 +25,8 @@ public final class Untagging {
      * Removes the tags, all or none.
      *
      * @param ignoreUnreadable remove them even when what they name cannot be read
-     * @throws dev.ocilayout.NotFoundException when a tag is not there
-     * @throws dev.ocilayout.UnreadableContentException when what a removed entry reaches cannot be read
+     * @throws dev.ocilayout.error.NotFoundException when a tag is not there
+     * @throws dev.ocilayout.error.UnreadableContentException when what a removed entry reaches cannot be read
      */
     public static void untag(Layout layout, List<String> tags, boolean ignoreUnreadable) throws IOException {
         layout.index().update(index -> {

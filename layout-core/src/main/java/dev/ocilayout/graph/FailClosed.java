@@ -1,9 +1,9 @@
 package dev.ocilayout.graph;
 
 import dev.ocilayout.Layout;
-import dev.ocilayout.UnreadableContentException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.UnreadableContentException;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.ocilayout.graph;
 
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.Manifest;
 import java.util.Collections;
 import java.util.List;

@@ -1,19 +1,19 @@
 package dev.ocilayout.graph;
 
-import dev.ocilayout.IntegrityException;
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
-import dev.ocilayout.model.Manifest;
-import dev.ocilayout.model.MediaType;
-import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.IntegrityException;
+import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.graph.Graph.Kind;
 import dev.ocilayout.graph.Graph.Node;
 import dev.ocilayout.graph.Graph.Presence;
 import dev.ocilayout.graph.Graph.Problem;
 import dev.ocilayout.graph.Graph.ProblemCode;
 import dev.ocilayout.io.Parallel;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.store.BlobStore;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;

@@ -1,7 +1,7 @@
 package dev.ocilayout.graph;
 
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageManifest;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package dev.ocilayout.lint;
 
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
 import java.util.List;
 import java.util.Objects;
 

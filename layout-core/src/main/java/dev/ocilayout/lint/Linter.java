@@ -3,14 +3,14 @@ package dev.ocilayout.lint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
-import dev.ocilayout.model.Text;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -107,7 +107,7 @@ public final class Linter {
         byte[] bytes;
         try {
             bytes = node.presence() == Graph.Presence.INLINE ? d.decodedData() : layout.readManifestBytes(d);
-        } catch (dev.ocilayout.LayoutException e) {
+        } catch (dev.ocilayout.error.LayoutException e) {
             return null; // corrupt: the walk reports it
         }
         try {
@@ -141,7 +141,7 @@ public final class Linter {
         } catch (JsonProcessingException e) {
             findings.add(new LintFinding("OCI-JSON-INVALID", Severity.ERROR, null, config.digest(), "$",
                     "the image config is not valid JSON: " + Text.oneLine(e.getOriginalMessage()), "write the config again"));
-        } catch (dev.ocilayout.LayoutException e) {
+        } catch (dev.ocilayout.error.LayoutException e) {
             // corrupt content is fsck's to report
         }
     }

@@ -2,7 +2,7 @@ package dev.ocilayout.lint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.error.InvalidContentException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,7 +40,7 @@ public final class RegistryProfiles {
         try {
             root = new ObjectMapper().readTree(in);
         } catch (IOException e) {
-            throw new InvalidContentException(source + ": not valid JSON: " + dev.ocilayout.model.Text.oneLine(e.getMessage()), e);
+            throw new InvalidContentException(source + ": not valid JSON: " + dev.ocilayout.text.Text.oneLine(e.getMessage()), e);
         }
         Map<String, RegistryProfile> next = new LinkedHashMap<>(byName);
         JsonNode registries = root == null ? null : root.get("registries");

@@ -1,11 +1,11 @@
 package dev.ocilayout.lint;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Annotations;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.RefName;
-import dev.ocilayout.model.Text;
+import dev.ocilayout.text.Text;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

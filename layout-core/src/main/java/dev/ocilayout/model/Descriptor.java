@@ -1,5 +1,6 @@
 package dev.ocilayout.model;
 
+import dev.ocilayout.digest.Digest;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.ocilayout.model;
 
+import dev.ocilayout.text.Text;
 import java.util.regex.Pattern;
 
 /**

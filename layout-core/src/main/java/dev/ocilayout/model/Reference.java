@@ -1,5 +1,8 @@
 package dev.ocilayout.model;
 
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.text.Text;
+
 /**
  * A reference to content in a layout: {@code PATH}, {@code PATH:TAG} or {@code PATH@DIGEST}.
  *

@@ -1,9 +1,9 @@
 package dev.ocilayout.referrers;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;

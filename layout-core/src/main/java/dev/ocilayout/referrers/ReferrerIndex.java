@@ -1,17 +1,17 @@
 package dev.ocilayout.referrers;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.io.Parallel;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
-import dev.ocilayout.model.Text;
 import dev.ocilayout.store.BlobStore;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.ocilayout.referrers;
 
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Annotations;
-import dev.ocilayout.model.Digest;
 import java.util.regex.Pattern;
 
 /**

@@ -1,8 +1,8 @@
 package dev.ocilayout.referrers;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import java.io.IOException;
 import java.util.List;

@@ -1,13 +1,12 @@
 package dev.ocilayout.referrers;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.NotFoundException;
-import dev.ocilayout.UnsupportedException;
-import dev.ocilayout.artifact.ArtifactPush;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.NotFoundException;
+import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.graph.FailClosed;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.LongConsumer;
 
 /** Attaching, detaching and converting referrers: the use cases over {@link ReferrerStrategy} and {@link ReferrerIndex}. */
 public final class Referrers {
@@ -47,18 +45,6 @@ public final class Referrers {
             return new ResponseIndexStrategy(olaregSeen && !ociSeen || olareg);
         }
         return new SubjectAnnotationStrategy();
-    }
-
-    /** Pushes an artifact with {@code subject} and records it as a referrer; returns its descriptor. */
-    public static Descriptor attach(Layout layout, Descriptor subject, ArtifactPush push, ReferrerStrategy strategy,
-                                    LongConsumer progress) throws IOException {
-        ArtifactPush.Result r = push.store(layout, progress);
-        Descriptor response = ReferrerIndex.responseDescriptor(r.manifest(), r.parsed());
-        layout.index().update(index -> {
-            layout.blobs().requirePresent(r.closure());
-            return strategy.add(layout, index, subject.digest(), response);
-        });
-        return r.manifest();
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.ocilayout.referrers;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
+import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;

@@ -1,9 +1,9 @@
 package dev.ocilayout.referrers;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

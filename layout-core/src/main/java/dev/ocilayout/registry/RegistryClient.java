@@ -1,17 +1,17 @@
 package dev.ocilayout.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ocilayout.DigestMismatchException;
-import dev.ocilayout.InvalidContentException;
-import dev.ocilayout.LayoutException;
-import dev.ocilayout.NotFoundException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.DigestMismatchException;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.LayoutException;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
-import dev.ocilayout.model.Text;
 import dev.ocilayout.referrers.ReferrerKeys;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,12 +1,12 @@
 package dev.ocilayout.registry;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.NotFoundException;
-import dev.ocilayout.archive.Closure;
+import dev.ocilayout.copy.Closure;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.io.Parallel;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;

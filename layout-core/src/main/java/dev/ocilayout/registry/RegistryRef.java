@@ -1,6 +1,6 @@
 package dev.ocilayout.registry;
 
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.RefName;
 import java.nio.file.Files;
 import java.nio.file.Path;

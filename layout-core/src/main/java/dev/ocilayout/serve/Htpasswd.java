@@ -1,7 +1,7 @@
 package dev.ocilayout.serve;
 
-import dev.ocilayout.InvalidContentException;
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

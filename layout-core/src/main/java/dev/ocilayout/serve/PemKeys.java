@@ -1,6 +1,6 @@
 package dev.ocilayout.serve;
 
-import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.error.InvalidContentException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,17 +3,17 @@ package dev.ocilayout.serve;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ocilayout.IntegrityException;
-import dev.ocilayout.UnreadableContentException;
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.LayoutLockedException;
 import dev.ocilayout.LayoutOptions;
-import dev.ocilayout.NotFoundException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.digest.DigestAlgorithm;
+import dev.ocilayout.error.IntegrityException;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.LayoutLockedException;
+import dev.ocilayout.error.NotFoundException;
+import dev.ocilayout.error.UnreadableContentException;
 import dev.ocilayout.gc.Untagging;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
-import dev.ocilayout.model.DigestAlgorithm;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
@@ -29,15 +29,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +44,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Layouts served over the OCI distribution-spec v1.1 API: pull (manifests and blobs by tag or digest, with
@@ -358,7 +358,7 @@ public final class RegistryServer implements AutoCloseable {
         } catch (LayoutLockedException e) {
             x.header("Retry-After", "1");
             error(x, 429, "TOOMANYREQUESTS", e.getMessage());
-        } catch (dev.ocilayout.InvalidLayoutException e) {
+        } catch (dev.ocilayout.error.InvalidLayoutException e) {
             error(x, 500, "UNKNOWN", "the repository's layout is damaged: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             error(x, 400, "UNSUPPORTED", e.getMessage());

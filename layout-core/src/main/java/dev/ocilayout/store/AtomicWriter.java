@@ -1,6 +1,6 @@
 package dev.ocilayout.store;
 
-import dev.ocilayout.IntegrityException;
+import dev.ocilayout.error.IntegrityException;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.io.WritableFile;
 import java.io.IOException;

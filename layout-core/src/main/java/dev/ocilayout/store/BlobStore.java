@@ -1,13 +1,13 @@
 package dev.ocilayout.store;
 
-import dev.ocilayout.InvalidContentException;
-import dev.ocilayout.InvalidLayoutException;
-import dev.ocilayout.NotFoundException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.digest.DigestAlgorithm;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.InvalidLayoutException;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.io.Parallel;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
-import dev.ocilayout.model.DigestAlgorithm;
 import dev.ocilayout.model.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +54,7 @@ public final class BlobStore {
 
     /**
      * What is at the blob path, unfollowed (a link or folder there is reported as such), or null when
-     * nothing is; {@link dev.ocilayout.InvalidLayoutException} when {@code blobs/<alg>} is not a folder.
+     * nothing is; {@link dev.ocilayout.error.InvalidLayoutException} when {@code blobs/<alg>} is not a folder.
      */
     public BasicFileAttributes attributes(Digest digest) throws IOException {
         checkAlgorithmDir(digest.algorithm(), false);
@@ -600,7 +600,7 @@ public final class BlobStore {
      */
     public Descriptor hash(Digest digest) throws IOException {
         DigestAlgorithm algorithm = digest.knownAlgorithm().orElseThrow(
-                () -> new dev.ocilayout.UnsupportedException("cannot hash with " + digest.algorithm()));
+                () -> new dev.ocilayout.error.UnsupportedException("cannot hash with " + digest.algorithm()));
         java.security.MessageDigest md = algorithm.newMessageDigest();
         long size = 0;
         try (FileChannel ch = openChannel(digest)) {

@@ -1,7 +1,7 @@
 package dev.ocilayout.store;
 
-import dev.ocilayout.InvalidContentException;
-import dev.ocilayout.InvalidLayoutException;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.ModelJson;

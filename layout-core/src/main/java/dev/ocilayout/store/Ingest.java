@@ -1,13 +1,13 @@
 package dev.ocilayout.store;
 
-import dev.ocilayout.DigestMismatchException;
-import dev.ocilayout.LayoutException;
-import dev.ocilayout.SizeMismatchException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.digest.DigestAlgorithm;
+import dev.ocilayout.error.DigestMismatchException;
+import dev.ocilayout.error.LayoutException;
+import dev.ocilayout.error.SizeMismatchException;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.io.WritableFile;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
-import dev.ocilayout.model.DigestAlgorithm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileLock;
@@ -154,7 +154,7 @@ public final class Ingest implements AutoCloseable {
 
     static void checkWritable(Digest expected) throws LayoutException {
         if (expected != null && expected.knownAlgorithm().isEmpty()) {
-            throw new dev.ocilayout.UnsupportedException("cannot verify " + expected
+            throw new dev.ocilayout.error.UnsupportedException("cannot verify " + expected
                     + ": digest algorithm " + expected.algorithm() + " is not supported (use sha256 or sha512)");
         }
     }

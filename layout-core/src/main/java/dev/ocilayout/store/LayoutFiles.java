@@ -1,6 +1,6 @@
 package dev.ocilayout.store;
 
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
 import java.nio.file.Path;
 import java.util.UUID;
 

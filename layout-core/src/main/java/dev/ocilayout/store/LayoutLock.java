@@ -1,7 +1,7 @@
 package dev.ocilayout.store;
 
-import dev.ocilayout.InvalidLayoutException;
-import dev.ocilayout.LayoutLockedException;
+import dev.ocilayout.error.InvalidLayoutException;
+import dev.ocilayout.error.LayoutLockedException;
 import dev.ocilayout.io.Fs;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,6 +1,6 @@
 package dev.ocilayout.store;
 
-import dev.ocilayout.NotFoundException;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;

@@ -1,10 +1,10 @@
 package dev.ocilayout.store;
 
-import dev.ocilayout.DigestMismatchException;
-import dev.ocilayout.SizeMismatchException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.digest.DigestAlgorithm;
+import dev.ocilayout.error.DigestMismatchException;
+import dev.ocilayout.error.SizeMismatchException;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
-import dev.ocilayout.model.DigestAlgorithm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -145,7 +145,7 @@ final class VerifiedTransfer {
     }
 
     private static DigestAlgorithm algorithm(Descriptor expected) throws IOException {
-        return expected.digest().knownAlgorithm().orElseThrow(() -> new dev.ocilayout.UnsupportedException(
+        return expected.digest().knownAlgorithm().orElseThrow(() -> new dev.ocilayout.error.UnsupportedException(
                 "cannot verify " + expected.digest() + ": digest algorithm " + expected.digest().algorithm()
                         + " is not supported (use sha256 or sha512)"));
     }

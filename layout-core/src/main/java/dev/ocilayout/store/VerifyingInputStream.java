@@ -1,9 +1,9 @@
 package dev.ocilayout.store;
 
-import dev.ocilayout.DigestMismatchException;
-import dev.ocilayout.SizeMismatchException;
-import dev.ocilayout.model.Digest;
-import dev.ocilayout.model.DigestAlgorithm;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.digest.DigestAlgorithm;
+import dev.ocilayout.error.DigestMismatchException;
+import dev.ocilayout.error.SizeMismatchException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.Layout;
-import dev.ocilayout.NotFoundException;
-import dev.ocilayout.UnsupportedException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.NotFoundException;
+import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Platform;
@@ -195,7 +195,7 @@ class ExportFormatsTest {
         assertEquals(all, BlobList.parse(BlobList.format(all), "list"));
         assertEquals(List.of(new BlobList.Entry(v1.digest(), -1)),
                 BlobList.parse(("# from elsewhere\n\n" + v1.digest() + "\n").getBytes(), "list"));
-        assertThrows(dev.ocilayout.InvalidContentException.class, () -> BlobList.parse("sha256:zz 1\n".getBytes(), "list"));
-        assertThrows(dev.ocilayout.InvalidContentException.class, () -> BlobList.parse((v1.digest() + " big\n").getBytes(), "list"));
+        assertThrows(dev.ocilayout.error.InvalidContentException.class, () -> BlobList.parse("sha256:zz 1\n".getBytes(), "list"));
+        assertThrows(dev.ocilayout.error.InvalidContentException.class, () -> BlobList.parse((v1.digest() + " big\n").getBytes(), "list"));
     }
 }

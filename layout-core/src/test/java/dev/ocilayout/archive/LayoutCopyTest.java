@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
-import dev.ocilayout.NotFoundException;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;

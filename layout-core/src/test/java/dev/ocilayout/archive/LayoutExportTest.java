@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ocilayout.IntegrityException;
 import dev.ocilayout.Layout;
+import dev.ocilayout.error.IntegrityException;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.testing.TestData;
@@ -159,8 +159,8 @@ class LayoutExportTest {
         Layout l = Layout.create(TestFs.unixRoot().resolve("sha512"));
         byte[] content = "sha512 content".getBytes();
         var d = dev.ocilayout.model.Descriptor.of("text/plain",
-                dev.ocilayout.model.Digest.of(dev.ocilayout.model.DigestAlgorithm.SHA512,
-                        dev.ocilayout.model.DigestAlgorithm.SHA512.newMessageDigest().digest(content)), content.length);
+                dev.ocilayout.digest.Digest.of(dev.ocilayout.digest.DigestAlgorithm.SHA512,
+                        dev.ocilayout.digest.DigestAlgorithm.SHA512.newMessageDigest().digest(content)), content.length);
         l.blobs().put(new ByteArrayInputStream(content), d, null);
         var b = new dev.ocilayout.testing.LayoutBuilder(l);
         b.tag("v1", b.manifest(b.blob("{}", dev.ocilayout.model.MediaType.OCI_EMPTY), null, "text/plain", d));

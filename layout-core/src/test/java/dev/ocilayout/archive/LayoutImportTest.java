@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.TagConflictException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.TagConflictException;
 import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.referrers.FallbackTagStrategy;

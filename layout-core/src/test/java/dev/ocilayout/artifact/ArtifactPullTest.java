@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ocilayout.InvalidContentException;
-import dev.ocilayout.IntegrityException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.UnsupportedException;
+import dev.ocilayout.error.IntegrityException;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;

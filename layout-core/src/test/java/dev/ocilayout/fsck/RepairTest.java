@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ocilayout.InvalidLayoutException;
 import dev.ocilayout.Layout;
+import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.testing.LayoutBuilder;
-import dev.ocilayout.testing.TwoImages;
 import dev.ocilayout.testing.TestFs;
+import dev.ocilayout.testing.TwoImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.LayoutException;
 import dev.ocilayout.archive.ArchiveLimits;
 import dev.ocilayout.archive.LayoutImport;
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.LayoutException;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Reference;
 import dev.ocilayout.testing.TarBuilder;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.graph.Graph.Kind;
 import dev.ocilayout.graph.Graph.Presence;
 import dev.ocilayout.graph.Graph.ProblemCode;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.testing.LayoutBuilder;
 import dev.ocilayout.testing.TestFs;

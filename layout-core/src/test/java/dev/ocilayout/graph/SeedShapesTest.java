@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.gc.GarbageCollector;
 import dev.ocilayout.graph.TreeView.Item;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.store.Tags;

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ocilayout.InvalidContentException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

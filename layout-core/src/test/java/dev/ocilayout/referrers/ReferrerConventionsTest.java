@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.testing.ReferrerFixtures;
 import dev.ocilayout.testing.TestData;
 import dev.ocilayout.testing.TestFs;

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
-import dev.ocilayout.NotFoundException;
-import dev.ocilayout.UnsupportedException;
 import dev.ocilayout.artifact.ArtifactPush;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.digest.DigestAlgorithm;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.NotFoundException;
+import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.gc.GarbageCollector;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
-import dev.ocilayout.model.DigestAlgorithm;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.store.Tags;
 import dev.ocilayout.testing.LayoutBuilder;
@@ -55,8 +55,8 @@ class ReferrersTest {
     }
 
     Descriptor attach(Descriptor subject, String type, ReferrerStrategy s) throws IOException {
-        return Referrers.attach(layout, subject, ArtifactPush.builder().artifactType(type).file(sbomFile, null)
-                .annotation("org.example.k", "v").subject(subject).build(), s, null);
+        return ArtifactPush.builder().artifactType(type).file(sbomFile, null)
+                .annotation("org.example.k", "v").subject(subject).build().attach(layout, subject, s, null);
     }
 
     List<Digest> referrers(Digest subject, String type) throws IOException {
@@ -119,8 +119,8 @@ class ReferrersTest {
     void manyReferrersOnOneSubjectAreListedOnceEachInAStableOrder() throws IOException {
         for (int i = 0; i < 40; i++) {
             Path f = Files.writeString(root.resolve("f" + i), "content " + i);
-            Referrers.attach(layout, image, ArtifactPush.builder().artifactType("a/t" + (i % 3)).file(f, null)
-                    .subject(image).build(), new ResponseIndexStrategy(false), null);
+            ArtifactPush.builder().artifactType("a/t" + (i % 3)).file(f, null)
+                    .subject(image).build().attach(layout, image, new ResponseIndexStrategy(false), null);
         }
         Referrers.convert(layout, new FallbackTagStrategy(), true, false);
         List<Digest> first = referrers(image.digest(), null);

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ocilayout.InvalidContentException;
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.serve.RegistryServer;

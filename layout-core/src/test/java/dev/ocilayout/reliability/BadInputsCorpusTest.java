@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ocilayout.InvalidContentException;
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.model.ModelJson;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

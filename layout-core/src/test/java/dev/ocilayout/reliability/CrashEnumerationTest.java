@@ -8,10 +8,10 @@ import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.archive.LayoutExport;
 import dev.ocilayout.archive.LayoutImport;
 import dev.ocilayout.artifact.ArtifactPush;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.gc.GarbageCollector;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.referrers.FallbackTagStrategy;
 import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.referrers.Referrers;
@@ -86,9 +86,9 @@ class CrashEnumerationTest {
     }
 
     static Step attachToV1() {
-        return new Step("attach", l -> Referrers.attach(l, l.resolveTag("v1"), ArtifactPush.builder()
+        return new Step("attach", l -> ArtifactPush.builder()
                 .artifactType("application/spdx+json").file(l.root().resolveSibling("sbom.json"), "application/spdx+json")
-                .subject(l.resolveTag("v1")).build(), new SubjectAnnotationStrategy(), null),
+                .subject(l.resolveTag("v1")).build().attach(l, l.resolveTag("v1"), new SubjectAnnotationStrategy(), null),
                 CrashEnumerationTest::oneReferrerOfV1);
     }
 

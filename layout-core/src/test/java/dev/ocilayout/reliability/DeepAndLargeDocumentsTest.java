@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ocilayout.InvalidContentException;
-import dev.ocilayout.InvalidLayoutException;
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.archive.LayoutCopy;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.gc.GarbageCollector;
 import dev.ocilayout.graph.GraphWalker;
@@ -165,7 +165,7 @@ class DeepAndLargeDocumentsTest {
         int size = template.replace("SIZE", "000").length();
         Path dir = Files.createDirectories(loop.files().blobs().resolve("fake"));
         Files.writeString(dir.resolve("cccc"), template.replace("SIZE", String.format("%03d", size)));
-        Descriptor self = Descriptor.of(MediaType.OCI_MANIFEST, dev.ocilayout.model.Digest.parse("fake:cccc"), size);
+        Descriptor self = Descriptor.of(MediaType.OCI_MANIFEST, dev.ocilayout.digest.Digest.parse("fake:cccc"), size);
         new LayoutBuilder(loop).tag("self", self);
 
         List<Descriptor> entries = loop.index().read().manifests();

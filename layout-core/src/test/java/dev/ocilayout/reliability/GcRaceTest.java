@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
-import dev.ocilayout.NotFoundException;
 import dev.ocilayout.artifact.ArtifactPush;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.gc.GarbageCollector;

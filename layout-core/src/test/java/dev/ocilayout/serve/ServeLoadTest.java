@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.store.Tags;
 import java.io.InputStream;
@@ -73,7 +73,7 @@ class ServeLoadTest {
                             md.update(buf, 0, n);
                         }
                     }
-                    return Digest.of(dev.ocilayout.model.DigestAlgorithm.SHA256, md.digest());
+                    return Digest.of(dev.ocilayout.digest.DigestAlgorithm.SHA256, md.digest());
                 }));
             }
             List<Future<Integer>> pushes = new ArrayList<>();

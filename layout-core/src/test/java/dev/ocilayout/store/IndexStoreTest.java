@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ocilayout.InvalidLayoutException;
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.testing.TestFs;

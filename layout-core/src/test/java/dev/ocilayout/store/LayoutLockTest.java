@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
-import dev.ocilayout.LayoutLockedException;
 import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.error.LayoutLockedException;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.testing.ChildJvm;
 import dev.ocilayout.testing.LayoutWorker;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ocilayout.NotFoundException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.ocilayout.testing;
 
 import dev.ocilayout.Layout;
-import dev.ocilayout.LayoutLockedException;
 import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.LayoutLockedException;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.store.Tags;
 import java.nio.file.Path;

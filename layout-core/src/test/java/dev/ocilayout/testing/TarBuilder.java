@@ -1,6 +1,6 @@
 package dev.ocilayout.testing;
 
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

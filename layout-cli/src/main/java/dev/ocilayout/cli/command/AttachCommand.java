@@ -68,7 +68,7 @@ public final class AttachCommand extends LayoutCommand {
             }
             annotations.forEach(b::annotation);
             try (Progress progress = Progress.of(root(), "attach", total)) {
-                d = Referrers.attach(subject.layout(), subject.descriptor(), b.build(), strategy, progress);
+                d = b.build().attach(subject.layout(), subject.descriptor(), strategy, progress);
             }
         }
         if (out().json()) {

@@ -1,14 +1,14 @@
 package dev.ocilayout.cli.command;
 
 import dev.ocilayout.Layout;
-import dev.ocilayout.LayoutException;
 import dev.ocilayout.archive.BlobList;
 import dev.ocilayout.archive.Compression;
 import dev.ocilayout.archive.LayoutExport;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.LayoutException;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
 import java.io.BufferedOutputStream;

@@ -1,6 +1,6 @@
-package dev.ocilayout;
+package dev.ocilayout.error;
 
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
 
 /**
  * Work that deletes or rewrites was refused because something it must know about could not be read or

@@ -1,4 +1,4 @@
-package dev.ocilayout;
+package dev.ocilayout.error;
 
 /** Valid input this tool cannot handle, such as writing with a digest algorithm it does not implement. */
 public final class UnsupportedException extends LayoutException {

@@ -1,11 +1,11 @@
-package dev.ocilayout.archive;
+package dev.ocilayout.copy;
 
 import dev.ocilayout.Layout;
-import dev.ocilayout.NotFoundException;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Digest;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;

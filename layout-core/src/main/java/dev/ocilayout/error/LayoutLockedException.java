@@ -1,4 +1,4 @@
-package dev.ocilayout;
+package dev.ocilayout.error;
 
 /** Another process (or thread) held the layout's lock for longer than the lock timeout. */
 public final class LayoutLockedException extends LayoutException {

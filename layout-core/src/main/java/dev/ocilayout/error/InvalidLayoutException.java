@@ -1,4 +1,4 @@
-package dev.ocilayout;
+package dev.ocilayout.error;
 
 /**
  * The layout itself is not usable: {@code oci-layout} or {@code index.json} is missing, unparsable or of

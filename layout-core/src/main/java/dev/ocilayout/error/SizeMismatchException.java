@@ -1,4 +1,4 @@
-package dev.ocilayout;
+package dev.ocilayout.error;
 
 /** The content is longer or shorter than its descriptor says. */
 public final class SizeMismatchException extends IntegrityException {

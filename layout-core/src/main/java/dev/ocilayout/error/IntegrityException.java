@@ -1,4 +1,4 @@
-package dev.ocilayout;
+package dev.ocilayout.error;
 
 /**
  * Content does not match what describes it: a digest or a size differs from what was expected.

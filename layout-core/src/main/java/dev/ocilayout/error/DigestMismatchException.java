@@ -1,6 +1,6 @@
-package dev.ocilayout;
+package dev.ocilayout.error;
 
-import dev.ocilayout.model.Digest;
+import dev.ocilayout.digest.Digest;
 
 /** The bytes hash to another digest than the one expected. */
 public final class DigestMismatchException extends IntegrityException {

@@ -1,4 +1,4 @@
-package dev.ocilayout.model;
+package dev.ocilayout.digest;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

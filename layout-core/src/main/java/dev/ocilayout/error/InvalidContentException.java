@@ -1,4 +1,4 @@
-package dev.ocilayout;
+package dev.ocilayout.error;
 
 /**
  * Input that does not parse or breaks a rule of the specs: a malformed digest, reference or tag, invalid

@@ -1,4 +1,4 @@
-package dev.ocilayout;
+package dev.ocilayout.error;
 
 /** A tag, digest, blob or layout that was asked for does not exist. */
 public class NotFoundException extends LayoutException {

@@ -1,4 +1,4 @@
-package dev.ocilayout.model;
+package dev.ocilayout.text;
 
 /** Helpers to put untrusted text into one-line messages safely. */
 public final class Text {

@@ -1,5 +1,6 @@
-package dev.ocilayout.model;
+package dev.ocilayout.digest;
 
+import dev.ocilayout.text.Text;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
