@@ -258,6 +258,39 @@ public final class RegistryClient {
         return fallbackIndex(repository, subject).map(ImageIndex::manifests).orElse(List.of());
     }
 
+    /**
+     * Every tag of the repository, in the order the registry lists them, following its {@code Link} pages;
+     * each page bounded like a manifest.
+     */
+    public List<String> tags(String repository) throws IOException {
+        List<String> tags = new java.util.ArrayList<>();
+        URI next = url(repository, "tags/list");
+        for (int page = 0; next != null; page++) {
+            if (page > 10_000) {
+                throw new InvalidContentException("tags of " + repository + " from " + registry + ": over 10,000 pages");
+            }
+            URI at = next;
+            HttpResponse<InputStream> r = send(repository, false, () -> HttpRequest.newBuilder(at).GET(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            byte[] body = bounded(r, "tags of " + repository + " from " + registry);
+            expect(r.statusCode(), body, 200, "GET tags of " + repository);
+            JsonNode list = ModelJson.readObject(body, "tags of " + repository + " from " + registry).path("tags");
+            list.forEach(t -> tags.add(t.asText()));
+            next = r.headers().firstValue("Link").map(this::nextPage).orElse(null);
+        }
+        return tags;
+    }
+
+    /** The next page a {@code Link: <...>; rel="next"} header names, resolved against the registry. */
+    private URI nextPage(String link) {
+        int open = link.indexOf('<');
+        int close = link.indexOf('>', open + 1);
+        if (open < 0 || close < 0 || !link.substring(close).contains("rel=\"next\"")) {
+            return null;
+        }
+        return URI.create(base + "/").resolve(link.substring(open + 1, close));
+    }
+
     /** The index under the fallback tag of {@code subject}, if the registry has one. */
     public Optional<ImageIndex> fallbackIndex(String repository, Digest subject) throws IOException {
         Optional<Fetched> f = manifest(repository, ReferrerKeys.fallbackTag(subject));

@@ -315,7 +315,10 @@ public final class RegistryCopy {
         try {
             current = client.fallbackIndex(repository, subject).orElse(null);
         } catch (InvalidContentException e) {
-            current = null;
+            // fail closed: rewriting it would drop every referrer it lists
+            throw new InvalidContentException("the fallback tag " + ReferrerKeys.fallbackTag(subject) + " of " + subject
+                    + " in " + client.registry() + "/" + repository + " cannot be read, so it is not rewritten: "
+                    + e.getMessage(), e);
         }
         List<Descriptor> entries = new ArrayList<>(current == null ? List.of() : current.manifests());
         Set<Digest> have = new HashSet<>();

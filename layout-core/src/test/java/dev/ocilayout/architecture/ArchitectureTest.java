@@ -26,6 +26,7 @@ class ArchitectureTest {
             Map.entry("dev.ocilayout.error", 2),
             Map.entry("dev.ocilayout.model", 3),
             Map.entry("dev.ocilayout.store", 4),
+            Map.entry("dev.ocilayout.content", 4),
             Map.entry("dev.ocilayout", 5),
             Map.entry("dev.ocilayout.graph", 6),
             Map.entry("dev.ocilayout.referrers", 7),

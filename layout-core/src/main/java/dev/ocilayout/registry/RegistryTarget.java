@@ -1,0 +1,105 @@
+package dev.ocilayout.registry;
+
+import dev.ocilayout.content.Target;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.NotFoundException;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.store.VerifyingInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One repository of a registry as a {@link Target}, over {@link RegistryClient}: blobs fetched verified as
+ * they stream, manifests by tag or digest, tags from {@code tags/list} (every page), referrers from the
+ * referrers API or the fallback tag; a tag is written by putting the manifest's bytes under it.
+ */
+public final class RegistryTarget implements Target {
+    private final RegistryClient client;
+    private final String repository;
+
+    public RegistryTarget(RegistryClient client, String repository) {
+        this.client = client;
+        this.repository = repository;
+    }
+
+    @Override
+    public InputStream fetch(Descriptor blob) throws IOException {
+        return new VerifyingInputStream(client.blob(repository, blob.digest()), blob.digest(), blob.size(),
+                "blob " + blob.digest() + " from " + client.registry() + "/" + repository);
+    }
+
+    @Override
+    public boolean exists(Descriptor blob) throws IOException {
+        return client.hasBlob(repository, blob.digest());
+    }
+
+    @Override
+    public void push(Descriptor expected, InputStream content) throws IOException {
+        boolean[] used = {false};
+        client.putBlob(repository, expected, () -> {
+            if (used[0]) {
+                throw new IllegalStateException("the content of " + expected.digest() + " can be sent once");
+            }
+            used[0] = true;
+            return content;
+        });
+    }
+
+    @Override
+    public Descriptor resolve(String reference) throws IOException {
+        return client.manifest(repository, reference).map(RegistryClient.Fetched::descriptor)
+                .orElseThrow(() -> new NotFoundException("manifest " + reference + " is not in " + client.registry() + "/"
+                        + repository));
+    }
+
+    @Override
+    public byte[] fetchManifest(Descriptor manifest) throws IOException {
+        return client.manifest(repository, manifest.digest().toString()).map(RegistryClient.Fetched::bytes)
+                .orElseThrow(() -> new NotFoundException("manifest " + manifest.digest() + " is not in "
+                        + client.registry() + "/" + repository));
+    }
+
+    /**
+     * Puts the manifest under its digest; one with a {@code subject} pushed to a registry that does not
+     * index it (no {@code OCI-Subject} in the answer: no referrers API) is added to the subject's fallback tag,
+     * as the distribution-spec asks of clients.
+     */
+    @Override
+    public void pushManifest(Descriptor manifest, byte[] bytes) throws IOException {
+        Manifest m = ModelJson.parseManifest(bytes, manifest.mediaType(), "manifest " + manifest.digest());
+        boolean indexed = client.putManifest(repository, manifest.digest().toString(), bytes, manifest.mediaType())
+                .isPresent();
+        if (m.subject() != null && !indexed) {
+            RegistryCopy.updateFallbackTag(client, repository, m.subject().digest(),
+                    List.of(ReferrerIndex.responseDescriptor(manifest, m)));
+        }
+    }
+
+    @Override
+    public void tag(Descriptor manifest, String tag) throws IOException {
+        client.putManifest(repository, tag, fetchManifest(manifest), manifest.mediaType());
+    }
+
+    @Override
+    public List<String> tags() throws IOException {
+        List<String> tags = new ArrayList<>(client.tags(repository));
+        tags.sort(null);
+        return tags;
+    }
+
+    @Override
+    public List<Descriptor> referrers(Digest subject, String artifactType) throws IOException {
+        List<Descriptor> out = new ArrayList<>();
+        for (Descriptor d : client.referrers(repository, subject)) {
+            if (artifactType == null || artifactType.equals(d.artifactType())) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+}
