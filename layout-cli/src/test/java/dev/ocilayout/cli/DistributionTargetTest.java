@@ -1,12 +1,20 @@
 package dev.ocilayout.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.ocilayout.content.Target;
 import dev.ocilayout.content.TargetContract;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.registry.RegistryClient;
 import dev.ocilayout.registry.RegistryTarget;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,5 +41,23 @@ class DistributionTargetTest extends TargetContract {
     protected Target target() {
         return new RegistryTarget(new RegistryClient(registry.host(), new RegistryClient.Options(true, false, null)),
                 "contract/repo" + n++);
+    }
+
+    @Test
+    void aFallbackTagThatHoldsNoIndexIsNeverOverwritten() throws Exception {
+        Target t = target();
+        byte[] subjectBytes = image(t, LAYER);
+        Descriptor subject = manifestDescriptor(subjectBytes);
+        t.pushManifest(subject, subjectBytes);
+        byte[] other = image(t, "another layer");
+        Descriptor squatter = manifestDescriptor(other);
+        t.pushManifest(squatter, other);
+        String fallback = ReferrerKeys.fallbackTag(subject.digest());
+        t.tag(squatter, fallback);
+        byte[] referrer = sbomOf(t, subject);
+        InvalidContentException e = assertThrows(InvalidContentException.class,
+                () -> t.pushManifest(manifestDescriptor(referrer), referrer));
+        assertTrue(e.getMessage().contains("cannot be read, so it is not rewritten"), e.getMessage());
+        assertEquals(squatter.digest(), t.resolve(fallback).digest(), "what the tag named is left as it was");
     }
 }

@@ -291,17 +291,19 @@ public final class RegistryClient {
         return URI.create(base + "/").resolve(link.substring(open + 1, close));
     }
 
-    /** The index under the fallback tag of {@code subject}, if the registry has one. */
+    /**
+     * The index under the fallback tag of {@code subject}, if the registry has one.
+     *
+     * @throws InvalidContentException when something is under that tag but is not an image index we can read
+     */
     public Optional<ImageIndex> fallbackIndex(String repository, Digest subject) throws IOException {
         Optional<Fetched> f = manifest(repository, ReferrerKeys.fallbackTag(subject));
         if (f.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(ModelJson.parseIndex(f.get().bytes(), "fallback tag of " + subject));
-        } catch (InvalidContentException e) {
-            return Optional.empty(); // not an index: not ours to read as one
-        }
+        // not an index, or not one we can read: never taken as absent (its referrers would be lost on a rewrite)
+        return Optional.of(ModelJson.parseIndex(f.get().bytes(), "the fallback tag " + ReferrerKeys.fallbackTag(subject)
+                + " of " + subject + " in " + registry + "/" + repository));
     }
 
     // ------------------------------------------------------------------ HTTP with auth

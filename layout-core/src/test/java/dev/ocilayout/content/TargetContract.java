@@ -25,25 +25,25 @@ public abstract class TargetContract {
     /** A fresh, empty target. */
     protected abstract Target target() throws Exception;
 
-    static Descriptor blob(String content, String mediaType) {
+    protected static Descriptor blob(String content, String mediaType) {
         byte[] b = content.getBytes(StandardCharsets.UTF_8);
         return Descriptor.of(mediaType, Digest.sha256(b), b.length);
     }
 
-    static InputStream bytes(String content) {
+    protected static InputStream bytes(String content) {
         return new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String json(Descriptor d) {
+    protected static String json(Descriptor d) {
         return "{\"mediaType\":\"" + d.mediaType() + "\",\"digest\":\"" + d.digest() + "\",\"size\":" + d.size()
                 + (d.artifactType() != null ? ",\"artifactType\":\"" + d.artifactType() + "\"" : "") + "}";
     }
 
-    static final String CONFIG = "{\"architecture\":\"amd64\",\"os\":\"linux\"}";
-    static final String LAYER = "a layer";
+    protected static final String CONFIG = "{\"architecture\":\"amd64\",\"os\":\"linux\"}";
+    protected static final String LAYER = "a layer";
 
     /** Pushes a config and a layer and returns the bytes of an image manifest over them. */
-    static byte[] image(Target t, String layer) throws IOException {
+    protected static byte[] image(Target t, String layer) throws IOException {
         Descriptor config = blob(CONFIG, MediaType.OCI_CONFIG);
         Descriptor l = blob(layer, MediaType.OCI_LAYER);
         t.push(config, bytes(CONFIG));
@@ -52,8 +52,19 @@ public abstract class TargetContract {
                 + ",\"layers\":[" + json(l) + "]}").getBytes(StandardCharsets.UTF_8);
     }
 
-    static Descriptor manifestDescriptor(byte[] bytes) {
+    protected static Descriptor manifestDescriptor(byte[] bytes) {
         return Descriptor.of(MediaType.OCI_MANIFEST, Digest.sha256(bytes), bytes.length);
+    }
+
+    /** Pushes an SBOM's blobs and returns the bytes of an artifact manifest of it with {@code subject}. */
+    protected static byte[] sbomOf(Target t, Descriptor subject) throws IOException {
+        Descriptor empty = blob("{}", MediaType.OCI_EMPTY);
+        Descriptor sbom = blob("{\"spdx\":true}", "application/spdx+json");
+        t.push(empty, bytes("{}"));
+        t.push(sbom, bytes("{\"spdx\":true}"));
+        return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST
+                + "\",\"artifactType\":\"application/spdx+json\",\"config\":" + json(empty) + ",\"layers\":["
+                + json(sbom) + "],\"subject\":" + json(subject) + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -133,13 +144,7 @@ public abstract class TargetContract {
         Descriptor subject = manifestDescriptor(subjectBytes);
         t.pushManifest(subject, subjectBytes);
         t.tag(subject, "v1");
-        Descriptor empty = blob("{}", MediaType.OCI_EMPTY);
-        Descriptor sbom = blob("{\"spdx\":true}", "application/spdx+json");
-        t.push(empty, bytes("{}"));
-        t.push(sbom, bytes("{\"spdx\":true}"));
-        byte[] referrer = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST
-                + "\",\"artifactType\":\"application/spdx+json\",\"config\":" + json(empty) + ",\"layers\":["
-                + json(sbom) + "],\"subject\":" + json(subject) + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] referrer = sbomOf(t, subject);
         Descriptor r = manifestDescriptor(referrer);
         t.pushManifest(r, referrer);
         List<Descriptor> found = t.referrers(subject.digest(), null);
