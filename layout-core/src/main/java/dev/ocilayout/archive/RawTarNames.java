@@ -35,6 +35,8 @@ final class RawTarNames extends FilterInputStream {
     /** The name a GNU long name or PAX {@code path} gives the next entry, or null. */
     private String pendingName;
     private boolean ended;
+    /** Bytes passed on so far: after the tar reader returns an entry, where that entry's data starts. */
+    private long position;
 
     RawTarNames(InputStream in, String source) {
         super(in);
@@ -53,6 +55,7 @@ final class RawTarNames extends FilterInputStream {
         int n = in.read(b, off, len);
         if (n > 0) {
             observe(b, off, n);
+            position += n;
         }
         return n;
     }
@@ -70,6 +73,11 @@ final class RawTarNames extends FilterInputStream {
             skipped += r;
         }
         return skipped;
+    }
+
+    /** The offset, in the tar stream, of the next byte to be read. */
+    long position() {
+        return position;
     }
 
     @Override

@@ -1,0 +1,48 @@
+package dev.ocilayout.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.archive.ArchiveTarget;
+import dev.ocilayout.archive.Compression;
+import dev.ocilayout.copy.LayoutTarget;
+import dev.ocilayout.graph.Graph;
+import dev.ocilayout.graph.GraphWalker;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.testing.PeerTools;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An archive skopeo wrote ({@code oci-archive:}) read in place: the same tags, manifests and blobs. */
+class ArchiveTargetInteropTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anArchiveSkopeoWroteIsReadInPlace() throws Exception {
+        PeerTools.require("skopeo");
+        Path umoci = InteropTest.umociImage(tmp);
+        Path tar = tmp.resolve("skopeo.tar");
+        PeerTools.run(tmp, "skopeo", "copy", "oci:" + umoci + ":v1", "oci-archive:" + tar + ":v1")
+                .assertOk("skopeo copy to oci-archive");
+        ArchiveTarget archive = ArchiveTarget.open(tar, LayoutOptions.defaults());
+        Layout layout = Layout.open(umoci);
+        assertEquals(Compression.NONE, archive.compression());
+        assertEquals(List.of("v1"), archive.tags());
+        Descriptor v1 = archive.resolve("v1");
+        assertEquals(layout.resolveTag("v1").digest(), v1.digest());
+        LayoutTarget expected = new LayoutTarget(layout);
+        assertArrayEquals(expected.fetchManifest(v1), archive.fetchManifest(v1));
+        Graph graph = GraphWalker.walk(layout, List.of(v1));
+        for (Graph.Node n : graph.nodes().values()) {
+            try (InputStream a = archive.fetch(n.descriptor()); InputStream l = expected.fetch(n.descriptor())) {
+                assertArrayEquals(l.readAllBytes(), a.readAllBytes(), n.digest().toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,320 @@
+package dev.ocilayout.archive;
+
+import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.content.ReadOnlyTarget;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.NotFoundException;
+import dev.ocilayout.error.UnsupportedException;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RefName;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.store.Tags;
+import dev.ocilayout.store.VerifyingInputStream;
+import dev.ocilayout.text.Text;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * An OCI layout tar (skopeo's {@code oci-archive:}, our {@code export}) read in place as a
+ * {@link ReadOnlyTarget}: nothing is extracted or copied. One pass indexes the entries, with every name
+ * checked as the archive states it (as import checks them), and keeps {@code index.json} and the blobs small
+ * enough to be manifests in memory; a larger blob is read from its offset in a plain tar, or by streaming
+ * the archive again to it when compressed. Every blob is verified against its name as it is read.
+ */
+public final class ArchiveTarget implements ReadOnlyTarget {
+    /** Where an entry's data is in the (decompressed) tar stream. */
+    private record Entry(long offset, long size) {
+    }
+
+    /** The most bytes of small documents held in memory. */
+    static final long MAX_SMALL_BYTES = 256L << 20;
+
+    private final Path file;
+    private final String source;
+    private final Compression compression;
+    private final LayoutOptions options;
+    private final Map<String, Entry> entries;
+    private final Map<String, byte[]> small;
+    private final ImageIndex index;
+
+    private ArchiveTarget(Path file, Compression compression, LayoutOptions options, Map<String, Entry> entries,
+                          Map<String, byte[]> small, ImageIndex index) {
+        this.file = file;
+        this.source = file.toString();
+        this.compression = compression;
+        this.options = options;
+        this.entries = entries;
+        this.small = small;
+        this.index = index;
+    }
+
+    /** Indexes the archive (plain, gzip or zstd). */
+    public static ArchiveTarget open(Path file, LayoutOptions options) throws IOException {
+        String source = file.toString();
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        Map<String, byte[]> small = new HashMap<>();
+        Compression compression;
+        long smallBytes = 0;
+        try (InputStream raw = Channels.newInputStream(FileChannel.open(file));
+             GuardedInput guarded = GuardedInput.open(raw, ArchiveLimits.defaults(), source)) {
+            compression = guarded.compression();
+            RawTarNames names = new RawTarNames(new BufferedInputStream(guarded, 1 << 16), source);
+            TarArchiveInputStream tar = new TarArchiveInputStream(names);
+            while (true) {
+                TarArchiveEntry e;
+                try {
+                    e = tar.getNextEntry();
+                } catch (InvalidContentException ex) {
+                    throw ex;
+                } catch (IOException | RuntimeException ex) {
+                    throw GuardedInput.corrupt(source, ex);
+                }
+                if (e == null) {
+                    break;
+                }
+                String name = ArchivePaths.clean(e.getName(), source);
+                if (e.isDirectory()) {
+                    continue;
+                }
+                if (!e.isFile() || e.isLink() || e.isSymbolicLink()) {
+                    throw new InvalidContentException(source + ": entry " + Text.quote(name)
+                            + " is not a regular file; an OCI archive read in place has only files");
+                }
+                Entry at = new Entry(names.position(), e.getSize());
+                byte[] content = null;
+                if (keepsInMemory(name, e.getSize(), options)) {
+                    content = tar.readNBytes((int) e.getSize());
+                    if (content.length != e.getSize()) {
+                        throw new InvalidContentException(source + " is truncated in entry " + Text.quote(name));
+                    }
+                    if (name.startsWith("blobs/") && (content.length == 0 || content[0] != '{')) {
+                        content = null; // not JSON: no manifest, read from the archive when fetched
+                    } else {
+                        smallBytes += content.length;
+                        if (smallBytes > MAX_SMALL_BYTES) {
+                            throw new InvalidContentException(source + ": over " + (MAX_SMALL_BYTES >> 20)
+                                    + " MiB of manifests; import it instead of reading it in place");
+                        }
+                    }
+                }
+                Entry before = entries.putIfAbsent(name, at);
+                if (before != null) {
+                    byte[] first = small.get(name);
+                    if (before.size() != at.size() || first != null && content != null && !Arrays.equals(first, content)
+                            || !name.startsWith("blobs/") && (first == null || content == null)) {
+                        throw new InvalidContentException(source + ": entry " + Text.quote(name)
+                                + " appears twice with different content");
+                    }
+                    continue; // the same blob twice: the first is read, and verified against its name
+                }
+                if (content != null) {
+                    small.put(name, content);
+                }
+            }
+        }
+        byte[] indexJson = small.get(ArchiveReader.INDEX_JSON);
+        if (indexJson == null) {
+            if (entries.containsKey(ArchiveReader.MANIFEST_JSON)) {
+                throw new UnsupportedException(source + " is a docker-archive; reading one in place is not supported"
+                        + " yet: import it (oci-layout import " + source + " DIR)");
+            }
+            throw new InvalidContentException(source + " is not an OCI layout tar: it has no index.json");
+        }
+        byte[] header = small.get(ArchiveReader.OCI_LAYOUT);
+        if (header != null) {
+            dev.ocilayout.Layout.checkLayoutHeader(header, source + ": oci-layout");
+        }
+        ImageIndex index = ModelJson.parseIndex(indexJson, source + ": index.json");
+        return new ArchiveTarget(file, compression, options, entries, small, index);
+    }
+
+    private static boolean keepsInMemory(String name, long size, LayoutOptions options) {
+        if (name.startsWith("blobs/")) {
+            return size <= options.maxManifestBytes();
+        }
+        return name.equals(ArchiveReader.INDEX_JSON) ? size <= options.maxIndexBytes()
+                : (name.equals(ArchiveReader.OCI_LAYOUT) || name.endsWith(".json")) && size <= options.maxManifestBytes();
+    }
+
+    /** The archive's compression. */
+    public Compression compression() {
+        return compression;
+    }
+
+    /** The archive's {@code index.json}. */
+    public ImageIndex index() {
+        return index;
+    }
+
+    private static String blobName(Digest d) {
+        return "blobs/" + d.algorithm() + "/" + d.encoded();
+    }
+
+    @Override
+    public InputStream fetch(Descriptor blob) throws IOException {
+        String name = blobName(blob.digest());
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new NotFoundException("blob " + blob.digest() + " is not in " + source);
+        }
+        String subject = "blob " + blob.digest() + " in " + source;
+        byte[] held = small.get(name);
+        if (held != null) {
+            return new VerifyingInputStream(new ByteArrayInputStream(held), blob.digest(), blob.size(), subject);
+        }
+        return new VerifyingInputStream(open(e), blob.digest(), blob.size(), subject);
+    }
+
+    /** The entry's data: from its offset in a plain tar, else by decompressing the archive up to it. */
+    private InputStream open(Entry e) throws IOException {
+        InputStream raw = Channels.newInputStream(compression == Compression.NONE
+                ? FileChannel.open(file).position(e.offset()) : FileChannel.open(file));
+        InputStream in = raw;
+        if (compression != Compression.NONE) {
+            in = GuardedInput.open(raw, ArchiveLimits.defaults(), source);
+            in.skipNBytes(e.offset());
+        }
+        return new BoundedInputStream(in, e.size());
+    }
+
+    @Override
+    public boolean exists(Descriptor blob) {
+        return entries.containsKey(blobName(blob.digest()));
+    }
+
+    @Override
+    public Descriptor resolve(String reference) throws IOException {
+        Digest digest = reference.indexOf(':') >= 0 ? Digest.tryParse(reference) : null;
+        if (digest != null) {
+            for (Descriptor d : index.manifests()) {
+                if (d.digest().equals(digest)) {
+                    return d;
+                }
+            }
+            Entry e = entries.get(blobName(digest));
+            if (e == null) {
+                throw new NotFoundException(digest + " is not in " + source);
+            }
+            byte[] held = small.get(blobName(digest));
+            return Descriptor.of(held != null ? sniff(held) : MediaType.OCTET_STREAM, digest, e.size());
+        }
+        RefName.validate(reference);
+        List<Descriptor> named = Tags.entries(index, reference);
+        if (named.isEmpty()) {
+            throw new NotFoundException("tag " + Text.quote(reference) + " not found in " + source + " (tags: "
+                    + String.join(", ", tags()) + ")");
+        }
+        return named.get(named.size() - 1);
+    }
+
+    /** The media type a document gives itself, else by its shape. */
+    private static String sniff(byte[] json) {
+        try {
+            var node = ModelJson.readObject(json, "blob");
+            if (node.path("mediaType").isTextual()) {
+                return node.get("mediaType").textValue();
+            }
+            return node.has("manifests") ? MediaType.OCI_INDEX : node.has("config") ? MediaType.OCI_MANIFEST
+                    : MediaType.OCTET_STREAM;
+        } catch (InvalidContentException notJson) {
+            return MediaType.OCTET_STREAM;
+        }
+    }
+
+    @Override
+    public byte[] fetchManifest(Descriptor manifest) throws IOException {
+        if (manifest.size() > options.maxManifestBytes()) {
+            throw new InvalidContentException("manifest " + manifest.digest() + " in " + source + " is " + manifest.size()
+                    + " bytes, over the limit of " + options.maxManifestBytes() + "; raise it with --max-manifest-size");
+        }
+        try (InputStream in = fetch(manifest)) {
+            byte[] bytes = in.readNBytes((int) manifest.size());
+            if (in.read() >= 0) {
+                throw new IllegalStateException("unreachable: the stream fails past the expected size");
+            }
+            return bytes;
+        }
+    }
+
+    @Override
+    public List<String> tags() {
+        return Tags.list(index).stream().map(Tags.Tag::name).toList();
+    }
+
+    /**
+     * Every manifest in the archive whose {@code subject} is {@code subject}, however the archive records it
+     * (an {@code index.json} entry, a response index or fallback tag listing it, or only in {@code blobs/}):
+     * each referrer is itself a small blob of the archive, so all are found by reading those.
+     */
+    @Override
+    public List<Descriptor> referrers(Digest subject, String artifactType) {
+        List<Descriptor> out = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : small.entrySet()) {
+            if (!e.getKey().startsWith("blobs/")) {
+                continue;
+            }
+            Digest d = Digest.tryParse(e.getKey().substring("blobs/".length()).replace('/', ':'));
+            Manifest m = d == null ? null : ReferrerIndex.manifestWithSubject(d, e.getValue());
+            if (m != null && m.subject().digest().equals(subject)) {
+                Descriptor r = ReferrerIndex.responseDescriptor(ReferrerIndex.blobOnlyDescriptor(d, m, e.getValue().length), m);
+                if (artifactType == null || artifactType.equals(r.artifactType())) {
+                    out.add(r);
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(r -> r.digest().toString()));
+        return out;
+    }
+
+    /** At most {@code limit} bytes of a stream, closing it when closed. */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private long left;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+    }
+}

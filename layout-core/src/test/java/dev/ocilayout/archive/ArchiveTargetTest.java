@@ -1,0 +1,164 @@
+package dev.ocilayout.archive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.copy.LayoutTarget;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.IntegrityException;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.error.NotFoundException;
+import dev.ocilayout.error.UnsupportedException;
+import dev.ocilayout.graph.Graph;
+import dev.ocilayout.graph.GraphWalker;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.referrers.SubjectAnnotationStrategy;
+import dev.ocilayout.testing.LayoutBuilder;
+import dev.ocilayout.testing.TarBuilder;
+import dev.ocilayout.testing.TwoImages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * An archive read in place answers as the layout it was exported from does: tags, references, manifest
+ * bytes, blobs (verified) and referrers, plain or compressed, without extracting anything.
+ */
+class ArchiveTargetTest {
+    @TempDir
+    Path tmp;
+    Layout source;
+    Descriptor v1;
+    Descriptor sbom;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        TwoImages two = TwoImages.create(tmp.resolve("src"));
+        source = two.layout();
+        v1 = two.v1();
+        LayoutBuilder b = two.builder();
+        sbom = b.referrer(v1, "application/spdx+json", "{\"spdx\":true}");
+        Descriptor response = dev.ocilayout.referrers.ReferrerIndex.responseDescriptor(sbom, source.readManifest(sbom));
+        source.index().update(i -> new SubjectAnnotationStrategy().add(source, i, v1.digest(), response));
+    }
+
+    Path export(Compression c) throws IOException {
+        Path tar = tmp.resolve("v1.tar" + c.name());
+        try (OutputStream out = Files.newOutputStream(tar)) {
+            LayoutExport.exportAll(source, out, new LayoutExport.Options(true, List.of(), c), null);
+        }
+        return tar;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void anExportedArchiveAnswersAsItsLayoutDoes(Compression c) throws IOException {
+        ArchiveTarget archive = ArchiveTarget.open(export(c), LayoutOptions.defaults());
+        LayoutTarget layout = new LayoutTarget(source);
+        assertEquals(c, archive.compression());
+        assertEquals(layout.tags(), archive.tags());
+        for (String tag : layout.tags()) {
+            Descriptor d = archive.resolve(tag);
+            assertEquals(layout.resolve(tag).digest(), d.digest());
+            assertArrayEquals(layout.fetchManifest(d), archive.fetchManifest(d));
+        }
+        Graph graph = GraphWalker.walk(source, List.of(v1));
+        for (Graph.Node n : graph.nodes().values()) {
+            try (InputStream a = archive.fetch(n.descriptor()); InputStream l = layout.fetch(n.descriptor())) {
+                assertArrayEquals(l.readAllBytes(), a.readAllBytes(), n.digest().toString());
+            }
+        }
+        assertEquals(List.of(sbom.digest()), archive.referrers(v1.digest(), null).stream().map(Descriptor::digest).toList());
+        assertEquals("application/spdx+json", archive.referrers(v1.digest(), null).get(0).artifactType());
+        assertEquals(0, archive.referrers(v1.digest(), "application/other").size());
+        assertEquals(v1.digest(), archive.resolve(v1.digest().toString()).digest());
+    }
+
+    @Test
+    void aBlobDamagedInTheArchiveFailsItsFetchAtTheEnd() throws IOException {
+        Path tar = export(Compression.NONE);
+        Descriptor layer = source.readManifest(v1).children().get(1);
+        byte[] bytes = Files.readAllBytes(tar);
+        int at = indexOf(bytes, source.blobs().read(Descriptor.of(MediaType.OCTET_STREAM, layer.digest(), layer.size()),
+                Integer.MAX_VALUE));
+        assertTrue(at > 0, "the layer's bytes are in the tar");
+        bytes[at] ^= 0x20;
+        Files.write(tar, bytes);
+        ArchiveTarget archive = ArchiveTarget.open(tar, LayoutOptions.defaults());
+        assertThrows(IntegrityException.class, () -> {
+            try (InputStream in = archive.fetch(layer)) {
+                in.readAllBytes();
+            }
+        });
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void whatIsNotThereIsNotFound() throws IOException {
+        ArchiveTarget archive = ArchiveTarget.open(export(Compression.GZIP), LayoutOptions.defaults());
+        Descriptor absent = Descriptor.of(MediaType.OCI_LAYER, Digest.sha256(new byte[] {1}), 1);
+        assertFalse(archive.exists(absent));
+        assertThrows(NotFoundException.class, () -> archive.fetch(absent));
+        assertThrows(NotFoundException.class, () -> archive.resolve("nope"));
+    }
+
+    @Test
+    void namesAreCheckedAsTheArchiveStatesThem() {
+        Path tar = tmp.resolve("evil.tar");
+        assertThrows(InvalidContentException.class, () -> {
+            Files.write(tar, new TarBuilder().file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}")
+                    .raw("././@PaxHeader", (byte) 'x', TarBuilder.paxRecord("path", "/index.json"))
+                    .file("x", "{\"schemaVersion\":2,\"manifests\":[]}").build());
+            ArchiveTarget.open(tar, LayoutOptions.defaults());
+        });
+    }
+
+    @Test
+    void aDockerArchiveIsRefusedWithWhatToDoInstead() throws IOException {
+        Path tar = Files.write(tmp.resolve("docker.tar"), new TarBuilder().file("manifest.json", "[]").build());
+        UnsupportedException e = assertThrows(UnsupportedException.class, () -> ArchiveTarget.open(tar,
+                LayoutOptions.defaults()));
+        assertTrue(e.getMessage().contains("import it"), e.getMessage());
+    }
+
+    @Test
+    void nothingIsWrittenBesideTheArchive() throws IOException {
+        Path tar = export(Compression.ZSTD);
+        Set<Path> before;
+        try (var s = Files.list(tmp)) {
+            before = Set.copyOf(s.toList());
+        }
+        ArchiveTarget archive = ArchiveTarget.open(tar, LayoutOptions.defaults());
+        archive.tags();
+        try (var s = Files.list(tmp)) {
+            assertEquals(before, Set.copyOf(s.toList()));
+        }
+    }
+}
