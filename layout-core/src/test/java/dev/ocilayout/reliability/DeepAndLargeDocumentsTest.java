@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
-import dev.ocilayout.archive.LayoutCopy;
+import dev.ocilayout.copy.LayoutCopy;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.fsck.Fsck;

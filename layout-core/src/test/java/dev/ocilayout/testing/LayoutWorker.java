@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * The main class child JVMs run in process tests:
  * {@code tag DIR PREFIX COUNT} adds COUNT tags; {@code trytag DIR TIMEOUT_MS} adds one tag, exiting 6 when
- * the layout is locked; {@code init DIR} creates the layout.
+ * the layout is locked; {@code init DIR} creates the layout; {@code gc DIR} adds garbage and collects it for
+ * ever (the import worker is layout-archive's {@code ImportWorker}).
  */
 public final class LayoutWorker {
     public static final Descriptor TARGET =
@@ -47,34 +48,10 @@ public final class LayoutWorker {
                 }
             }
             case "init" -> Layout.create(dir);
-            case "import" -> importForever(dir, args[2], Path.of(args[3]));
             case "gc" -> gcForever(dir);
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.exit(0);
-    }
-
-    /** Makes a small random image in a scratch layout, exports it and imports it, tagged, for ever. */
-    private static void importForever(Path dir, String prefix, Path scratchDir) throws Exception {
-        Layout layout = Layout.open(dir, LayoutOptions.defaults().withLockTimeout(Duration.ofMinutes(2)));
-        java.util.Random random = new java.util.Random();
-        for (int i = 0; ; i++) {
-            Layout scratch = Layout.create(java.nio.file.Files.createTempDirectory(scratchDir, "src"));
-            byte[] layer = new byte[256 * 1024 + random.nextInt(256 * 1024)];
-            random.nextBytes(layer);
-            LayoutBuilder b = new LayoutBuilder(scratch);
-            Descriptor image = b.manifest(b.blob("{\"i\":" + i + "}", MediaType.OCI_CONFIG), null, null,
-                    scratch.blobs().put(layer, MediaType.OCI_LAYER));
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            dev.ocilayout.archive.LayoutExport.export(scratch, java.util.List.of(
-                    new dev.ocilayout.archive.LayoutExport.Root(image, "x")), out,
-                    new dev.ocilayout.archive.LayoutExport.Options(false, java.util.List.of(), null), null);
-            String tag = prefix + "-" + i;
-            dev.ocilayout.archive.LayoutImport.importArchive(layout, new java.io.ByteArrayInputStream(out.toByteArray()),
-                    "worker.tar", new dev.ocilayout.archive.LayoutImport.Options(java.util.List.of(tag), null, null, null), null);
-            System.out.println("ack " + tag);
-            System.out.flush();
-        }
     }
 
     /** Adds garbage (loose blobs, an image listed then dropped) and collects it with no grace period, for ever. */

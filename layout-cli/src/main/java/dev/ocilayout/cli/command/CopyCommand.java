@@ -3,7 +3,7 @@ package dev.ocilayout.cli.command;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
-import dev.ocilayout.archive.LayoutCopy;
+import dev.ocilayout.copy.LayoutCopy;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;

@@ -50,7 +50,7 @@ class KillTest {
                 case "import" -> new String[] {"import", dir.toString(), prefix, Files.createDirectories(tmp.resolve("scratch")).toString()};
                 default -> new String[] {"gc", dir.toString()};
             };
-            Process child = ChildJvm.start(LayoutWorker.class, log, args);
+            Process child = ChildJvm.start(scenario.equals("import") ? ImportWorker.class : LayoutWorker.class, log, args);
             waitForFirstAck(child, log);
             Thread.sleep(random.nextInt(300));
             child.destroyForcibly(); // SIGKILL

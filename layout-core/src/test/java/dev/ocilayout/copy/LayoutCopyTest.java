@@ -1,4 +1,4 @@
-package dev.ocilayout.archive;
+package dev.ocilayout.copy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,6 @@
-package dev.ocilayout.archive;
+package dev.ocilayout.copy;
 
 import dev.ocilayout.Layout;
-import dev.ocilayout.copy.Closure;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
