@@ -107,15 +107,7 @@ final class ArchiveReader {
         InputStream entryData = new EntryData(tar, source);
         int entries = 0;
         while (true) {
-            TarArchiveEntry e;
-            try {
-                e = tar.getNextEntry();
-            } catch (LayoutException ex) {
-                throw ex;
-            } catch (IOException | RuntimeException ex) {
-                // Commons Compress reports some malformed headers (a PAX time of 1e999999999) unchecked
-                throw GuardedInput.corrupt(source, ex);
-            }
+            TarArchiveEntry e = nextEntry(tar, source);
             if (e == null) {
                 break;
             }
@@ -124,6 +116,20 @@ final class ArchiveReader {
         }
         if (entries == 0) {
             throw new InvalidContentException(source + " is empty or not a tar archive");
+        }
+    }
+
+    /**
+     * The next entry, or null at the end; a malformed header is one error naming the archive (Commons
+     * Compress reports some, a PAX time of 1e999999999, unchecked), our own refusals pass as they are.
+     */
+    static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String source) throws IOException {
+        try {
+            return tar.getNextEntry();
+        } catch (LayoutException ex) {
+            throw ex;
+        } catch (IOException | RuntimeException ex) {
+            throw GuardedInput.corrupt(source, ex);
         }
     }
 

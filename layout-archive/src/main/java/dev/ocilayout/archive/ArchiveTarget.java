@@ -79,14 +79,7 @@ public final class ArchiveTarget implements ReadOnlyTarget {
             RawTarNames names = new RawTarNames(new BufferedInputStream(guarded, 1 << 16), source);
             TarArchiveInputStream tar = new TarArchiveInputStream(names);
             while (true) {
-                TarArchiveEntry e;
-                try {
-                    e = tar.getNextEntry();
-                } catch (InvalidContentException ex) {
-                    throw ex;
-                } catch (IOException | RuntimeException ex) {
-                    throw GuardedInput.corrupt(source, ex);
-                }
+                TarArchiveEntry e = ArchiveReader.nextEntry(tar, source);
                 if (e == null) {
                     break;
                 }
