@@ -20,6 +20,7 @@ import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.referrers.FallbackTagStrategy;
 import dev.ocilayout.referrers.ReferrerIndex;
@@ -130,7 +131,7 @@ class ReachabilityFaultsTest {
      * One reachable object of a fixture, the first parent that lists it (null: index.json), and whether only
      * untagged entries that are no referrers reach it (what {@code gc --drop-untagged} is asked to remove).
      */
-    record Target(Digest digest, boolean document, Digest parent, boolean untaggedOnly) {
+    record Target(Digest digest, boolean document, Digest parent, boolean untaggedOnly, boolean blobOnly) {
     }
 
     @Test
@@ -188,6 +189,13 @@ class ReachabilityFaultsTest {
                 .forEach(t -> mustKeep.add(t.digest()));
         Map<Digest, Digest> parents = new HashMap<>();
         all.forEach(t -> parents.put(t.digest(), t.parent()));
+        if (target.blobOnly() && fault == Fault.MISSING) {
+            // nothing records a referrer only in blobs/: once it is gone, what it listed is garbage like any other
+            Set<Digest> elsewhere = new HashSet<>();
+            all.stream().filter(t -> !target.digest().equals(t.parent())).forEach(t -> elsewhere.add(t.digest()));
+            all.stream().filter(t -> target.digest().equals(t.parent()) && !elsewhere.contains(t.digest()))
+                    .forEach(t -> mustKeep.remove(t.digest()));
+        }
         LayoutOptions options = inject(plain, dir, target, fault, parents, mustKeep);
         Layout layout = Layout.open(dir, options);
         Map<String, Digest> tagsBefore = tags(layout);
@@ -355,14 +363,18 @@ class ReachabilityFaultsTest {
         List<Target> out = new ArrayList<>();
         for (Graph.Node n : g.nodes().values()) {
             out.add(new Target(n.digest(), n.isManifestLike(), roots.contains(n.digest()) ? null : parent.get(n.digest()),
-                    !tagged.contains(n.digest())));
+                    !tagged.contains(n.digest()), false));
         }
         // a blob-only referrer (cosign save) is kept with its subject: a target too
         for (Path p : list(layout.files().algorithmDir("sha256"))) {
             Digest d = Digest.parse("sha256:" + p.getFileName());
             byte[] bytes = Files.readAllBytes(p);
-            if (!g.reachable().contains(d) && ReferrerIndex.manifestWithSubject(d, bytes) != null) {
-                out.add(new Target(d, false, null, false)); // its faults are those of a blob gc finds by reading it
+            Manifest m = g.reachable().contains(d) ? null : ReferrerIndex.manifestWithSubject(d, bytes);
+            if (m != null) {
+                out.add(new Target(d, false, null, false, true)); // its faults: those of a blob gc finds by reading it
+                for (Descriptor c : m.children()) {
+                    out.add(new Target(c.digest(), false, d, false, false)); // kept with it
+                }
             }
         }
         return out;

@@ -2,6 +2,7 @@ package dev.ocilayout.gc;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.UnreadableContentException;
 import dev.ocilayout.graph.FailClosed;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
@@ -41,7 +42,8 @@ import java.util.concurrent.CompletionException;
  *
  * <p><b>Fail closed.</b> A reached manifest or index that cannot be read and parsed hides what it
  * references, so gc refuses to run (unless {@link Policy#ignoreUnreadable()}), naming it and its path from
- * {@code index.json}, and removes nothing; so does an {@code index.json} entry it would drop.
+ * {@code index.json}, and removes nothing; so does an {@code index.json} entry it would drop, and a blob only
+ * in {@code blobs/} that reads like a manifest with a {@code subject} but does not verify.
  *
  * <p><b>Sweep.</b> Blobs not marked, named by a valid digest, and older than the grace period; and this
  * tool's temp files in {@code ingest/} older than the grace period that no writer holds. Everything else in
@@ -166,13 +168,21 @@ public final class GarbageCollector {
         List<Graph.Problem> blobProblems = new ArrayList<>();
         for (int i = 0; i < unreached.size(); i++) {
             Digest d = unreached.get(i);
+            BasicFileAttributes a = seen.get(i).attributes();
+            if (a != null && !a.isRegularFile()) {
+                // a FIFO, link or folder where a blob goes: what was there is unknown (it may have been a referrer)
+                unverifiable.add(d);
+                blobProblems.add(new Graph.Problem(Graph.ProblemCode.NOT_A_REGULAR_FILE, d, List.of(d),
+                        layout.root().relativize(layout.blobs().path(d)) + " is not a regular file; left alone"));
+                continue;
+            }
             Manifest m = ReferrerIndex.manifestWithSubject(d, seen.get(i).content());
             if (m != null) {
                 blobReferrers.put(d, ReferrerIndex.blobOnlyDescriptor(d, m, seen.get(i).attributes().size()));
                 blobReferrerSubjects.put(d, m.subject().digest());
             } else if (seen.get(i).content() != null) {
                 // reads like a manifest with a subject, yet does not hash to its name or parse: it may be a
-                // referrer of live content, so it is not gc's to judge (fsck reports it)
+                // referrer of live content, so it is not gc's to judge; gc stops, or keeps it when told to go on
                 unverifiable.add(d);
                 blobProblems.add(new Graph.Problem(Graph.ProblemCode.UNPARSABLE_MANIFEST, d, List.of(d), "blob " + d
                         + " looks like a manifest with a subject but does not match its digest or does not parse;"
@@ -218,6 +228,14 @@ public final class GarbageCollector {
 
         if (!policy.ignoreUnreadable()) {
             FailClosed.requireReadable(graph, "gc");
+            if (!blobProblems.isEmpty()) {
+                // what it references is unknown, and it may be a damaged signature or SBOM of kept content
+                Graph.Problem first = blobProblems.get(0);
+                throw new UnreadableContentException("gc refused: " + first.message().replace("; kept", "")
+                        .replace("; left alone", "") + " (only in blobs/: it may have been a signature or SBOM of"
+                        + " kept content)" + (blobProblems.size() > 1 ? "; and " + (blobProblems.size() - 1)
+                        + " more such blobs" : "") + "; nothing was changed", first.digest());
+            }
         }
         Set<Digest> live = graph.reachable();
         long liveBytes = 0;

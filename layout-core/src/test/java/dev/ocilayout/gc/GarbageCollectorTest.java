@@ -209,6 +209,24 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void aDamagedReferrerOnlyInBlobsStopsGcAndIsKeptWhenToldToGoOn() throws IOException {
+        Descriptor image = b.image("a", "l");
+        b.tag("v1", image);
+        Descriptor sig = b.referrer(image, "application/vnd.example.sig", "signature"); // only in blobs/, as cosign saves
+        Path file = layout.files().blob(sig.digest());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 1] ^= 1; // still reads like a manifest with a subject, no longer matches its digest
+        Files.write(file, bytes);
+        Set<Digest> before = stored();
+        UnreadableContentException e = assertThrows(UnreadableContentException.class, () -> GarbageCollector.run(layout, NOW));
+        assertTrue(e.getMessage().contains(sig.digest().toString()), e.getMessage());
+        assertEquals(before, stored());
+        GarbageCollector.Report r = GarbageCollector.run(layout, new Policy(false, Duration.ZERO, false, true));
+        assertTrue(layout.blobs().exists(sig.digest()), "kept: not gc's to judge");
+        assertTrue(r.problems().stream().anyMatch(p -> p.digest().equals(sig.digest())), r.problems().toString());
+    }
+
+    @Test
     void ignoreUnreadableTreatsAMissingManifestAsALeaf() throws IOException {
         Descriptor m = b.image("a", "l");
         b.tag("v1", b.index(m, LayoutBuilder.absent(MediaType.OCI_MANIFEST, 'e')));
