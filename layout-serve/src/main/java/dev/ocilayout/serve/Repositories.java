@@ -97,6 +97,15 @@ final class Repositories {
         }
     }
 
+    /** The layout of an existing repository; {@code NAME_UNKNOWN} when there is none. */
+    Layout existing(String name) throws IOException {
+        Layout l = get(name, false);
+        if (l == null) {
+            throw RegistryError.nameUnknown(name);
+        }
+        return l;
+    }
+
     /** The distribution-spec grammar, the length limit, and no reserved component. */
     static void validate(String name) {
         if (name.length() > 255) {
