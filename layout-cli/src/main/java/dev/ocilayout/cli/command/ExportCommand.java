@@ -1,6 +1,7 @@
 package dev.ocilayout.cli.command;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.archive.ArchiveFile;
 import dev.ocilayout.archive.BlobList;
 import dev.ocilayout.archive.Compression;
 import dev.ocilayout.archive.LayoutExport;
@@ -8,25 +9,17 @@ import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.digest.Digest;
-import dev.ocilayout.error.LayoutException;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,17 +64,6 @@ public final class ExportCommand extends LayoutCommand {
             description = "Keep only these platforms of indexes; repeatable.")
     List<Platform> platforms = new ArrayList<>();
 
-    /** The same error about the file the user named, not the temp file it is written as. */
-    private static FileSystemException about(Path target, FileSystemException e) {
-        if (e instanceof NoSuchFileException) {
-            return new NoSuchFileException(target.toString(), null, "its folder does not exist");
-        }
-        if (e instanceof AccessDeniedException) {
-            return new AccessDeniedException(target.getParent().toString(), null, "permission denied");
-        }
-        return new FileSystemException(target.toString(), null, e.getReason());
-    }
-
     @Override
     public Integer call() throws Exception {
         List<Reference> parsed = new ArrayList<>();
@@ -122,25 +104,7 @@ public final class ExportCommand extends LayoutCommand {
             report = run(layout, whole, roots, LayoutExport.Sink.of(out), options, null);
             out.flush();
         } else {
-            Path target = Path.of(output).toAbsolutePath();
-            Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
-            try {
-                try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    report = run(layout, whole, roots, LayoutExport.Sink.of(file), options, null);
-                    file.force(true); // durable before it gets its name
-                }
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (LayoutException e) {
-                throw e;
-            } catch (FileSystemException e) {
-                throw temp.toString().equals(e.getFile()) ? about(target, e) : e;
-            } catch (IOException e) {
-                // a plain IOException comes from a write on the open archive (ENOSPC, EIO): name the file given
-                throw e.getClass() == IOException.class ? new FileSystemException(target.toString(), null,
-                        e.getMessage() + " (writing the archive; nothing was left)") : e;
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            report = ArchiveFile.write(Path.of(output), sink -> run(layout, whole, roots, sink, options, null));
         }
         if (out().json()) {
             out().json(Output.object().put("format", format.name().toLowerCase(java.util.Locale.ROOT))

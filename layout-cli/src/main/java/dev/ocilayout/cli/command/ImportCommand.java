@@ -46,7 +46,7 @@ public final class ImportCommand extends LayoutCommand {
 
     @Option(names = "--on-conflict", paramLabel = "fail|overwrite|skip",
             description = "When a tag already names other content: fail listing them (default), move the tag, or leave it.")
-    String onConflict = "fail";
+    LayoutImport.OnConflict onConflict = LayoutImport.OnConflict.FAIL;
 
     @Option(names = "--referrers", paramLabel = "STRATEGY",
             description = "How to record the archive's referrers: subject-annotation, referrer-subject or fallback-tag"
@@ -70,13 +70,7 @@ public final class ImportCommand extends LayoutCommand {
     public Integer call() throws Exception {
         Path layoutPath = layoutDir(dir);
         String layoutArg = layoutPath.toString();
-        LayoutImport.OnConflict policy = switch (onConflict) {
-            case "fail" -> LayoutImport.OnConflict.FAIL;
-            case "overwrite" -> LayoutImport.OnConflict.OVERWRITE;
-            case "skip" -> LayoutImport.OnConflict.SKIP;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--on-conflict is fail, overwrite or skip, not '" + onConflict + "'");
-        };
+        LayoutImport.OnConflict policy = onConflict;
         ReferrerStrategy recordAs;
         LayoutImport.Options options;
         try {
