@@ -207,6 +207,8 @@ class ServeHardeningTest {
         server = start(new RegistryServer.Limits(2, 2, 2, Duration.ofMillis(400)), null);
         assertEquals(202, send("POST", "/v2/test/multi/blobs/uploads/", null).statusCode());
         assertEquals(202, send("POST", "/v2/test/multi/blobs/uploads/", null).statusCode());
+        java.util.Set<Path> idle = java.util.Set.copyOf(ingestFiles());
+        assertEquals(2, idle.size(), "each session holds a temp file");
         error(send("POST", "/v2/test/multi/blobs/uploads/", null), 429, "TOOMANYREQUESTS");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         int status = 429;
@@ -214,9 +216,16 @@ class ServeHardeningTest {
             Thread.sleep(100);
             status = send("POST", "/v2/test/multi/blobs/uploads/", null).statusCode();
         }
-        assertEquals(202, status, "room again once the idle sessions were dropped");
+        assertEquals(202, status, "room again once an idle session was dropped");
+        while (ingestFiles().stream().anyMatch(idle::contains) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(ingestFiles().stream().noneMatch(idle::contains), "the idle sessions' temp files are gone");
+    }
+
+    List<Path> ingestFiles() throws IOException {
         try (var s = Files.list(multi.root().resolve("ingest"))) {
-            assertEquals(1, s.count(), "only the new session's temp file");
+            return s.toList();
         }
     }
 
