@@ -20,7 +20,9 @@ import dev.ocilayout.store.Tags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -132,46 +134,85 @@ public final class RegistryCopy {
             this.progress = progress;
         }
 
-        /** A manifest or index: its children first, then itself, then (on request) its referrers. */
-        void manifest(Descriptor d, byte[] known, boolean top) throws IOException {
+        /** Manifests nested deeper than this are refused (a hostile registry could nest without end). */
+        static final int MAX_DEPTH = 10_000;
+
+        /** One manifest being pulled: its child manifests and referrers still to pull, and its leaf blobs. */
+        private final class Frame {
+            final Descriptor descriptor;
+            final byte[] bytes;
+            final List<Descriptor> pending = new ArrayList<>();
+            final List<Descriptor> blobs = new ArrayList<>();
+            int next;
+            boolean stored;
+
+            Frame(Descriptor descriptor, byte[] bytes) throws IOException {
+                this.descriptor = descriptor;
+                this.bytes = bytes;
+                Manifest m = ModelJson.parseManifest(bytes, descriptor.mediaType(), "manifest " + descriptor.digest());
+                for (Descriptor c : m.children()) {
+                    if (!c.urls().isEmpty()) {
+                        continue; // foreign: never fetched (reliability.md: urls are never followed)
+                    }
+                    if (c.data() != null && !isManifest(c.mediaType())) {
+                        storeInline(c); // registries keep the blob too; the layout gets it from the descriptor
+                    } else if (isManifest(c.mediaType())) {
+                        pending.add(c);
+                    } else if (done.add(c.digest())) {
+                        blobs.add(c);
+                    }
+                }
+            }
+        }
+
+        /**
+         * A manifest or index and all it references: child manifests first, then its blobs (in parallel), then
+         * itself, then (on request) its referrers, each pulled the same way. Iterative, so nesting cannot
+         * overflow the stack; each digest once.
+         */
+        void manifest(Descriptor root, byte[] rootBytes, boolean top) throws IOException {
+            Deque<Frame> stack = new ArrayDeque<>();
+            enter(stack, root, rootBytes);
+            while (!stack.isEmpty()) {
+                Frame f = stack.peek();
+                if (f.next < f.pending.size()) {
+                    enter(stack, f.pending.get(f.next++), null);
+                    continue;
+                }
+                if (!f.stored) {
+                    f.stored = true;
+                    Parallel.map(f.blobs, options.parallel(), this::blob);
+                    if (dst.blobs().touchIfIntact(f.descriptor.digest(), f.bytes.length)) {
+                        skipped.incrementAndGet();
+                    } else {
+                        dst.blobs().put(f.bytes, f.descriptor.mediaType());
+                    }
+                    if (options.referrers()) {
+                        for (Descriptor r : client.referrers(repository, f.descriptor.digest())) {
+                            referrersOf.computeIfAbsent(f.descriptor.digest(), k -> new ArrayList<>()).add(r);
+                            f.pending.add(r);
+                        }
+                        continue;
+                    }
+                }
+                stack.pop();
+            }
+        }
+
+        /** Starts pulling a manifest, unless it was pulled already; fetched here when its bytes are not known. */
+        private void enter(Deque<Frame> stack, Descriptor d, byte[] known) throws IOException {
             if (!done.add(d.digest())) {
                 return;
             }
+            if (stack.size() >= MAX_DEPTH) {
+                throw new dev.ocilayout.error.InvalidContentException("manifest " + d.digest() + " in "
+                        + client.registry() + "/" + repository + " is nested deeper than " + MAX_DEPTH + " levels");
+            }
             covered.incrementAndGet();
-            byte[] bytes = known;
-            if (bytes == null) {
-                bytes = client.manifest(repository, d.digest().toString())
-                        .orElseThrow(() -> new NotFoundException("manifest " + d.digest() + " is not in "
-                                + client.registry() + "/" + repository)).bytes();
-            }
-            Manifest m = ModelJson.parseManifest(bytes, d.mediaType(), "manifest " + d.digest());
-            List<Descriptor> blobs = new ArrayList<>();
-            for (Descriptor c : m.children()) {
-                if (!c.urls().isEmpty()) {
-                    continue; // foreign: never fetched (reliability.md: urls are never followed)
-                }
-                if (c.data() != null && !isManifest(c.mediaType())) {
-                    storeInline(c); // registries keep the blob too; the layout gets it from the descriptor
-                    continue;
-                }
-                if (isManifest(c.mediaType())) {
-                    manifest(c, null, false);
-                } else if (done.add(c.digest())) {
-                    blobs.add(c);
-                }
-            }
-            Parallel.map(blobs, options.parallel(), this::blob);
-            if (dst.blobs().touchIfIntact(d.digest(), bytes.length)) {
-                skipped.incrementAndGet();
-            } else {
-                dst.blobs().put(bytes, d.mediaType());
-            }
-            if (options.referrers()) {
-                for (Descriptor r : client.referrers(repository, d.digest())) {
-                    referrersOf.computeIfAbsent(d.digest(), k -> new ArrayList<>()).add(r);
-                    manifest(r, null, false);
-                }
-            }
+            byte[] bytes = known != null ? known : client.manifest(repository, d.digest().toString())
+                    .orElseThrow(() -> new NotFoundException("manifest " + d.digest() + " is not in "
+                            + client.registry() + "/" + repository)).bytes();
+            stack.push(new Frame(d, bytes));
         }
 
         void storeInline(Descriptor c) throws IOException {
