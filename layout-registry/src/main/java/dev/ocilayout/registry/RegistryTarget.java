@@ -1,5 +1,6 @@
 package dev.ocilayout.registry;
 
+import dev.ocilayout.content.BlobMount;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.NotFoundException;
@@ -18,13 +19,28 @@ import java.util.List;
  * they stream, manifests by tag or digest, tags from {@code tags/list} (every page), referrers from the
  * referrers API or the fallback tag; a tag is written by putting the manifest's bytes under it.
  */
-public final class RegistryTarget implements Target {
+public final class RegistryTarget implements Target, BlobMount {
     private final RegistryClient client;
     private final String repository;
+    private final String mountFrom;
 
     public RegistryTarget(RegistryClient client, String repository) {
+        this(client, repository, null);
+    }
+
+    /**
+     * @param mountFrom another repository of the same registry to mount blobs from instead of uploading them
+     *                  (a copy between two repositories of one registry), or null
+     */
+    public RegistryTarget(RegistryClient client, String repository, String mountFrom) {
         this.client = client;
         this.repository = repository;
+        this.mountFrom = mountFrom;
+    }
+
+    @Override
+    public boolean mount(Descriptor blob) throws IOException {
+        return mountFrom != null && client.mountBlob(repository, blob.digest(), mountFrom);
     }
 
     @Override

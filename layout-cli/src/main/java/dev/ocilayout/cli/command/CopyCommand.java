@@ -3,12 +3,12 @@ package dev.ocilayout.cli.command;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
-import dev.ocilayout.copy.LayoutCopy;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
-import dev.ocilayout.cli.TempDir;
+import dev.ocilayout.copy.LayoutCopy;
+import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
@@ -17,14 +17,15 @@ import dev.ocilayout.registry.Credentials;
 import dev.ocilayout.registry.RegistryClient;
 import dev.ocilayout.registry.RegistryCopy;
 import dev.ocilayout.registry.RegistryRef;
+import dev.ocilayout.registry.RegistryTarget;
 import dev.ocilayout.store.Tags;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "copy", mixinStandardHelpOptions = true,
         description = {"Copy content from one layout into another: everything it references, blobs the destination"
@@ -220,22 +221,18 @@ public final class CopyCommand extends LayoutCommand {
         if (to.tag() == null && from.tag() != null) {
             to = to.withTag(from.tag());
         }
-        try (TempDir temp = TempDir.create("oci-layout-copy-")) {
-            Layout layout = Layout.create(temp.path().resolve("layout"), root().layoutOptions());
-            RegistryClient source = client(from.registry());
-            RegistryClient target = from.registry().equals(to.registry()) ? source : client(to.registry());
-            RegistryCopy.Options options = new RegistryCopy.Options(referrers, platforms, parallel,
-                    from.registry().equals(to.registry()) ? from.repository() : null);
-            RegistryCopy.Report pulled;
-            try (Progress progress = Progress.of(root(), "pull", 0)) {
-                pulled = RegistryCopy.pull(source, from, layout, "copy", options, progress);
-            }
-            RegistryCopy.Report r;
-            try (Progress progress = Progress.of(root(), "push", 0)) {
-                r = RegistryCopy.push(layout, pulled.root(), target, to, options, progress);
-            }
-            report("Copied " + from + " -> " + to, r);
+        // straight from one registry to the other, no layout between; within one registry, blobs are mounted
+        RegistryClient source = client(from.registry());
+        boolean sameRegistry = from.registry().equals(to.registry());
+        RegistryClient target = sameRegistry ? source : client(to.registry());
+        TargetCopy.Report r;
+        try (Progress progress = Progress.of(root(), "copy", 0)) {
+            r = TargetCopy.copy(new RegistryTarget(source, from.repository()), from.reference(),
+                    new RegistryTarget(target, to.repository(), sameRegistry ? from.repository() : null),
+                    to.tag(), new TargetCopy.Options(referrers, platforms, parallel), progress);
         }
+        report("Copied " + from + " -> " + to, new RegistryCopy.Report(r.root(), r.blobs(), r.skipped(), r.bytes(),
+                r.referrers()));
         return 0;
     }
 
