@@ -2,6 +2,8 @@ package dev.ocilayout.registry;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.copy.Closure;
+import dev.ocilayout.copy.LayoutTarget;
+import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.NotFoundException;
@@ -14,15 +16,10 @@ import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.RefName;
 import dev.ocilayout.referrers.ReferrerKeys;
-import dev.ocilayout.referrers.ReferrerStrategy;
-import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -77,165 +74,31 @@ public final class RegistryCopy {
 
     // ------------------------------------------------------------------ registry -> layout
 
-    /** Pulls {@code src} into {@code dst}, tagged {@code tag} (untagged when null) once everything is in place. */
+    /**
+     * Pulls {@code src} into {@code dst}, tagged {@code tag} (untagged when null) once everything is in place:
+     * the copy over the roles ({@link TargetCopy}) from the repository to the layout.
+     */
     public static Report pull(RegistryClient client, RegistryRef src, Layout dst, String tag, Options options,
                               LongConsumer progress) throws IOException {
         if (tag != null) {
             RefName.validate(tag);
         }
-        RegistryClient.Fetched top = client.manifest(src.repository(), src.reference())
-                .orElseThrow(() -> new NotFoundException(src + " not found"));
-        Puller p = new Puller(client, src.repository(), dst, options, progress);
-        Descriptor root = top.descriptor();
-        byte[] rootBytes = top.bytes();
-        if (!options.platforms().isEmpty() && MediaType.isIndex(root.mediaType())) {
-            ImageIndex index = ModelJson.parseIndex(rootBytes, src.toString());
-            List<Descriptor> kept = index.manifests().stream().filter(d -> d.platform() != null
-                    && options.platforms().stream().anyMatch(w -> Closure.matches(w, d.platform()))).toList();
-            if (kept.isEmpty()) {
-                throw new NotFoundException(src + " lists no manifest for " + options.platforms());
-            }
-            if (kept.size() != index.manifests().size()) {
-                rootBytes = ModelJson.toBytes(index.withManifests(kept), false);
-                root = Descriptor.of(root.mediaType(), Digest.sha256(rootBytes), rootBytes.length);
-            }
+        TargetCopy.Report r;
+        try {
+            r = TargetCopy.copy(new RegistryTarget(client, src.repository()), src.reference(), new LayoutTarget(dst), tag,
+                    new TargetCopy.Options(options.referrers(), options.platforms(), options.parallel()), progress);
+        } catch (NotFoundException e) {
+            throw e.getMessage().startsWith("manifest " + src.reference() + " is not in")
+                    ? new NotFoundException(src + " not found") : e;
         }
-        p.manifest(root, rootBytes, true);
-        Descriptor recorded = root;
-        ReferrerStrategy strategy = p.referrersOf.isEmpty() ? null : Referrers.choose(dst, null, false);
-        dst.index().update(index -> {
-            ImageIndex next = tag != null ? Tags.tag(index, tag, recorded) : Tags.addUntagged(index, recorded);
-            for (Map.Entry<Digest, List<Descriptor>> e : p.referrersOf.entrySet()) {
-                next = strategy.addAll(dst, next, e.getKey(), e.getValue());
-            }
-            return next;
-        });
-        int referrers = (int) p.referrersOf.values().stream().flatMap(List::stream).map(Descriptor::digest).distinct().count();
-        return new Report(recorded, p.covered.get(), p.skipped.get(), p.bytes.get(), referrers);
-    }
-
-    private static final class Puller {
-        final RegistryClient client;
-        final String repository;
-        final Layout dst;
-        final Options options;
-        final LongConsumer progress;
-        final Set<Digest> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final Map<Digest, List<Descriptor>> referrersOf = new LinkedHashMap<>();
-        final AtomicInteger covered = new AtomicInteger();
-        final AtomicInteger skipped = new AtomicInteger();
-        final AtomicLong bytes = new AtomicLong();
-
-        Puller(RegistryClient client, String repository, Layout dst, Options options, LongConsumer progress) {
-            this.client = client;
-            this.repository = repository;
-            this.dst = dst;
-            this.options = options;
-            this.progress = progress;
+        if (tag == null) {
+            Descriptor root = r.root();
+            dst.index().update(index -> {
+                dst.blobs().requirePresent(List.of(root));
+                return Tags.addUntagged(index, root);
+            });
         }
-
-        /** Manifests nested deeper than this are refused (a hostile registry could nest without end). */
-        static final int MAX_DEPTH = 10_000;
-
-        /** One manifest being pulled: its child manifests and referrers still to pull, and its leaf blobs. */
-        private final class Frame {
-            final Descriptor descriptor;
-            final byte[] bytes;
-            final List<Descriptor> pending = new ArrayList<>();
-            final List<Descriptor> blobs = new ArrayList<>();
-            int next;
-            boolean stored;
-
-            Frame(Descriptor descriptor, byte[] bytes) throws IOException {
-                this.descriptor = descriptor;
-                this.bytes = bytes;
-                Manifest m = ModelJson.parseManifest(bytes, descriptor.mediaType(), "manifest " + descriptor.digest());
-                for (Descriptor c : m.children()) {
-                    if (!c.urls().isEmpty()) {
-                        continue; // foreign: never fetched (reliability.md: urls are never followed)
-                    }
-                    if (c.data() != null && !isManifest(c.mediaType())) {
-                        storeInline(c); // registries keep the blob too; the layout gets it from the descriptor
-                    } else if (isManifest(c.mediaType())) {
-                        pending.add(c);
-                    } else if (done.add(c.digest())) {
-                        blobs.add(c);
-                    }
-                }
-            }
-        }
-
-        /**
-         * A manifest or index and all it references: child manifests first, then its blobs (in parallel), then
-         * itself, then (on request) its referrers, each pulled the same way. Iterative, so nesting cannot
-         * overflow the stack; each digest once.
-         */
-        void manifest(Descriptor root, byte[] rootBytes, boolean top) throws IOException {
-            Deque<Frame> stack = new ArrayDeque<>();
-            enter(stack, root, rootBytes);
-            while (!stack.isEmpty()) {
-                Frame f = stack.peek();
-                if (f.next < f.pending.size()) {
-                    enter(stack, f.pending.get(f.next++), null);
-                    continue;
-                }
-                if (!f.stored) {
-                    f.stored = true;
-                    Parallel.map(f.blobs, options.parallel(), this::blob);
-                    if (dst.blobs().touchIfIntact(f.descriptor.digest(), f.bytes.length)) {
-                        skipped.incrementAndGet();
-                    } else {
-                        dst.blobs().put(f.bytes, f.descriptor.mediaType());
-                    }
-                    if (options.referrers()) {
-                        for (Descriptor r : client.referrers(repository, f.descriptor.digest())) {
-                            referrersOf.computeIfAbsent(f.descriptor.digest(), k -> new ArrayList<>()).add(r);
-                            f.pending.add(r);
-                        }
-                        continue;
-                    }
-                }
-                stack.pop();
-            }
-        }
-
-        /** Starts pulling a manifest, unless it was pulled already; fetched here when its bytes are not known. */
-        private void enter(Deque<Frame> stack, Descriptor d, byte[] known) throws IOException {
-            if (!done.add(d.digest())) {
-                return;
-            }
-            if (stack.size() >= MAX_DEPTH) {
-                throw new dev.ocilayout.error.InvalidContentException("manifest " + d.digest() + " in "
-                        + client.registry() + "/" + repository + " is nested deeper than " + MAX_DEPTH + " levels");
-            }
-            covered.incrementAndGet();
-            byte[] bytes = known != null ? known : client.manifest(repository, d.digest().toString())
-                    .orElseThrow(() -> new NotFoundException("manifest " + d.digest() + " is not in "
-                            + client.registry() + "/" + repository)).bytes();
-            stack.push(new Frame(d, bytes));
-        }
-
-        void storeInline(Descriptor c) throws IOException {
-            if (!done.add(c.digest()) || dst.blobs().touchIfIntact(c.digest(), c.size())) {
-                return;
-            }
-            try (InputStream in = new java.io.ByteArrayInputStream(c.decodedData())) {
-                dst.blobs().put(in, c, null); // verified against the descriptor's digest and size
-            }
-        }
-
-        Void blob(Descriptor d) throws IOException {
-            covered.incrementAndGet();
-            if (dst.blobs().touchIfIntact(d.digest(), d.size())) {
-                skipped.incrementAndGet();
-                return null;
-            }
-            try (InputStream in = client.blob(repository, d.digest())) {
-                dst.blobs().put(in, d, progress);
-            }
-            bytes.addAndGet(d.size());
-            return null;
-        }
+        return new Report(r.root(), r.blobs(), r.skipped(), r.bytes(), r.referrers());
     }
 
     static boolean isManifest(String mediaType) {
