@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.error.IntegrityException;
+import dev.ocilayout.error.LayoutException;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.LayoutLockedException;
 import dev.ocilayout.error.NotFoundException;
@@ -14,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -104,8 +107,20 @@ public final class RegistryServer implements AutoCloseable {
                            Duration duration) {
     }
 
-    /** What the server cleaned up as it started: upload temp files no live process held. */
-    public record Cleanup(int files, long bytes) {
+    /**
+     * What the server cleaned up as it started.
+     *
+     * @param skipped repositories whose layout could not be opened (each with why), whose temp files were
+     *                left: what cannot be read is not cleaned, and does not keep the others from being served
+     */
+    public record Cleanup(int files, long bytes, List<String> skipped) {
+        public Cleanup {
+            skipped = List.copyOf(skipped);
+        }
+
+        public Cleanup(int files, long bytes) {
+            this(files, bytes, List.of());
+        }
     }
 
     private static final Pattern ROUTE = Pattern.compile(
@@ -229,9 +244,16 @@ public final class RegistryServer implements AutoCloseable {
     private void removeStaleUploads() throws IOException {
         int files = 0;
         long bytes = 0;
+        List<String> skipped = new ArrayList<>();
         for (String name : repositories.names()) {
-            Layout layout = repositories.get(name, false);
-            if (layout == null) {
+            if (!repositories.hasIngestFiles(name)) {
+                continue; // nothing to clean: the layout is not even opened
+            }
+            Layout layout;
+            try {
+                layout = repositories.get(name, false);
+            } catch (LayoutException e) {
+                skipped.add(name + ": " + scrub(e.getMessage()));
                 continue;
             }
             for (java.nio.file.Path p : layout.blobs().staleTemps(Duration.ZERO)) {
@@ -242,7 +264,7 @@ public final class RegistryServer implements AutoCloseable {
                 }
             }
         }
-        cleanup = new Cleanup(files, bytes);
+        cleanup = new Cleanup(files, bytes, skipped);
     }
 
     /** What {@link #start} cleaned up. */

@@ -97,6 +97,20 @@ final class Repositories {
         }
     }
 
+    /**
+     * Whether the repository's folder has anything in {@code ingest/}, looked at without opening the layout
+     * (start-up cleans only those, so a root of many layouts is not read whole before the first request).
+     */
+    boolean hasIngestFiles(String name) throws IOException {
+        Path dir = singleName != null ? root : folder(name, false);
+        if (dir == null || !Files.isDirectory(dir.resolve("ingest"), LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.resolve("ingest"))) {
+            return entries.iterator().hasNext();
+        }
+    }
+
     /** The layout of an existing repository; {@code NAME_UNKNOWN} when there is none. */
     Layout existing(String name) throws IOException {
         Layout l = get(name, false);

@@ -242,6 +242,22 @@ class ServeHardeningTest {
         assertEquals(new RegistryServer.Cleanup(1, 4096), server.cleanup());
     }
 
+    @Test
+    void aDamagedLayoutIsLeftAloneAndDoesNotKeepTheServerFromStarting() throws Exception {
+        server.close();
+        Layout broken = Layout.create(root.resolve("test/broken"));
+        Path temp = Files.write(Files.createDirectories(broken.root().resolve("ingest"))
+                .resolve("ocil-" + java.util.UUID.randomUUID() + ".tmp"), new byte[10]);
+        Files.setLastModifiedTime(temp, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Files.writeString(broken.files().indexJson(), "{\"schemaVersion\":2,\"manifests\":[");
+        server = start(RegistryServer.Limits.defaults(), null);
+        assertTrue(Files.exists(temp), "what cannot be read is not cleaned");
+        assertEquals(1, server.cleanup().skipped().size(), server.cleanup().toString());
+        assertTrue(server.cleanup().skipped().get(0).startsWith("test/broken: "), server.cleanup().toString());
+        assertFalse(server.cleanup().skipped().get(0).contains(root.toString()), "no server path");
+        assertEquals(200, send("GET", "/v2/test/multi/manifests/v1", null).statusCode(), "the others are served");
+    }
+
     // ------------------------------------------------------------------ references, ranges, errors
 
     @Test

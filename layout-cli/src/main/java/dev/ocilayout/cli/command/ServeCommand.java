@@ -99,6 +99,7 @@ public final class ServeCommand extends LayoutCommand {
                     + " " + String.format(java.util.Locale.ROOT, "%.1fms", e.duration().toNanos() / 1e6)));
         }
         RegistryServer server = RegistryServer.start(options);
+        server.cleanup().skipped().forEach(why -> out().warn("not cleaned, its layout cannot be opened: " + why));
         if (server.cleanup().files() > 0) {
             out().warn("removed " + server.cleanup().files() + " upload temp file" + (server.cleanup().files() == 1 ? "" : "s")
                     + " (" + Output.humanSize(server.cleanup().bytes()) + ") that an interrupted run left and no process"
