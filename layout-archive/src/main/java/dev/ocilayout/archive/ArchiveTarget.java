@@ -98,8 +98,9 @@ public final class ArchiveTarget implements ReadOnlyTarget {
                     if (content.length != e.getSize()) {
                         throw new InvalidContentException(source + " is truncated in entry " + Text.quote(name));
                     }
-                    if (name.startsWith("blobs/") && (content.length == 0 || content[0] != '{')) {
-                        content = null; // not JSON: no manifest, read from the archive when fetched
+                    if (name.startsWith("blobs/") && (content.length == 0
+                            || !ReferrerIndex.SUBJECT_CANDIDATES.mayPass(content, content.length))) {
+                        content = null; // no JSON object: no manifest, read from the archive when fetched
                     } else {
                         smallBytes += content.length;
                         if (smallBytes > MAX_SMALL_BYTES) {
@@ -150,11 +151,6 @@ public final class ArchiveTarget implements ReadOnlyTarget {
     /** The archive's compression. */
     public Compression compression() {
         return compression;
-    }
-
-    /** The archive's {@code index.json}. */
-    public ImageIndex index() {
-        return index;
     }
 
     private static String blobName(Digest d) {

@@ -108,16 +108,19 @@ class ArchiveTargetTest {
     }
 
     static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        var latin1 = java.nio.charset.StandardCharsets.ISO_8859_1; // one char per byte: a byte search
+        return new String(haystack, latin1).indexOf(new String(needle, latin1));
+    }
+
+    @Test
+    void aReferrerWhoseJsonStartsWithWhitespaceIsFound() throws IOException {
+        byte[] bytes = ("\n " + new String(source.readManifestBytes(sbom), java.nio.charset.StandardCharsets.UTF_8))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Descriptor spaced = source.blobs().put(bytes, MediaType.OCI_MANIFEST); // only in blobs/, as cosign saves
+        Path tar = Files.write(tmp.resolve("whole.tar"), LayoutImportTest.tarOf(source, true)); // every blob
+        ArchiveTarget archive = ArchiveTarget.open(tar, LayoutOptions.defaults());
+        assertTrue(archive.referrers(v1.digest(), null).stream().anyMatch(r -> r.digest().equals(spaced.digest())),
+                archive.referrers(v1.digest(), null).toString());
     }
 
     @Test
