@@ -124,7 +124,7 @@ public final class TargetCopy {
                 if (!c.urls().isEmpty()) {
                     continue; // foreign: never fetched (reliability.md: urls are never followed)
                 }
-                if (isManifest(c.mediaType())) {
+                if (MediaType.isManifestLike(c.mediaType())) {
                     pending.add(c);
                 } else if (done.add(c.digest())) {
                     blobs.add(c);
@@ -185,10 +185,6 @@ public final class TargetCopy {
         }
         bytes.addAndGet(d.size());
         return null;
-    }
-
-    private static boolean isManifest(String mediaType) {
-        return MediaType.isManifestOrIndex(mediaType) || MediaType.ORAS_ARTIFACT_MANIFEST.equals(mediaType);
     }
 
     /** Reports each chunk read to the progress listener. */

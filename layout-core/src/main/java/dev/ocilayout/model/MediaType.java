@@ -69,6 +69,11 @@ public final class MediaType {
         return isImageManifest(mediaType) || isIndex(mediaType);
     }
 
+    /** A manifest, an index, or an ORAS artifact manifest: every document a copy or a walk reads for children. */
+    public static boolean isManifestLike(String mediaType) {
+        return isManifestOrIndex(mediaType) || ORAS_ARTIFACT_MANIFEST.equals(mediaType);
+    }
+
     /** Docker's media types, which registries such as Quay refuse to mix with OCI ones. */
     public static boolean isDocker(String mediaType) {
         return mediaType != null && mediaType.startsWith("application/vnd.docker.");

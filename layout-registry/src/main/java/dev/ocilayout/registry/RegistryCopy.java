@@ -6,7 +6,6 @@ import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.InvalidContentException;
-import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.io.Parallel;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
@@ -83,14 +82,9 @@ public final class RegistryCopy {
         if (tag != null) {
             RefName.validate(tag);
         }
-        TargetCopy.Report r;
-        try {
-            r = TargetCopy.copy(new RegistryTarget(client, src.repository()), src.reference(), new LayoutTarget(dst), tag,
-                    new TargetCopy.Options(options.referrers(), options.platforms(), options.parallel()), progress);
-        } catch (NotFoundException e) {
-            throw e.getMessage().startsWith("manifest " + src.reference() + " is not in")
-                    ? new NotFoundException(src + " not found") : e;
-        }
+        TargetCopy.Report r = TargetCopy.copy(new RegistryTarget(client, src.repository()), src.reference(),
+                new LayoutTarget(dst), tag, new TargetCopy.Options(options.referrers(), options.platforms(),
+                        options.parallel()), progress);
         if (tag == null) {
             Descriptor root = r.root();
             dst.index().update(index -> {
@@ -99,10 +93,6 @@ public final class RegistryCopy {
             });
         }
         return new Report(r.root(), r.blobs(), r.skipped(), r.bytes(), r.referrers());
-    }
-
-    static boolean isManifest(String mediaType) {
-        return MediaType.isManifestOrIndex(mediaType) || MediaType.ORAS_ARTIFACT_MANIFEST.equals(mediaType);
     }
 
     // ------------------------------------------------------------------ layout -> registry
@@ -117,7 +107,7 @@ public final class RegistryCopy {
         List<Descriptor> blobs = new ArrayList<>();
         Map<Digest, Descriptor> manifests = new LinkedHashMap<>();
         for (Descriptor d : closure.blobs()) {
-            if (isManifest(d.mediaType())) {
+            if (MediaType.isManifestLike(d.mediaType())) {
                 manifests.put(d.digest(), d);
             } else {
                 blobs.add(d);
@@ -135,7 +125,7 @@ public final class RegistryCopy {
         Map<Digest, byte[]> inline = new LinkedHashMap<>();
         for (Descriptor d : manifests.values()) {
             for (Descriptor c : parsed.get(d.digest()).children()) {
-                if (c.data() != null && c.urls().isEmpty() && !isManifest(c.mediaType()) && !src.blobs().exists(c.digest())) {
+                if (c.data() != null && c.urls().isEmpty() && !MediaType.isManifestLike(c.mediaType()) && !src.blobs().exists(c.digest())) {
                     inline.put(c.digest(), c.decodedData());
                     blobs.add(Descriptor.of(c.mediaType(), c.digest(), c.size()));
                 }

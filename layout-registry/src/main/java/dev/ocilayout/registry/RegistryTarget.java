@@ -69,8 +69,8 @@ public final class RegistryTarget implements Target, BlobMount {
     @Override
     public Descriptor resolve(String reference) throws IOException {
         return client.manifest(repository, reference).map(RegistryClient.Fetched::descriptor)
-                .orElseThrow(() -> new NotFoundException("manifest " + reference + " is not in " + client.registry() + "/"
-                        + repository));
+                .orElseThrow(() -> new NotFoundException(client.registry() + "/" + repository
+                        + (reference.indexOf(':') >= 0 ? "@" : ":") + reference + " not found"));
     }
 
     @Override
