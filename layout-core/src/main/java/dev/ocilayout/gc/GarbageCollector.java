@@ -173,7 +173,7 @@ public final class GarbageCollector {
                 // a FIFO, link or folder where a blob goes: what was there is unknown (it may have been a referrer)
                 unverifiable.add(d);
                 blobProblems.add(new Graph.Problem(Graph.ProblemCode.NOT_A_REGULAR_FILE, d, List.of(d),
-                        layout.root().relativize(layout.blobs().path(d)) + " is not a regular file; left alone"));
+                        layout.root().relativize(layout.blobs().path(d)) + " is not a regular file"));
                 continue;
             }
             Manifest m = ReferrerIndex.manifestWithSubject(d, seen.get(i).content());
@@ -185,8 +185,7 @@ public final class GarbageCollector {
                 // referrer of live content, so it is not gc's to judge; gc stops, or keeps it when told to go on
                 unverifiable.add(d);
                 blobProblems.add(new Graph.Problem(Graph.ProblemCode.UNPARSABLE_MANIFEST, d, List.of(d), "blob " + d
-                        + " looks like a manifest with a subject but does not match its digest or does not parse;"
-                        + " kept"));
+                        + " looks like a manifest with a subject but does not match its digest or does not parse"));
             }
         }
 
@@ -231,9 +230,8 @@ public final class GarbageCollector {
             if (!blobProblems.isEmpty()) {
                 // what it references is unknown, and it may be a damaged signature or SBOM of kept content
                 Graph.Problem first = blobProblems.get(0);
-                throw new UnreadableContentException("gc refused: " + first.message().replace("; kept", "")
-                        .replace("; left alone", "") + " (only in blobs/: it may have been a signature or SBOM of"
-                        + " kept content)" + (blobProblems.size() > 1 ? "; and " + (blobProblems.size() - 1)
+                throw new UnreadableContentException("gc refused: " + first.message() + " (only in blobs/: it may"
+                        + " have been a signature or SBOM of kept content)" + (blobProblems.size() > 1 ? "; and " + (blobProblems.size() - 1)
                         + " more such blobs" : "") + "; nothing was changed", first.digest());
             }
         }
