@@ -96,46 +96,39 @@ public final class ModelJson {
 
     /** Parses bytes into any JSON value (a docker {@code manifest.json} is an array), strictly, UTF-8 only. */
     public static JsonNode readTree(byte[] bytes, String source) throws InvalidContentException {
-        requireUtf8(bytes, source);
-        try {
-            JsonNode node = Mapper.INSTANCE.readTree(bytes);
-            if (node == null || node.isMissingNode()) {
-                throw new InvalidContentException(source + ": empty document");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw invalid(e, source);
-        } catch (InvalidContentException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new InvalidContentException(source + ": unreadable JSON: " + firstLine(e.getMessage()), e);
+        JsonNode node = tree(bytes, source);
+        if (node == null) {
+            throw new InvalidContentException(source + ": empty document");
         }
-    }
-
-    private static InvalidContentException invalid(JsonProcessingException e, String source) {
-        String where = e.getLocation() == null ? ""
-                : " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
-        return new InvalidContentException(source + ": invalid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+        return node;
     }
 
     /** Parses bytes into a JSON object, strictly. */
     public static JsonNode readObject(byte[] bytes, String source) throws InvalidContentException {
-        requireUtf8(bytes, source);
-        JsonNode node;
-        try {
-            node = Mapper.INSTANCE.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw invalid(e, source);
-        } catch (IOException e) {
-            throw new InvalidContentException(source + ": unreadable JSON: " + firstLine(e.getMessage()), e);
-        }
-        if (node == null || node.isMissingNode()) {
+        JsonNode node = tree(bytes, source);
+        if (node == null) {
             throw new InvalidContentException(source + ": empty document, expected a JSON object");
         }
         if (!node.isObject()) {
             throw new InvalidContentException(source + ": expected a JSON object, got " + kind(node));
         }
         return node;
+    }
+
+    /** The document as a tree, UTF-8 only and strictly parsed; null when it holds nothing. */
+    private static JsonNode tree(byte[] bytes, String source) throws InvalidContentException {
+        requireUtf8(bytes, source);
+        JsonNode node;
+        try {
+            node = Mapper.INSTANCE.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
+            throw new InvalidContentException(source + ": invalid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new InvalidContentException(source + ": unreadable JSON: " + firstLine(e.getMessage()), e);
+        }
+        return node == null || node.isMissingNode() ? null : node;
     }
 
     /** Parses a layout's {@code index.json} (or any image index), streaming: no tree is built. */
