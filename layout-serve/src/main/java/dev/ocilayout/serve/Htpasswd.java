@@ -51,13 +51,18 @@ final class Htpasswd {
 
     /** The user an {@code Authorization: Basic} header names (verified or not), or null. */
     static String user(String authorization) {
+        String decoded = basic(authorization);
+        int colon = decoded == null ? -1 : decoded.indexOf(':');
+        return colon <= 0 ? null : decoded.substring(0, colon);
+    }
+
+    /** The {@code user:password} of an {@code Authorization: Basic} header, or null when it is none. */
+    private static String basic(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon <= 0 ? null : decoded.substring(0, colon);
+            return new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -65,13 +70,8 @@ final class Htpasswd {
 
     /** Whether an {@code Authorization} header carries a known user with the right password. */
     boolean allows(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+        String decoded = basic(authorization);
+        if (decoded == null) {
             return false;
         }
         String key = Digest.sha256(decoded.getBytes(StandardCharsets.UTF_8)).toString();
