@@ -85,13 +85,13 @@ public final class Referrers {
      */
     public static void detach(Layout layout, Digest referrer) throws IOException {
         layout.index().update(index -> {
-            FailClosed.requireReadable(layout, recordsOf(index, ReferrerIndex.build(layout, index)), "detach " + referrer);
+            ReferrerIndex lookup = ReferrerIndex.build(layout, index);
+            FailClosed.requireReadable(layout, recordsOf(index, lookup), "detach " + referrer);
             ImageIndex next = index;
             for (ReferrerStrategy s : all()) {
                 next = s.remove(layout, next, referrer);
             }
             if (next.equals(index)) {
-                ReferrerIndex lookup = ReferrerIndex.build(layout, false);
                 for (Digest subject : lookup.subjects()) {
                     for (Referrer r : lookup.referrers(subject, null)) {
                         if (r.descriptor().digest().equals(referrer)) {
