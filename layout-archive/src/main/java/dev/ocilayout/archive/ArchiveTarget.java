@@ -11,6 +11,7 @@ import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.model.RefName;
 import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.store.Tags;
@@ -54,6 +55,7 @@ public final class ArchiveTarget implements ReadOnlyTarget {
     private final Map<String, Entry> entries;
     private final Map<String, byte[]> small;
     private final ImageIndex index;
+    private Map<Digest, List<Descriptor>> referrers;
 
     private ArchiveTarget(Path file, Compression compression, LayoutOptions options, Map<String, Entry> entries,
                           Map<String, byte[]> small, ImageIndex index) {
@@ -229,7 +231,7 @@ public final class ArchiveTarget implements ReadOnlyTarget {
     }
 
     @Override
-    public byte[] fetchManifest(Descriptor manifest) throws IOException {
+    public RawManifest fetchManifest(Descriptor manifest) throws IOException {
         if (manifest.size() > options.maxManifestBytes()) {
             throw new InvalidContentException("manifest " + manifest.digest() + " in " + source + " is " + manifest.size()
                     + " bytes, over the limit of " + options.maxManifestBytes() + "; raise it with --max-manifest-size");
@@ -239,7 +241,7 @@ public final class ArchiveTarget implements ReadOnlyTarget {
             if (in.read() >= 0) {
                 throw new IllegalStateException("unreachable: the stream fails past the expected size");
             }
-            return bytes;
+            return RawManifest.of(manifest, bytes);
         }
     }
 
@@ -256,21 +258,33 @@ public final class ArchiveTarget implements ReadOnlyTarget {
     @Override
     public List<Descriptor> referrers(Digest subject, String artifactType) {
         List<Descriptor> out = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : small.entrySet()) {
-            if (!e.getKey().startsWith("blobs/")) {
-                continue;
-            }
-            Digest d = Digest.tryParse(e.getKey().substring("blobs/".length()).replace('/', ':'));
-            Manifest m = d == null ? null : ReferrerIndex.manifestWithSubject(d, e.getValue());
-            if (m != null && m.subject().digest().equals(subject)) {
-                Descriptor r = ReferrerIndex.responseDescriptor(ReferrerIndex.blobOnlyDescriptor(d, m, e.getValue().length), m);
-                if (artifactType == null || artifactType.equals(r.artifactType())) {
-                    out.add(r);
-                }
+        for (Descriptor r : referrersBySubject().getOrDefault(subject, List.of())) {
+            if (artifactType == null || artifactType.equals(r.artifactType())) {
+                out.add(r);
             }
         }
-        out.sort(java.util.Comparator.comparing(r -> r.digest().toString()));
         return out;
+    }
+
+    /** Every small blob that is a manifest with a subject, by subject, sorted by digest; read once. */
+    private synchronized Map<Digest, List<Descriptor>> referrersBySubject() {
+        if (referrers == null) {
+            Map<Digest, List<Descriptor>> bySubject = new HashMap<>();
+            for (Map.Entry<String, byte[]> e : small.entrySet()) {
+                if (!e.getKey().startsWith("blobs/")) {
+                    continue;
+                }
+                Digest d = Digest.tryParse(e.getKey().substring("blobs/".length()).replace('/', ':'));
+                Manifest m = d == null ? null : ReferrerIndex.manifestWithSubject(d, e.getValue());
+                if (m != null) {
+                    bySubject.computeIfAbsent(m.subject().digest(), k -> new ArrayList<>()).add(ReferrerIndex
+                            .responseDescriptor(ReferrerIndex.blobOnlyDescriptor(d, m, e.getValue().length), m));
+                }
+            }
+            bySubject.values().forEach(list -> list.sort(java.util.Comparator.comparing(r -> r.digest().toString())));
+            referrers = bySubject;
+        }
+        return referrers;
     }
 
     /** At most {@code limit} bytes of a stream, closing it when closed. */

@@ -73,4 +73,16 @@ public final class Converters {
             return n << shift;
         }
     }
+
+    /** A referrer convention by its name ({@code subject-annotation}, {@code referrer-subject}, {@code fallback-tag}). */
+    public static final class StrategyConverter implements CommandLine.ITypeConverter<dev.ocilayout.referrers.ReferrerStrategy> {
+        @Override
+        public dev.ocilayout.referrers.ReferrerStrategy convert(String value) {
+            try {
+                return dev.ocilayout.referrers.ReferrerStrategy.named(value, false);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

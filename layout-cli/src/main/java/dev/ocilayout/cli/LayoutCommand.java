@@ -83,14 +83,14 @@ public abstract class LayoutCommand implements Callable<Integer> {
     }
 
     /** A layout and the descriptor a reference names in it. */
-    protected record Target(Layout layout, Reference reference, Descriptor descriptor) {
+    protected record Resolved(Layout layout, Reference reference, Descriptor descriptor) {
     }
 
     /** Parses a REF argument that must name a tag or digest, opens its layout and resolves it. */
-    protected Target resolve(String arg) throws IOException {
+    protected Resolved resolve(String arg) throws IOException {
         Reference ref = contentReference(arg);
         Layout layout = open(ref);
-        return new Target(layout, ref, layout.resolve(ref));
+        return new Resolved(layout, ref, layout.resolve(ref));
     }
 
     protected Layout openOrCreate(Reference ref) throws IOException {

@@ -1,5 +1,6 @@
 package dev.ocilayout.cli;
 
+import dev.ocilayout.copy.TargetCopy;
 import java.io.PrintStream;
 import java.util.function.LongConsumer;
 
@@ -8,33 +9,47 @@ import java.util.function.LongConsumer;
  * tells the JVM with {@code -Doci.layout.tty=true}), output is not quiet, and the work is over 8 MiB;
  * otherwise it is silent. At most ten redraws a second.
  */
-public final class Progress implements LongConsumer, AutoCloseable {
+public final class Progress implements LongConsumer, TargetCopy.Listener, AutoCloseable {
     static final long THRESHOLD = 8L * 1024 * 1024;
     private static final int WIDTH = 30;
 
     private final PrintStream err;
     private final String label;
-    private final long total;
-    private final boolean active;
+    private long total;
+    private boolean active;
+    private final boolean allowed;
     private final long start = System.nanoTime();
     private long done;
     private long lastDraw;
 
-    private Progress(PrintStream err, String label, long total, boolean active) {
+    private Progress(PrintStream err, String label, long total, boolean allowed) {
         this.err = err;
         this.label = label;
         this.total = total;
-        this.active = active;
+        this.allowed = allowed;
+        this.active = allowed && total >= THRESHOLD;
     }
 
     /** A bar for {@code total} bytes, or a silent one when it should not draw. */
     public static Progress of(OciLayout root, String label, long total) {
         boolean tty = Boolean.getBoolean("oci.layout.tty");
-        return new Progress(root.stderr(), label, total, tty && !root.quiet() && total >= THRESHOLD);
+        return new Progress(root.stderr(), label, total, tty && !root.quiet());
+    }
+
+    /** The total, once a copy has planned it. */
+    @Override
+    public void planned(int blobs, long bytes) {
+        total = bytes;
+        active = allowed && total >= THRESHOLD;
     }
 
     @Override
-    public void accept(long bytes) {
+    public void advanced(long bytes) {
+        accept(bytes);
+    }
+
+    @Override
+    public synchronized void accept(long bytes) {
         done += bytes;
         if (!active) {
             return;
@@ -58,7 +73,7 @@ public final class Progress implements LongConsumer, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (active) {
             draw(System.nanoTime());
             err.println();

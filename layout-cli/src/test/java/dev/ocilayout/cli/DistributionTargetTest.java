@@ -8,6 +8,7 @@ import dev.ocilayout.content.Target;
 import dev.ocilayout.content.TargetContract;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.registry.RegistryClient;
 import dev.ocilayout.registry.RegistryTarget;
@@ -48,15 +49,15 @@ class DistributionTargetTest extends TargetContract {
         Target t = target();
         byte[] subjectBytes = image(t, LAYER);
         Descriptor subject = manifestDescriptor(subjectBytes);
-        t.pushManifest(subject, subjectBytes);
+        t.pushManifest(RawManifest.of(subject, subjectBytes));
         byte[] other = image(t, "another layer");
         Descriptor squatter = manifestDescriptor(other);
-        t.pushManifest(squatter, other);
+        t.pushManifest(RawManifest.of(squatter, other));
         String fallback = ReferrerKeys.fallbackTag(subject.digest());
         t.tag(squatter, fallback);
         byte[] referrer = sbomOf(t, subject);
         InvalidContentException e = assertThrows(InvalidContentException.class,
-                () -> t.pushManifest(manifestDescriptor(referrer), referrer));
+                () -> t.pushManifest(RawManifest.of(manifestDescriptor(referrer), referrer)));
         assertTrue(e.getMessage().contains("cannot be read, so it is not rewritten"), e.getMessage());
         assertEquals(squatter.digest(), t.resolve(fallback).digest(), "what the tag named is left as it was");
     }

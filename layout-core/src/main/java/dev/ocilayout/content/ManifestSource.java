@@ -1,6 +1,7 @@
 package dev.ocilayout.content;
 
 import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.RawManifest;
 import java.io.IOException;
 
 /** Where manifests and indexes are found by tag or digest, and read as their exact bytes. */
@@ -12,6 +13,10 @@ public interface ManifestSource {
      */
     Descriptor resolve(String reference) throws IOException;
 
-    /** The manifest's exact bytes, bounded by the manifest size cap and verified against the descriptor. */
-    byte[] fetchManifest(Descriptor manifest) throws IOException;
+    /**
+     * The manifest's exact bytes, bounded by the manifest size cap and checked against the descriptor.
+     *
+     * @throws dev.ocilayout.error.NotFoundException when the source has no such manifest
+     */
+    RawManifest fetchManifest(Descriptor manifest) throws IOException;
 }

@@ -1,33 +1,53 @@
 package dev.ocilayout.copy;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.content.BlobMount;
+import dev.ocilayout.content.ReadOnlyTarget;
+import dev.ocilayout.content.Staging;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
-import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.model.RefName;
 import dev.ocilayout.referrers.Referrer;
 import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.store.Tags;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A layout as a {@link Target}: blobs through its verifying store, manifests resolved through
  * {@code index.json} (tags) or by digest, tags as skopeo reads them, referrers in every convention the
- * layout may record them, tags written under the lock once what they name is present.
+ * layout may record them, tags written under the lock once what they name is present. Blobs of another
+ * layout on the same file system are hard-linked rather than copied ({@link BlobMount}); a copy into it
+ * stages its {@code index.json} changes and writes them in one update at the end ({@link Staging}).
  */
-public final class LayoutTarget implements Target {
+public final class LayoutTarget implements Target, BlobMount, Staging {
     private final Layout layout;
+    private final ReferrerStrategy recordAs;
+    private ImageIndex lookupOf;
+    private ReferrerIndex lookup;
 
+    /** The layout, recording referrers by its own convention. */
     public LayoutTarget(Layout layout) {
+        this(layout, null);
+    }
+
+    /** @param recordAs how referrers pushed here are recorded; null for the layout's own convention */
+    public LayoutTarget(Layout layout, ReferrerStrategy recordAs) {
         this.layout = layout;
+        this.recordAs = recordAs;
     }
 
     public Layout layout() {
@@ -53,6 +73,19 @@ public final class LayoutTarget implements Target {
         layout.blobs().put(content, expected, null);
     }
 
+    /** A hard link to the blob of a source layout, when both are on one file system and links work there. */
+    @Override
+    public boolean mount(Descriptor blob, ReadOnlyTarget source) throws IOException {
+        if (!(source instanceof LayoutTarget from)) {
+            return false;
+        }
+        try {
+            return layout.blobs().linkFrom(from.layout.blobs().path(blob.digest()), blob);
+        } catch (NoSuchFileException e) {
+            return false; // not stored there (embedded only, or missing: the fetch that follows says so)
+        }
+    }
+
     @Override
     public Descriptor resolve(String reference) throws IOException {
         Digest digest = reference.indexOf(':') >= 0 ? Digest.tryParse(reference) : null;
@@ -64,8 +97,8 @@ public final class LayoutTarget implements Target {
     }
 
     @Override
-    public byte[] fetchManifest(Descriptor manifest) throws IOException {
-        return layout.readManifestBytes(manifest);
+    public RawManifest fetchManifest(Descriptor manifest) throws IOException {
+        return RawManifest.of(manifest, layout.readManifestBytes(manifest));
     }
 
     /**
@@ -73,16 +106,13 @@ public final class LayoutTarget implements Target {
      * records them, as a registry with the referrers API indexes it on push.
      */
     @Override
-    public void pushManifest(Descriptor manifest, byte[] bytes) throws IOException {
-        Manifest m = ModelJson.parseManifest(bytes, manifest.mediaType(), "manifest " + manifest.digest());
-        List<Descriptor> needed = stored(m);
-        layout.blobs().requirePresent(needed);
-        layout.blobs().put(new ByteArrayInputStream(bytes), manifest, null);
+    public void pushManifest(RawManifest manifest) throws IOException {
+        Manifest m = store(manifest);
         if (m.subject() != null) {
-            ReferrerStrategy strategy = Referrers.choose(layout, null, false);
-            Descriptor response = ReferrerIndex.responseDescriptor(manifest, m);
+            ReferrerStrategy strategy = strategy();
+            Descriptor response = ReferrerIndex.responseDescriptor(manifest.descriptor(), m);
             layout.index().update(index -> {
-                layout.blobs().requirePresent(needed);
+                layout.blobs().requirePresent(stored(m));
                 return strategy.add(layout, index, m.subject().digest(), response);
             });
         }
@@ -102,13 +132,36 @@ public final class LayoutTarget implements Target {
         return Tags.list(layout.index().read()).stream().map(Tags.Tag::name).toList();
     }
 
+    /** Read from every convention, built once per version of {@code index.json}. */
     @Override
-    public List<Descriptor> referrers(Digest subject, String artifactType) throws IOException {
+    public synchronized List<Descriptor> referrers(Digest subject, String artifactType) throws IOException {
+        ImageIndex current = layout.index().read();
+        if (lookup == null || lookupOf != current) {
+            lookup = ReferrerIndex.build(layout, current);
+            lookupOf = current;
+        }
         List<Descriptor> out = new ArrayList<>();
-        for (Referrer r : ReferrerIndex.build(layout, false).referrers(subject, artifactType)) {
+        for (Referrer r : lookup.referrers(subject, artifactType)) {
             out.add(r.descriptor());
         }
         return out;
+    }
+
+    @Override
+    public Stage stage() {
+        return new LayoutStage();
+    }
+
+    /** Stores the manifest (kept as it is when an intact copy is there) once what it references is present. */
+    private Manifest store(RawManifest manifest) throws IOException {
+        Manifest m = manifest.manifest();
+        layout.blobs().requirePresent(stored(m));
+        layout.blobs().put(manifest.open(), manifest.descriptor(), null);
+        return m;
+    }
+
+    private ReferrerStrategy strategy() throws IOException {
+        return recordAs != null ? recordAs : Referrers.choose(layout, null, false);
     }
 
     /** The children a manifest needs stored: not those embedded in it, nor foreign ones. */
@@ -120,5 +173,99 @@ public final class LayoutTarget implements Target {
             }
         }
         return out;
+    }
+
+    /**
+     * A copy into the layout: blobs and manifests are stored as they come; referrers and the root are
+     * recorded in one {@code index.json} update at commit, after checking that all of it is still present.
+     */
+    private final class LayoutStage implements Stage, BlobMount {
+        private final Map<Digest, List<Descriptor>> referrersOf = new LinkedHashMap<>();
+        /** Everything the copy placed or found here: all of it must still be present at commit. */
+        private final Set<Descriptor> needed = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
+
+        @Override
+        public synchronized void pushManifest(RawManifest manifest) throws IOException {
+            Manifest m = store(manifest);
+            placed(manifest.descriptor(), true);
+            if (m.subject() != null) {
+                referrersOf.computeIfAbsent(m.subject().digest(), k -> new ArrayList<>())
+                        .add(ReferrerIndex.responseDescriptor(manifest.descriptor(), m));
+            }
+        }
+
+        @Override
+        public synchronized void commit(Descriptor root, String tag) throws IOException {
+            if (tag != null) {
+                RefName.validate(tag);
+            }
+            ReferrerStrategy strategy = referrersOf.isEmpty() ? null : strategy();
+            List<Descriptor> present;
+            synchronized (needed) {
+                present = new ArrayList<>(needed);
+            }
+            present.add(root);
+            layout.index().update(index -> {
+                layout.blobs().requirePresent(present);
+                ImageIndex next = tag != null ? Tags.tag(index, tag, root) : Tags.addUntagged(index, root);
+                for (Map.Entry<Digest, List<Descriptor>> e : referrersOf.entrySet()) {
+                    next = strategy.addAll(layout, next, e.getKey(), e.getValue());
+                }
+                return next;
+            });
+        }
+
+        @Override
+        public void tag(Descriptor manifest, String tag) throws IOException {
+            LayoutTarget.this.tag(manifest, tag);
+        }
+
+        @Override
+        public InputStream fetch(Descriptor blob) throws IOException {
+            return LayoutTarget.this.fetch(blob);
+        }
+
+        @Override
+        public boolean exists(Descriptor blob) throws IOException {
+            return placed(blob, LayoutTarget.this.exists(blob));
+        }
+
+        @Override
+        public void push(Descriptor expected, InputStream content) throws IOException {
+            LayoutTarget.this.push(expected, content);
+            placed(expected, true);
+        }
+
+        @Override
+        public boolean mount(Descriptor blob, ReadOnlyTarget source) throws IOException {
+            return placed(blob, LayoutTarget.this.mount(blob, source));
+        }
+
+        private boolean placed(Descriptor blob, boolean here) {
+            if (here && blob.data() == null) {
+                needed.add(Descriptor.of(blob.mediaType(), blob.digest(), blob.size()));
+            }
+            return here;
+        }
+
+        @Override
+        public Descriptor resolve(String reference) throws IOException {
+            return LayoutTarget.this.resolve(reference);
+        }
+
+        @Override
+        public RawManifest fetchManifest(Descriptor manifest) throws IOException {
+            return LayoutTarget.this.fetchManifest(manifest);
+        }
+
+        @Override
+        public List<String> tags() throws IOException {
+            return LayoutTarget.this.tags();
+        }
+
+        @Override
+        public List<Descriptor> referrers(Digest subject, String artifactType) throws IOException {
+            return LayoutTarget.this.referrers(subject, artifactType);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.ocilayout.copy;
 
 import dev.ocilayout.content.BlobMount;
 import dev.ocilayout.content.ReadOnlyTarget;
+import dev.ocilayout.content.Staging;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.InvalidContentException;
@@ -9,11 +10,13 @@ import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.io.Parallel;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
-import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Platform;
+import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.model.RefName;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
@@ -21,186 +24,305 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 
 /**
- * A copy between any two targets, over the roles alone (issue #21's engine, first use: registry to registry
- * without a temp layout). Blobs stream from the source to the destination, verified as they are read;
- * manifests go children first, each as its exact bytes; referrers (on request) follow their subject, and the
- * destination records them its way (a layout by its strategy, a registry through its referrers API or the
- * fallback tag); the tag is written last, once everything it names is in place. Iterative, each digest once,
- * nesting bounded.
+ * The copy engine: copies what a reference names from any {@link ReadOnlyTarget} into any {@link Target}
+ * (layout to layout, registry to layout and back, registry to registry, archive to either), with referrers
+ * and a platform filter on request. In three steps:
+ * <ol>
+ * <li><b>plan</b>: every manifest is fetched (verified, each digest once, iteratively, nesting bounded) and
+ *     put in the order a destination needs them: children before parents, referrers after their subject;
+ *     the blobs they reference are collected, and the listener hears the total;</li>
+ * <li><b>blobs</b>: moved in parallel, each skipped when the destination has it, mounted when it can take it
+ *     without the bytes (a hard link, a registry mount), else streamed, verified as it is read;</li>
+ * <li><b>manifests</b>, as their exact bytes, then the tag, last, once everything it names is in place. A
+ *     destination that stages ({@link Staging}, a layout) records referrers and the root in one step then.</li>
+ * </ol>
+ * A copy that fails tags nothing; what it placed stays, so running it again resumes.
  */
 public final class TargetCopy {
     /** Manifests nested deeper than this are refused. */
-    static final int MAX_DEPTH = 10_000;
+    static final int MAX_DEPTH = 100_000;
 
     /**
      * @param referrers copy the referrers of every manifest copied, and theirs
      * @param platforms keep only these platforms of a top-level index (a new index is made); empty: all
      * @param parallel  blobs moved at once
+     * @param mount     let the destination take blobs without their bytes (hard links, registry mounts)
      */
-    public record Options(boolean referrers, List<Platform> platforms, int parallel) {
+    public record Options(boolean referrers, List<Platform> platforms, int parallel, boolean mount) {
         public Options {
             platforms = List.copyOf(platforms);
             parallel = Math.max(1, parallel);
         }
 
         public static Options defaults() {
-            return new Options(false, List.of(), 4);
+            return new Options(false, List.of(), 4, true);
+        }
+
+        public Options withReferrers(boolean on) {
+            return new Options(on, platforms, parallel, mount);
+        }
+
+        public Options withPlatforms(List<Platform> only) {
+            return new Options(referrers, only, parallel, mount);
+        }
+
+        public Options withParallel(int n) {
+            return new Options(referrers, platforms, n, mount);
+        }
+
+        public Options withMount(boolean on) {
+            return new Options(referrers, platforms, parallel, on);
         }
     }
 
-    /** What a copy moved: the root it recorded, blobs and manifests covered, those already there, bytes sent. */
-    public record Report(Descriptor root, int blobs, int skipped, long bytes, int referrers) {
+    /**
+     * What a copy did.
+     *
+     * @param root      the root as copied (a new index when {@code filtered})
+     * @param tag       the tag it got at the destination, or null
+     * @param filtered  whether a platform filter made a new index
+     * @param blobs     blobs and manifests the copy covered
+     * @param mounted   of those, the ones the destination took without the bytes (hard links, mounts)
+     * @param copied    the ones whose bytes were sent
+     * @param skipped   the ones the destination had
+     * @param bytes     bytes sent
+     * @param referrers the referrers copied, each once
+     */
+    public record Report(Descriptor root, String tag, boolean filtered, int blobs, int mounted, int copied, int skipped,
+                         long bytes, List<Descriptor> referrers) {
+        public Report {
+            referrers = List.copyOf(referrers);
+        }
+    }
+
+    /** Told the plan's size once it is known, then the bytes as they are done (sent, linked or found there). */
+    public interface Listener {
+        /** The blobs and their bytes that the copy covers. */
+        default void planned(int blobs, long bytes) {
+        }
+
+        void advanced(long bytes);
+
+        Listener NONE = bytes -> { };
     }
 
     private final ReadOnlyTarget src;
     private final Target dst;
     private final Options options;
-    private final LongConsumer progress;
-    private final Set<Digest> done = ConcurrentHashMap.newKeySet();
-    private final Set<Digest> referrerDigests = new HashSet<>();
-    private final AtomicInteger covered = new AtomicInteger();
+    private final Listener listener;
+    private final AtomicInteger mounted = new AtomicInteger();
+    private final AtomicInteger copied = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
 
-    private TargetCopy(ReadOnlyTarget src, Target dst, Options options, LongConsumer progress) {
+    private TargetCopy(ReadOnlyTarget src, Target dst, Options options, Listener listener) {
         this.src = src;
         this.dst = dst;
         this.options = options;
-        this.progress = progress;
+        this.listener = listener == null ? Listener.NONE : listener;
     }
 
     /**
-     * Copies what {@code reference} names in {@code src} into {@code dst}, and tags it {@code tag} there
-     * (by digest only when null).
+     * Copies what {@code reference} (a tag or a digest) names in {@code src} into {@code dst}, tagged
+     * {@code tag} there (by digest only, or untagged in a layout, when null).
      */
     public static Report copy(ReadOnlyTarget src, String reference, Target dst, String tag, Options options,
-                              LongConsumer progress) throws IOException {
+                              Listener listener) throws IOException {
+        return copy(src, src.resolve(reference), dst, tag, options, listener);
+    }
+
+    /** Copies {@code root}, already resolved in {@code src}, into {@code dst} (see above). */
+    public static Report copy(ReadOnlyTarget src, Descriptor root, Target dst, String tag, Options options,
+                              Listener listener) throws IOException {
         if (tag != null) {
             RefName.validate(tag);
         }
-        Descriptor root = src.resolve(reference);
-        byte[] rootBytes = src.fetchManifest(root);
-        if (!options.platforms().isEmpty() && MediaType.isIndex(root.mediaType())) {
-            ImageIndex index = ModelJson.parseIndex(rootBytes, reference);
-            List<Descriptor> kept = index.manifests().stream().filter(d -> d.platform() != null
-                    && options.platforms().stream().anyMatch(w -> Closure.matches(w, d.platform()))).toList();
-            if (kept.isEmpty()) {
-                throw new NotFoundException(reference + " lists no manifest for " + options.platforms());
-            }
-            if (kept.size() != index.manifests().size()) {
-                rootBytes = ModelJson.toBytes(index.withManifests(kept), false);
-                root = Descriptor.of(root.mediaType(), Digest.sha256(rootBytes), rootBytes.length);
-            }
-        }
-        TargetCopy c = new TargetCopy(src, dst, options, progress);
-        c.walk(root, rootBytes);
-        if (tag != null) {
-            dst.tag(root, tag);
-        }
-        return new Report(root, c.covered.get(), c.skipped.get(), c.bytes.get(), c.referrerDigests.size());
+        return new TargetCopy(src, dst, options, listener).run(root, tag);
     }
 
-    /** One manifest being copied: the manifests it lists (and its referrers) still to copy, and its blobs. */
-    private final class Frame {
-        final Descriptor descriptor;
-        final byte[] bytes;
-        final List<Descriptor> pending = new ArrayList<>();
+    private Report run(Descriptor root, String tag) throws IOException {
+        RawManifest fetched = src.fetchManifest(root);
+        RawManifest top = narrow(fetched);
+        Plan plan = new Plan();
+        plan.walk(top);
+        long total = 0;
+        for (Descriptor d : plan.blobs) {
+            total += d.size();
+        }
+        listener.planned(plan.blobs.size(), total);
+
+        Target sink = dst instanceof Staging s ? s.stage() : dst;
+        Parallel.map(plan.blobs, options.parallel(), d -> blob(sink, d));
+        for (RawManifest m : plan.manifests) {
+            boolean isTop = m.digest().equals(top.digest());
+            if (sink.exists(m.descriptor())) {
+                skipped.incrementAndGet();
+            } else if (mount(sink, m.descriptor())) {
+                mounted.incrementAndGet();
+            } else {
+                copied.incrementAndGet();
+            }
+            // pushed even when there: small, and it is what records a referrer at the destination
+            if (isTop && tag != null && !(sink instanceof Staging.Stage)) {
+                sink.pushManifest(m, tag); // one request for a registry
+            } else {
+                sink.pushManifest(m);
+            }
+        }
+        if (sink instanceof Staging.Stage stage) {
+            stage.commit(top.descriptor(), tag);
+        }
+        return new Report(top.descriptor(), tag, top != fetched, plan.blobs.size() + plan.manifests.size(),
+                mounted.get(), copied.get(), skipped.get(), bytes.get(), plan.referrers);
+    }
+
+    /** The root as copied: with a platform filter, an index narrowed to those platforms (a new index). */
+    private RawManifest narrow(RawManifest root) throws IOException {
+        if (options.platforms().isEmpty() || !MediaType.isIndex(root.mediaType())) {
+            return root;
+        }
+        ImageIndex index = ModelJson.parseIndex(root.bytes(), "index " + root.digest());
+        List<Descriptor> kept = index.manifests().stream().filter(d -> d.platform() != null
+                && options.platforms().stream().anyMatch(w -> matches(w, d.platform()))).toList();
+        if (kept.isEmpty()) {
+            throw new NotFoundException(root.digest() + " lists no manifest for " + options.platforms());
+        }
+        if (kept.size() == index.manifests().size()) {
+            return root;
+        }
+        return RawManifest.made(root.mediaType(), ModelJson.toBytes(index.withManifests(kept), false));
+    }
+
+    /** os/arch must match; the variant too when the wanted platform names one. */
+    public static boolean matches(Platform wanted, Platform actual) {
+        return wanted.os().equals(actual.os()) && wanted.architecture().equals(actual.architecture())
+                && (wanted.variant() == null || Objects.equals(wanted.variant(), actual.variant()));
+    }
+
+    /**
+     * Every manifest in the order a destination takes them, and the blobs they reference. Depth first and
+     * iterative: a manifest is placed once all it lists is placed; its referrers come after it.
+     */
+    private final class Plan {
+        final List<RawManifest> manifests = new ArrayList<>();
         final List<Descriptor> blobs = new ArrayList<>();
-        int next;
-        boolean stored;
+        final List<Descriptor> referrers = new ArrayList<>();
+        private final Set<Digest> seen = new HashSet<>();
+        private final Set<Digest> referrerDigests = new HashSet<>();
 
-        Frame(Descriptor descriptor, byte[] bytes) throws IOException {
-            this.descriptor = descriptor;
-            this.bytes = bytes;
-            Manifest m = ModelJson.parseManifest(bytes, descriptor.mediaType(), "manifest " + descriptor.digest());
-            for (Descriptor c : m.children()) {
-                if (!c.urls().isEmpty()) {
-                    continue; // foreign: never fetched (reliability.md: urls are never followed)
-                }
-                if (MediaType.isManifestLike(c.mediaType())) {
-                    pending.add(c);
-                } else if (done.add(c.digest())) {
-                    blobs.add(c);
+        /** One manifest being planned: the manifests it lists (and then its referrers) still to visit. */
+        private final class Frame {
+            final RawManifest manifest;
+            final List<Descriptor> pending = new ArrayList<>();
+            int next;
+            boolean placed;
+
+            Frame(RawManifest manifest) throws IOException {
+                this.manifest = manifest;
+                for (Descriptor c : manifest.manifest().children()) {
+                    if (!c.urls().isEmpty()) {
+                        continue; // foreign: never fetched (reliability.md: urls are never followed)
+                    }
+                    if (MediaType.isManifestLike(c.mediaType())) {
+                        pending.add(c);
+                    } else if (seen.add(c.digest())) {
+                        blobs.add(c);
+                    }
                 }
             }
         }
-    }
 
-    private void walk(Descriptor root, byte[] rootBytes) throws IOException {
-        Deque<Frame> stack = new ArrayDeque<>();
-        enter(stack, root, rootBytes);
-        while (!stack.isEmpty()) {
-            Frame f = stack.peek();
-            if (f.next < f.pending.size()) {
-                enter(stack, f.pending.get(f.next++), null);
-                continue;
-            }
-            if (!f.stored) {
-                f.stored = true;
-                Parallel.map(f.blobs, options.parallel(), this::blob);
-                if (dst.exists(f.descriptor)) {
-                    skipped.incrementAndGet();
-                }
-                // pushed even when there: small, and it is what records a referrer at the destination
-                dst.pushManifest(f.descriptor, f.bytes);
-                if (options.referrers()) {
-                    for (Descriptor r : src.referrers(f.descriptor.digest(), null)) {
-                        referrerDigests.add(r.digest());
-                        f.pending.add(r);
-                    }
+        void walk(RawManifest root) throws IOException {
+            Deque<Frame> stack = new ArrayDeque<>();
+            enter(stack, root.descriptor(), root);
+            while (!stack.isEmpty()) {
+                Frame f = stack.peek();
+                if (f.next < f.pending.size()) {
+                    enter(stack, f.pending.get(f.next++), null);
                     continue;
                 }
+                if (!f.placed) {
+                    f.placed = true;
+                    manifests.add(f.manifest);
+                    if (options.referrers()) {
+                        for (Descriptor r : src.referrers(f.manifest.digest(), null)) {
+                            if (referrerDigests.add(r.digest())) {
+                                referrers.add(r);
+                            }
+                            f.pending.add(r);
+                        }
+                        continue;
+                    }
+                }
+                stack.pop();
             }
-            stack.pop();
+        }
+
+        private void enter(Deque<Frame> stack, Descriptor d, RawManifest known) throws IOException {
+            if (!seen.add(d.digest())) {
+                return;
+            }
+            if (stack.size() >= MAX_DEPTH) {
+                throw new InvalidContentException("manifest " + d.digest() + " is nested deeper than " + MAX_DEPTH + " levels");
+            }
+            stack.push(new Frame(known != null ? known : fetch(d)));
+        }
+
+        private RawManifest fetch(Descriptor d) throws IOException {
+            try {
+                return src.fetchManifest(d);
+            } catch (NotFoundException e) {
+                throw new NotFoundException("cannot copy: " + e.getMessage() + "; nothing was tagged", e);
+            }
         }
     }
 
-    private void enter(Deque<Frame> stack, Descriptor d, byte[] known) throws IOException {
-        if (!done.add(d.digest())) {
-            return;
-        }
-        if (stack.size() >= MAX_DEPTH) {
-            throw new InvalidContentException("manifest " + d.digest() + " is nested deeper than " + MAX_DEPTH + " levels");
-        }
-        covered.incrementAndGet();
-        stack.push(new Frame(d, known != null ? known : src.fetchManifest(d)));
-    }
-
-    private Void blob(Descriptor d) throws IOException {
-        covered.incrementAndGet();
-        if (dst.exists(d) || dst instanceof BlobMount m && m.mount(d)) {
+    private Void blob(Target sink, Descriptor d) throws IOException {
+        if (sink.exists(d)) {
             skipped.incrementAndGet();
+            listener.advanced(d.size());
+            return null;
+        }
+        if (mount(sink, d)) {
+            mounted.incrementAndGet();
+            listener.advanced(d.size());
             return null;
         }
         // a blob embedded in its descriptor is sent from there: a registry wants it stored all the same
-        try (InputStream in = d.data() != null ? new java.io.ByteArrayInputStream(d.decodedData()) : src.fetch(d)) {
-            dst.push(d, progress == null ? in : new Counting(in, progress));
+        try (InputStream in = d.data() != null ? new ByteArrayInputStream(d.decodedData()) : src.fetch(d)) {
+            sink.push(d, new Counting(in, listener));
+        } catch (NotFoundException e) {
+            throw new NotFoundException("cannot copy: " + e.getMessage() + "; nothing was tagged", e);
         }
+        copied.incrementAndGet();
         bytes.addAndGet(d.size());
         return null;
     }
 
-    /** Reports each chunk read to the progress listener. */
-    private static final class Counting extends java.io.FilterInputStream {
-        private final LongConsumer progress;
+    private boolean mount(Target sink, Descriptor d) throws IOException {
+        return options.mount() && sink instanceof BlobMount m && m.mount(d, src);
+    }
 
-        Counting(InputStream in, LongConsumer progress) {
+    /** Tells the listener of each chunk read. */
+    private static final class Counting extends FilterInputStream {
+        private final Listener listener;
+
+        Counting(InputStream in, Listener listener) {
             super(in);
-            this.progress = progress;
+            this.listener = listener;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
             if (n > 0) {
-                progress.accept(n);
+                listener.advanced(n);
             }
             return n;
         }

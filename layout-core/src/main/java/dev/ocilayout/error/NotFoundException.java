@@ -7,4 +7,8 @@ public class NotFoundException extends LayoutException {
     public NotFoundException(String message) {
         super(message);
     }
+
+    public NotFoundException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -10,6 +10,7 @@ import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.RawManifest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,11 +99,12 @@ public abstract class TargetContract {
         Target t = target();
         byte[] manifest = image(t, LAYER);
         Descriptor d = manifestDescriptor(manifest);
-        t.pushManifest(d, manifest);
+        t.pushManifest(RawManifest.of(d, manifest));
         Descriptor resolved = t.resolve(d.digest().toString());
         assertEquals(d.digest(), resolved.digest());
         assertEquals(d.size(), resolved.size());
-        assertArrayEquals(manifest, t.fetchManifest(resolved));
+        assertArrayEquals(manifest, t.fetchManifest(resolved).bytes());
+        assertTrue(t.exists(d), "a stored manifest exists");
     }
 
     @Test
@@ -110,7 +112,7 @@ public abstract class TargetContract {
         Target t = target();
         byte[] manifest = image(t, LAYER);
         Descriptor d = manifestDescriptor(manifest);
-        t.pushManifest(d, manifest);
+        t.pushManifest(RawManifest.of(d, manifest));
         t.tag(d, "v1");
         t.tag(d, "v2");
         assertEquals(d.digest(), t.resolve("v1").digest());
@@ -122,12 +124,22 @@ public abstract class TargetContract {
         Target t = target();
         byte[] first = image(t, LAYER);
         byte[] second = image(t, "another layer");
-        t.pushManifest(manifestDescriptor(first), first);
-        t.pushManifest(manifestDescriptor(second), second);
+        t.pushManifest(RawManifest.of(manifestDescriptor(first), first));
+        t.pushManifest(RawManifest.of(manifestDescriptor(second), second));
         t.tag(manifestDescriptor(first), "latest");
         t.tag(manifestDescriptor(second), "latest");
         assertEquals(manifestDescriptor(second).digest(), t.resolve("latest").digest());
         assertEquals(List.of("latest"), t.tags());
+    }
+
+    @Test
+    void aManifestPushedUnderATagInOneStepResolvesByTagAndDigest() throws Exception {
+        Target t = target();
+        byte[] manifest = image(t, LAYER);
+        Descriptor d = manifestDescriptor(manifest);
+        t.pushManifest(RawManifest.of(d, manifest), "v1");
+        assertEquals(d.digest(), t.resolve("v1").digest());
+        assertArrayEquals(manifest, t.fetchManifest(t.resolve(d.digest().toString())).bytes());
     }
 
     @Test
@@ -142,11 +154,11 @@ public abstract class TargetContract {
         Target t = target();
         byte[] subjectBytes = image(t, LAYER);
         Descriptor subject = manifestDescriptor(subjectBytes);
-        t.pushManifest(subject, subjectBytes);
+        t.pushManifest(RawManifest.of(subject, subjectBytes));
         t.tag(subject, "v1");
         byte[] referrer = sbomOf(t, subject);
         Descriptor r = manifestDescriptor(referrer);
-        t.pushManifest(r, referrer);
+        t.pushManifest(RawManifest.of(r, referrer));
         List<Descriptor> found = t.referrers(subject.digest(), null);
         assertEquals(List.of(r.digest()), found.stream().map(Descriptor::digest).toList());
         assertEquals("application/spdx+json", found.get(0).artifactType());

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
-import dev.ocilayout.copy.LayoutCopy;
+import dev.ocilayout.copy.LayoutTarget;
+import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.fsck.Fsck;
@@ -74,7 +75,8 @@ class DeepAndLargeDocumentsTest {
     @Test
     void copyTakesEveryLevelOfTenThousandNestedIndexes() throws IOException {
         Layout dst = Layout.create(fs.resolve("copy"));
-        LayoutCopy.Report r = LayoutCopy.copy(deep, top, dst, "deep", LayoutCopy.Options.defaults(), null);
+        TargetCopy.Report r = TargetCopy.copy(new LayoutTarget(deep), top, new LayoutTarget(dst), "deep",
+                TargetCopy.Options.defaults(), null);
         assertEquals(DEPTH + 3, r.blobs());
         assertTrue(Fsck.check(dst, 2, null).clean());
     }

@@ -3,6 +3,7 @@ package dev.ocilayout.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.DigestMismatchException;
+import dev.ocilayout.error.IntegrityException;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.LayoutException;
 import dev.ocilayout.error.NotFoundException;
@@ -10,6 +11,7 @@ import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.text.Text;
 import java.io.IOException;
@@ -48,13 +50,6 @@ public final class RegistryClient {
     public record Options(boolean plainHttp, boolean insecure, Credentials credentials) {
         public static Options defaults() {
             return new Options(false, false, Credentials.NONE);
-        }
-    }
-
-    /** A manifest as the registry sent it, verified against its digest. */
-    public record Fetched(byte[] bytes, String mediaType, Digest digest) {
-        public Descriptor descriptor() {
-            return Descriptor.of(mediaType, digest, bytes.length);
         }
     }
 
@@ -129,7 +124,7 @@ public final class RegistryClient {
     // ------------------------------------------------------------------ manifests
 
     /** The manifest {@code reference} (tag or digest) names, or empty when the registry has none. */
-    public Optional<Fetched> manifest(String repository, String reference) throws IOException {
+    public Optional<RawManifest> manifest(String repository, String reference) throws IOException {
         HttpResponse<InputStream> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "manifests/" + reference))
                 .header("Accept", ACCEPT).GET(), HttpResponse.BodyHandlers.ofInputStream());
         byte[] bytes;
@@ -144,20 +139,20 @@ public final class RegistryClient {
             throw new InvalidContentException("manifest " + reference + " from " + registry + " is over "
                     + MAX_MANIFEST_BYTES + " bytes; refused before reading the rest");
         }
-        Digest actual = Digest.sha256(bytes);
-        Digest named = Digest.tryParse(reference);
-        if (named != null && named.knownAlgorithm().isPresent()) {
-            actual = Digest.of(named.knownAlgorithm().get(), named.knownAlgorithm().get().newMessageDigest().digest(bytes));
-            if (!actual.equals(named)) {
-                throw new DigestMismatchException("manifest " + reference + " from " + registry, named, actual);
-            }
-        }
         String type = r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim()).orElse(null);
         if (type == null || type.isEmpty() || type.startsWith("application/json") || type.startsWith("text/")) {
             JsonNode mt = ModelJson.readObject(bytes, "manifest " + reference).get("mediaType");
             type = mt != null && mt.isTextual() ? mt.textValue() : MediaType.OCI_MANIFEST;
         }
-        return Optional.of(new Fetched(bytes, type, actual));
+        Digest named = Digest.tryParse(reference);
+        if (named == null) {
+            return Optional.of(RawManifest.made(type, bytes));
+        }
+        try {
+            return Optional.of(RawManifest.of(Descriptor.of(type, named, bytes.length), bytes));
+        } catch (IntegrityException e) {
+            throw new DigestMismatchException("manifest " + reference + " from " + registry, named, Digest.sha256(bytes));
+        }
     }
 
     /** A response body read into memory, refused past the manifest cap. */
@@ -182,6 +177,13 @@ public final class RegistryClient {
     }
 
     // ------------------------------------------------------------------ blobs
+
+    /** Whether the repository has the manifest (HEAD, nothing read). */
+    public boolean hasManifest(String repository, Digest digest) throws IOException {
+        HttpResponse<Void> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "manifests/" + digest))
+                .header("Accept", ACCEPT).method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding());
+        return r.statusCode() == 200;
+    }
 
     public boolean hasBlob(String repository, Digest digest) throws IOException {
         HttpResponse<Void> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "blobs/" + digest))
@@ -297,7 +299,7 @@ public final class RegistryClient {
      * @throws InvalidContentException when something is under that tag but is not an image index we can read
      */
     public Optional<ImageIndex> fallbackIndex(String repository, Digest subject) throws IOException {
-        Optional<Fetched> f = manifest(repository, ReferrerKeys.fallbackTag(subject));
+        Optional<RawManifest> f = manifest(repository, ReferrerKeys.fallbackTag(subject));
         if (f.isEmpty()) {
             return Optional.empty();
         }

@@ -1,12 +1,14 @@
 package dev.ocilayout.registry;
 
 import dev.ocilayout.content.BlobMount;
+import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Manifest;
-import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.store.VerifyingInputStream;
 import java.io.IOException;
@@ -38,9 +40,20 @@ public final class RegistryTarget implements Target, BlobMount {
         this.mountFrom = mountFrom;
     }
 
+    /**
+     * Mounts the blob from {@code mountFrom} when one was given, else from the source repository when the
+     * source is another repository of this registry (seen through the same client). Manifests are never
+     * mounted: they are put.
+     */
     @Override
-    public boolean mount(Descriptor blob) throws IOException {
-        return mountFrom != null && client.mountBlob(repository, blob.digest(), mountFrom);
+    public boolean mount(Descriptor blob, ReadOnlyTarget source) throws IOException {
+        if (MediaType.isManifestLike(blob.mediaType())) {
+            return false;
+        }
+        String from = mountFrom != null ? mountFrom
+                : source instanceof RegistryTarget r && r.client == client && !r.repository.equals(repository)
+                ? r.repository : null;
+        return from != null && client.mountBlob(repository, blob.digest(), from);
     }
 
     @Override
@@ -49,9 +62,11 @@ public final class RegistryTarget implements Target, BlobMount {
                 "blob " + blob.digest() + " from " + client.registry() + "/" + repository);
     }
 
+    /** Asked of the manifests endpoint for a manifest, of the blobs endpoint for anything else. */
     @Override
     public boolean exists(Descriptor blob) throws IOException {
-        return client.hasBlob(repository, blob.digest());
+        return MediaType.isManifestLike(blob.mediaType()) ? client.hasManifest(repository, blob.digest())
+                : client.hasBlob(repository, blob.digest());
     }
 
     @Override
@@ -68,16 +83,17 @@ public final class RegistryTarget implements Target, BlobMount {
 
     @Override
     public Descriptor resolve(String reference) throws IOException {
-        return client.manifest(repository, reference).map(RegistryClient.Fetched::descriptor)
+        return client.manifest(repository, reference).map(RawManifest::descriptor)
                 .orElseThrow(() -> new NotFoundException(client.registry() + "/" + repository
                         + (reference.indexOf(':') >= 0 ? "@" : ":") + reference + " not found"));
     }
 
     @Override
-    public byte[] fetchManifest(Descriptor manifest) throws IOException {
-        return client.manifest(repository, manifest.digest().toString()).map(RegistryClient.Fetched::bytes)
+    public RawManifest fetchManifest(Descriptor manifest) throws IOException {
+        RawManifest fetched = client.manifest(repository, manifest.digest().toString())
                 .orElseThrow(() -> new NotFoundException("manifest " + manifest.digest() + " is not in "
                         + client.registry() + "/" + repository));
+        return RawManifest.of(manifest, fetched.bytes());
     }
 
     /**
@@ -86,19 +102,29 @@ public final class RegistryTarget implements Target, BlobMount {
      * as the distribution-spec asks of clients.
      */
     @Override
-    public void pushManifest(Descriptor manifest, byte[] bytes) throws IOException {
-        Manifest m = ModelJson.parseManifest(bytes, manifest.mediaType(), "manifest " + manifest.digest());
-        boolean indexed = client.putManifest(repository, manifest.digest().toString(), bytes, manifest.mediaType())
-                .isPresent();
+    public void pushManifest(RawManifest manifest) throws IOException {
+        put(manifest, manifest.digest().toString());
+    }
+
+    /** Puts the manifest under its tag in one request (it is then there by digest too). */
+    @Override
+    public void pushManifest(RawManifest manifest, String tag) throws IOException {
+        put(manifest, tag);
+    }
+
+    private void put(RawManifest manifest, String reference) throws IOException {
+        Manifest m = manifest.manifest();
+        boolean indexed = client.putManifest(repository, reference, manifest.bytes(), manifest.mediaType()).isPresent();
         if (m.subject() != null && !indexed) {
-            RegistryCopy.updateFallbackTag(client, repository, m.subject().digest(),
-                    List.of(ReferrerIndex.responseDescriptor(manifest, m)));
+            FallbackTag.add(client, repository, m.subject().digest(),
+                    List.of(ReferrerIndex.responseDescriptor(manifest.descriptor(), m)));
         }
     }
 
     @Override
     public void tag(Descriptor manifest, String tag) throws IOException {
-        client.putManifest(repository, tag, fetchManifest(manifest), manifest.mediaType());
+        RawManifest m = fetchManifest(manifest);
+        client.putManifest(repository, tag, m.bytes(), m.mediaType());
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.copy.LayoutTarget;
+import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.model.Descriptor;
@@ -33,8 +35,8 @@ class RegistryPullDepthTest {
             RegistryClient client = new RegistryClient("127.0.0.1:" + server.address().getPort(),
                     new RegistryClient.Options(true, false, null));
             Layout dst = Layout.create(tmp.resolve("dst"));
-            RegistryCopy.Report r = RegistryCopy.pull(client, RegistryRef.parse("127.0.0.1:" + server.address().getPort()
-                    + "/deep/chain:v1"), dst, "v1", RegistryCopy.Options.defaults(), null);
+            TargetCopy.Report r = TargetCopy.copy(new RegistryTarget(client, "deep/chain"), "v1", new LayoutTarget(dst), "v1",
+                    TargetCopy.Options.defaults(), null);
             assertEquals(d.digest(), r.root().digest());
             assertEquals(d.digest(), dst.resolveTag("v1").digest());
             Fsck.Report f = Fsck.check(dst, 2, null);

@@ -53,7 +53,7 @@ public final class AttachCommand extends LayoutCommand {
         if (manifest != null && !files.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give files or --manifest, not both");
         }
-        Target subject = resolve(ref);
+        Resolved subject = resolve(ref);
         ReferrerStrategy strategy = referrers.choose(subject.layout());
         Descriptor d;
         if (manifest != null) {

@@ -15,7 +15,7 @@ public final class CatCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
-        Target t = resolve(ref);
+        Resolved t = resolve(ref);
         byte[] bytes = t.layout().readManifestBytes(t.descriptor());
         spec.commandLine().getOut().flush();
         root().stdout().write(bytes);

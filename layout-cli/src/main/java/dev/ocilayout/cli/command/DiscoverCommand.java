@@ -43,7 +43,7 @@ public final class DiscoverCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
-        Target t = resolve(ref);
+        Resolved t = resolve(ref);
         ReferrerIndex index = ReferrerIndex.build(t.layout(), scanBlobs);
         Digest subject = t.descriptor().digest();
         List<Referrer> refs = index.referrers(subject, artifactType);

@@ -28,7 +28,7 @@ public final class PullCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
-        Target t = resolve(ref);
+        Resolved t = resolve(ref);
         Layout layout = t.layout();
         Descriptor manifest = t.descriptor();
         long total = 0;

@@ -33,7 +33,7 @@ public final class TagCommand extends LayoutCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
-        Target resolved = resolve(ref);
+        Resolved resolved = resolve(ref);
         Descriptor target = resolved.descriptor();
         resolved.layout().index().update(index -> {
             ImageIndex next = index;

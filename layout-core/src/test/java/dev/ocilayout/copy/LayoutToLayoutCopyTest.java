@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real file system: hard links are the point. */
-class LayoutCopyTest {
+/** The copy engine between two layouts. Real file system: hard links are the point. */
+class LayoutToLayoutCopyTest {
     @TempDir
     Path tmp;
     Layout src;
@@ -41,10 +41,10 @@ class LayoutCopyTest {
     @Test
     void copiesTheClosureByHardLinkAndTagsIt() throws IOException {
         Descriptor v1 = src.resolveTag("v1");
-        LayoutCopy.Report r = LayoutCopy.copy(src, v1, dst, "v1", LayoutCopy.Options.defaults(), null);
+        TargetCopy.Report r = copy(src, v1, dst, "v1", TargetCopy.Options.defaults());
         assertEquals(v1.digest(), dst.resolveTag("v1").digest());
         assertEquals(3, r.blobs());
-        assertEquals(3, r.linked());
+        assertEquals(3, r.mounted());
         assertTrue(Files.isSameFile(src.blobs().path(v1.digest()), dst.blobs().path(v1.digest())));
         assertTrue(Fsck.check(dst, 2, null).clean());
         assertEquals(List.of(), r.referrers(), "referrers only on request");
@@ -53,24 +53,24 @@ class LayoutCopyTest {
     @Test
     void noLinkCopiesBytesAndASecondCopySkipsWhatIsThere() throws IOException {
         Descriptor v1 = src.resolveTag("v1");
-        LayoutCopy.Report first = LayoutCopy.copy(src, v1, dst, "v1", new LayoutCopy.Options(false, List.of(), false), null);
+        TargetCopy.Report first = copy(src, v1, dst, "v1", TargetCopy.Options.defaults().withMount(false));
         assertEquals(3, first.copied());
         assertFalse(Files.isSameFile(src.blobs().path(v1.digest()), dst.blobs().path(v1.digest())));
         assertArrayEquals(Files.readAllBytes(src.blobs().path(v1.digest())), Files.readAllBytes(dst.blobs().path(v1.digest())));
-        LayoutCopy.Report second = LayoutCopy.copy(src, v1, dst, "v2", LayoutCopy.Options.defaults(), null);
+        TargetCopy.Report second = copy(src, v1, dst, "v2", TargetCopy.Options.defaults());
         assertEquals(3, second.skipped());
     }
 
     @Test
     void aSkippedBlobHasItsAgeRefreshedAndADamagedOneIsCopiedAgain() throws IOException {
         Descriptor v1 = src.resolveTag("v1");
-        LayoutCopy.copy(src, v1, dst, "v1", new LayoutCopy.Options(false, List.of(), false), null);
+        copy(src, v1, dst, "v1", TargetCopy.Options.defaults().withMount(false));
         Path manifest = dst.blobs().path(v1.digest());
         java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200));
         Files.setLastModifiedTime(manifest, old);
         var layer = ((dev.ocilayout.model.ImageManifest) src.readManifest(v1)).layers().get(0);
         Files.writeString(dst.blobs().path(layer.digest()), "short");
-        LayoutCopy.Report again = LayoutCopy.copy(src, v1, dst, "v1", new LayoutCopy.Options(false, List.of(), false), null);
+        TargetCopy.Report again = copy(src, v1, dst, "v1", TargetCopy.Options.defaults().withMount(false));
         assertEquals(2, again.skipped());
         assertEquals(1, again.copied(), "the damaged layer");
         assertTrue(Files.getLastModifiedTime(manifest).compareTo(old) > 0, "gc's grace period covers it again");
@@ -85,7 +85,7 @@ class LayoutCopyTest {
                 + "\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + marker.digest()
                 + "\",\"size\":2},\"layers\":[],\"subject\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\""
                 + marker.digest() + "\",\"size\":2}}").getBytes(), new FallbackTagStrategy());
-        LayoutCopy.Report r = LayoutCopy.copy(src, v1, dst, "v1", new LayoutCopy.Options(true, List.of(), true), null);
+        TargetCopy.Report r = copy(src, v1, dst, "v1", TargetCopy.Options.defaults().withReferrers(true));
         assertEquals(3, r.referrers().size(), "the SBOM, the signature, and the signature of the SBOM");
         ReferrerIndex lookup = ReferrerIndex.build(dst, false);
         assertEquals(2, lookup.referrers(v1.digest(), null).size());
@@ -98,14 +98,14 @@ class LayoutCopyTest {
     void aPlatformFilterWritesANewIndexWithOnlyThosePlatforms() throws IOException {
         Layout seeds = Layout.open(TestData.copy("seed-shapes", tmp.resolve("seeds")));
         Descriptor mixed = seeds.resolveTag("mixed-index");
-        LayoutCopy.Report r = LayoutCopy.copy(seeds, mixed, dst, "amd64",
-                new LayoutCopy.Options(false, List.of(Platform.parse("linux/amd64")), true), null);
+        TargetCopy.Report r = copy(seeds, mixed, dst, "amd64",
+                TargetCopy.Options.defaults().withPlatforms(List.of(Platform.parse("linux/amd64"))));
         assertTrue(r.filtered());
         ImageIndex written = (ImageIndex) dst.readManifest(dst.resolveTag("amd64"));
         assertEquals(List.of("linux/amd64"), written.manifests().stream().map(d -> d.platform().toString()).toList());
         assertTrue(Fsck.check(dst, 2, null).clean());
-        assertThrows(NotFoundException.class, () -> LayoutCopy.copy(seeds, mixed, dst, "s390x",
-                new LayoutCopy.Options(false, List.of(Platform.parse("linux/s390x")), true), null));
+        assertThrows(NotFoundException.class, () -> copy(seeds, mixed, dst, "s390x",
+                TargetCopy.Options.defaults().withPlatforms(List.of(Platform.parse("linux/s390x")))));
     }
 
     @Test
@@ -115,8 +115,45 @@ class LayoutCopyTest {
         Files.delete(src.blobs().path(manifest.layers().get(0).digest()));
         byte[] before = Files.readAllBytes(dst.files().indexJson());
         NotFoundException e = assertThrows(NotFoundException.class,
-                () -> LayoutCopy.copy(src, v1, dst, "v1", LayoutCopy.Options.defaults(), null));
+                () -> copy(src, v1, dst, "v1", TargetCopy.Options.defaults()));
         assertTrue(e.getMessage().contains("nothing was tagged"), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(dst.files().indexJson()));
+    }
+
+    @Test
+    void theListenerHearsThePlannedTotalAndIsAdvancedToIt() throws IOException {
+        Descriptor v1 = src.resolveTag("v1");
+        long[] planned = {-1};
+        java.util.concurrent.atomic.AtomicLong advanced = new java.util.concurrent.atomic.AtomicLong();
+        TargetCopy.Listener listener = new TargetCopy.Listener() {
+            @Override
+            public void planned(int blobs, long bytes) {
+                planned[0] = bytes;
+            }
+
+            @Override
+            public void advanced(long bytes) {
+                advanced.addAndGet(bytes);
+            }
+        };
+        var manifest = (dev.ocilayout.model.ImageManifest) src.readManifest(v1);
+        long blobBytes = manifest.config().size() + manifest.layers().stream().mapToLong(Descriptor::size).sum();
+        TargetCopy.copy(new LayoutTarget(src), v1, new LayoutTarget(dst), "v1",
+                TargetCopy.Options.defaults().withMount(false), listener);
+        assertEquals(blobBytes, planned[0]);
+        assertEquals(blobBytes, advanced.get());
+    }
+
+    @Test
+    void anUntaggedCopyKeepsItsRootInIndexJsonSoGcKeepsIt() throws IOException {
+        Descriptor v1 = src.resolveTag("v1");
+        TargetCopy.Report r = copy(src, v1, dst, null, TargetCopy.Options.defaults());
+        assertEquals(null, r.tag());
+        assertEquals(List.of(v1.digest()), dst.index().read().manifests().stream().map(Descriptor::digest).toList());
+    }
+
+    private static TargetCopy.Report copy(Layout from, Descriptor root, Layout to, String tag, TargetCopy.Options options)
+            throws IOException {
+        return TargetCopy.copy(new LayoutTarget(from), root, new LayoutTarget(to), tag, options, null);
     }
 }
