@@ -3,9 +3,10 @@ package dev.ocilayout.archive;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
-import dev.ocilayout.copy.Closure;
+import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.UnsupportedException;
+import dev.ocilayout.graph.Closure;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.ImageManifest;
@@ -64,6 +65,11 @@ public final class LayoutExport {
         public Options(boolean referrers, List<Platform> platforms, Compression compression) {
             this(referrers, platforms, compression, Format.OCI, null, Set.of());
         }
+
+        /** An uncompressed OCI archive of everything named, without referrers. */
+        public static Options defaults() {
+            return new Options(false, List.of(), Compression.NONE);
+        }
     }
 
     /**
@@ -106,11 +112,11 @@ public final class LayoutExport {
         ImageIndex source = layout.index().read();
         Plan plan = new Plan(layout, options);
         for (Descriptor entry : source.manifests()) {
-            plan.add(Closure.of(layout, entry, false, List.of()));
+            plan.add(Closure.of(layout, entry, null, List.of()));
         }
         if (options.format() != Format.OCI) {
             for (Tags.Tag t : Tags.list(source)) {
-                plan.docker(Closure.of(layout, t.descriptor(), false, List.of()), new Root(t.descriptor(), t.name()));
+                plan.docker(Closure.of(layout, t.descriptor(), null, List.of()), new Root(t.descriptor(), t.name()));
             }
         }
         return plan.write(source, out, progress);
@@ -132,7 +138,7 @@ public final class LayoutExport {
         ImageIndex index = ImageIndex.empty();
         SubjectAnnotationStrategy referrers = new SubjectAnnotationStrategy();
         for (Root root : roots) {
-            Closure c = Closure.of(layout, root.descriptor(), options.referrers(), options.platforms());
+            Closure c = Closure.of(layout, root.descriptor(), options.referrers() ? new LayoutTarget(layout) : null, options.platforms());
             plan.add(c);
             if (options.format() != Format.OCI) {
                 plan.docker(c, root);
@@ -162,7 +168,7 @@ public final class LayoutExport {
         void add(Closure c) {
             c.blobs().forEach(b -> blobs.putIfAbsent(b.digest(), b));
             if (c.filtered()) {
-                made.put(c.top().digest(), c.topBytes());
+                made.put(c.top().digest(), c.made().bytes());
             }
         }
 
@@ -170,7 +176,7 @@ public final class LayoutExport {
         void docker(Closure c, Root root) throws IOException {
             Descriptor image = c.top();
             if (MediaType.isIndex(image.mediaType())) {
-                ImageIndex index = c.filtered() ? ModelJson.parseIndex(c.topBytes(), "filtered index")
+                ImageIndex index = c.filtered() ? (ImageIndex) c.made().manifest()
                         : (ImageIndex) layout.readManifest(image);
                 List<Descriptor> images = index.manifests().stream()
                         .filter(d -> MediaType.isImageManifest(d.mediaType())).toList();

@@ -8,6 +8,7 @@ import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.model.RefName;
 import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.referrers.ReferrerStrategy;
@@ -72,8 +73,13 @@ public final class ArtifactPush {
         }
     }
 
-    /** What a push wrote. */
-    public record Result(Descriptor manifest, Descriptor config, List<Descriptor> layers, byte[] manifestBytes) {
+    /**
+     * What a push wrote.
+     *
+     * @param manifest the manifest as recorded in {@code index.json} (with its artifactType)
+     * @param raw      the manifest's exact bytes as stored
+     */
+    public record Result(Descriptor manifest, Descriptor config, List<Descriptor> layers, RawManifest raw) {
         /** Every blob the manifest needs, and the manifest. */
         public List<Descriptor> closure() {
             List<Descriptor> all = new ArrayList<>(layers);
@@ -84,8 +90,19 @@ public final class ArtifactPush {
 
         /** The parsed manifest. */
         public ImageManifest parsed() throws dev.ocilayout.error.InvalidContentException {
-            return (ImageManifest) ModelJson.parseManifest(manifestBytes, MediaType.OCI_MANIFEST, "manifest " + manifest.digest());
+            return (ImageManifest) raw.manifest();
         }
+    }
+
+    private ArtifactPush withSubject(Descriptor s) {
+        Builder b = new Builder();
+        b.artifactType = artifactType;
+        b.config = config;
+        b.files.addAll(files);
+        b.annotations.putAll(annotations);
+        b.created = created;
+        b.subject = s;
+        return new ArtifactPush(b);
     }
 
     private ArtifactPush(Builder b) {
@@ -120,14 +137,21 @@ public final class ArtifactPush {
     }
 
     /**
-     * Stores the blobs and the manifest, then records it as a referrer of {@code subject} the way
-     * {@code strategy} records them; returns its descriptor. Every input is checked before anything is written.
+     * Stores the blobs and the manifest, whose {@code subject} is {@code subject}, then records it as a
+     * referrer of it the way {@code strategy} records them; returns its descriptor. Every input is checked
+     * before anything is written.
      *
      * @param progress receives the number of bytes read from files as they go; may be null
+     * @throws IllegalArgumentException when the builder was given another subject
      */
     public Descriptor attach(Layout layout, Descriptor subject, ReferrerStrategy strategy, LongConsumer progress)
             throws IOException {
-        Result r = store(layout, progress);
+        Descriptor plain = Descriptor.of(subject.mediaType(), subject.digest(), subject.size());
+        if (this.subject != null && !this.subject.equals(plain)) {
+            throw new IllegalArgumentException("the artifact's subject is " + this.subject.digest() + ", not "
+                    + subject.digest());
+        }
+        Result r = (this.subject != null ? this : withSubject(plain)).store(layout, progress);
         Descriptor response = ReferrerIndex.responseDescriptor(r.manifest(), r.parsed());
         layout.index().update(index -> {
             layout.blobs().requirePresent(r.closure());
@@ -164,10 +188,10 @@ public final class ArtifactPush {
         }
         ImageManifest manifest = new ImageManifest(2, MediaType.OCI_MANIFEST, type, configDesc, layers, subject,
                 ann, null);
-        byte[] bytes = ModelJson.toBytes(manifest);
-        Descriptor stored = layout.blobs().put(bytes, MediaType.OCI_MANIFEST);
+        RawManifest raw = RawManifest.made(MediaType.OCI_MANIFEST, ModelJson.toBytes(manifest));
+        Descriptor stored = layout.blobs().put(raw.bytes(), MediaType.OCI_MANIFEST);
         Descriptor entry = type == null ? stored : stored.withArtifactType(type);
-        return new Result(entry, configDesc, List.copyOf(layers), bytes);
+        return new Result(entry, configDesc, List.copyOf(layers), raw);
     }
 
     private void validate() throws IOException {

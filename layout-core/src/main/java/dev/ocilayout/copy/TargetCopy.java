@@ -6,12 +6,11 @@ import dev.ocilayout.content.Staging;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.graph.Closure;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.io.Parallel;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
-import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.model.RefName;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -148,7 +146,7 @@ public final class TargetCopy {
 
     private Report run(Descriptor root, String tag) throws IOException {
         RawManifest fetched = src.fetchManifest(root);
-        RawManifest top = narrow(fetched);
+        RawManifest top = Closure.narrow(fetched, options.platforms());
         Plan plan = new Plan();
         plan.walk(top);
         long total = 0;
@@ -180,29 +178,6 @@ public final class TargetCopy {
         }
         return new Report(top.descriptor(), tag, top != fetched, plan.blobs.size() + plan.manifests.size(),
                 mounted.get(), copied.get(), skipped.get(), bytes.get(), plan.referrers);
-    }
-
-    /** The root as copied: with a platform filter, an index narrowed to those platforms (a new index). */
-    private RawManifest narrow(RawManifest root) throws IOException {
-        if (options.platforms().isEmpty() || !MediaType.isIndex(root.mediaType())) {
-            return root;
-        }
-        ImageIndex index = ModelJson.parseIndex(root.bytes(), "index " + root.digest());
-        List<Descriptor> kept = index.manifests().stream().filter(d -> d.platform() != null
-                && options.platforms().stream().anyMatch(w -> matches(w, d.platform()))).toList();
-        if (kept.isEmpty()) {
-            throw new NotFoundException(root.digest() + " lists no manifest for " + options.platforms());
-        }
-        if (kept.size() == index.manifests().size()) {
-            return root;
-        }
-        return RawManifest.made(root.mediaType(), ModelJson.toBytes(index.withManifests(kept), false));
-    }
-
-    /** os/arch must match; the variant too when the wanted platform names one. */
-    public static boolean matches(Platform wanted, Platform actual) {
-        return wanted.os().equals(actual.os()) && wanted.architecture().equals(actual.architecture())
-                && (wanted.variant() == null || Objects.equals(wanted.variant(), actual.variant()));
     }
 
     /**

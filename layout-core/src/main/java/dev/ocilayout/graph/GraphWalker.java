@@ -1,6 +1,8 @@
 package dev.ocilayout.graph;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.content.BlobSource;
+import dev.ocilayout.content.ManifestSource;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.IntegrityException;
 import dev.ocilayout.error.InvalidContentException;
@@ -44,6 +46,17 @@ import java.util.Set;
  * or a cycle into a {@link Problem} with the path that led to it, never an exception.
  */
 public final class GraphWalker {
+    /** Where the walk finds what is stored: a layout's blob store, or the roles of any other source. */
+    private interface Storage {
+        /** The stored size under the descriptor's digest, -1 when nothing usable is there (a problem says why). */
+        long storedSize(Descriptor d, List<Digest> path, List<Problem> problems) throws IOException;
+
+        /** The manifest's exact bytes, verified. */
+        byte[] read(Descriptor d) throws IOException;
+    }
+
+    private final Storage storage;
+    /** Set when walking a layout: its blobs are looked up and read ahead on every core. */
     private final Layout layout;
     private final BlobStore.Lookup blobs;
     private final Map<Digest, Node> nodes = new LinkedHashMap<>();
@@ -64,6 +77,35 @@ public final class GraphWalker {
     private GraphWalker(Layout layout, BlobStore.Lookup blobs) {
         this.layout = layout;
         this.blobs = blobs;
+        this.storage = new LayoutStorage();
+    }
+
+    private GraphWalker(ManifestSource manifests, BlobSource blobSource) {
+        this.layout = null;
+        this.blobs = null;
+        this.storage = new Storage() {
+            @Override
+            public long storedSize(Descriptor d, List<Digest> path, List<Problem> problems) throws IOException {
+                return d.data() == null && d.urls().isEmpty() && blobSource.exists(d) ? d.size() : -1;
+            }
+
+            @Override
+            public byte[] read(Descriptor d) throws IOException {
+                return manifests.fetchManifest(d).bytes();
+            }
+        };
+    }
+
+    /**
+     * Walks from the given roots in any source (a registry repository, an archive read in place): the same
+     * walk, with what is stored asked of the source's roles.
+     */
+    public static <S extends ManifestSource & BlobSource> Graph walk(S source, List<Descriptor> roots) throws IOException {
+        GraphWalker w = new GraphWalker(source, source);
+        for (Descriptor root : roots) {
+            w.walkFrom(root);
+        }
+        return w.finish(roots);
     }
 
     /** Walks from every entry of the layout's {@code index.json}. */
@@ -206,7 +248,7 @@ public final class GraphWalker {
         List<Digest> path = path(stack);
         path.add(d.digest());
         int problemsBefore = problems.size();
-        long stored = storedSize(d, path);
+        long stored = storage.storedSize(d, path, problems);
         Presence presence = stored >= 0 ? Presence.PRESENT
                 : !d.urls().isEmpty() ? Presence.FOREIGN : d.data() != null ? Presence.INLINE : Presence.MISSING;
         if (presence == Presence.MISSING && known == null) {
@@ -254,7 +296,7 @@ public final class GraphWalker {
                 if (ready != null && Objects.equals(ready.descriptor().mediaType(), d.mediaType())) {
                     return ready.manifest();
                 }
-                bytes = blobs.read(d, layout.options().maxManifestBytes());
+                bytes = storage.read(d);
             }
             return parse(bytes, d);
         } catch (IntegrityException e) {
@@ -285,19 +327,28 @@ public final class GraphWalker {
         return ModelJson.parseManifest(bytes, d.mediaType(), "manifest " + d.digest());
     }
 
-    private long storedSize(Descriptor d, List<Digest> path) throws IOException {
-        Optional<BasicFileAttributes> ahead = statted.remove(d.digest());
-        BasicFileAttributes a = ahead != null ? ahead.orElse(null) : blobs.attributes(d.digest());
-        if (a == null) {
+    /** A layout's blob store, with what was looked up ahead used first. */
+    private final class LayoutStorage implements Storage {
+        @Override
+        public long storedSize(Descriptor d, List<Digest> path, List<Problem> problems) throws IOException {
+            Optional<BasicFileAttributes> ahead = statted.remove(d.digest());
+            BasicFileAttributes a = ahead != null ? ahead.orElse(null) : blobs.attributes(d.digest());
+            if (a == null) {
+                return -1;
+            }
+            if (a.isRegularFile()) {
+                return a.size();
+            }
+            problems.add(new Problem(ProblemCode.NOT_A_REGULAR_FILE, d.digest(), path,
+                    layout.root().relativize(layout.blobs().path(d.digest())) + " is not a regular file"
+                            + (a.isSymbolicLink() ? " (a symbolic link, never followed)" : "")));
             return -1;
         }
-        if (a.isRegularFile()) {
-            return a.size();
+
+        @Override
+        public byte[] read(Descriptor d) throws IOException {
+            return blobs.read(d, layout.options().maxManifestBytes());
         }
-        problems.add(new Problem(ProblemCode.NOT_A_REGULAR_FILE, d.digest(), path,
-                layout.root().relativize(layout.blobs().path(d.digest())) + " is not a regular file"
-                        + (a.isSymbolicLink() ? " (a symbolic link, never followed)" : "")));
-        return -1;
     }
 
     private void count(Digest d) {

@@ -35,9 +35,10 @@ class ArchitectureTest {
             Map.entry("dev.ocilayout.artifact", 8),
             Map.entry("dev.ocilayout.gc", 8),
             Map.entry("dev.ocilayout.copy", 8),
-            Map.entry("dev.ocilayout.archive", 9),
-            Map.entry("dev.ocilayout.registry", 9),
-            Map.entry("dev.ocilayout.serve", 9));
+            Map.entry("dev.ocilayout.repository", 9),
+            Map.entry("dev.ocilayout.archive", 10),
+            Map.entry("dev.ocilayout.registry", 10),
+            Map.entry("dev.ocilayout.serve", 10));
 
     static Path libraryClasses() throws Exception {
         return Path.of(Layout.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -14,6 +14,7 @@ import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.MediaType;
+import dev.ocilayout.referrers.SubjectAnnotationStrategy;
 import dev.ocilayout.testing.TestFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +68,8 @@ class ArtifactPushTest {
     @Test
     void theStoredManifestIsExactlyTheBytesReturned() throws IOException {
         ArtifactPush.Result r = ArtifactPush.builder().file(sbom, null).build().push(layout, "v1", null);
-        assertArrayEquals(r.manifestBytes(), layout.readManifestBytes(r.manifest()));
-        assertEquals(Digest.sha256(r.manifestBytes()), r.manifest().digest());
+        assertArrayEquals(r.raw().bytes(), layout.readManifestBytes(r.manifest()));
+        assertEquals(Digest.sha256(r.raw().bytes()), r.manifest().digest());
     }
 
     @Test
@@ -133,5 +134,22 @@ class ArtifactPushTest {
         } catch (java.nio.file.NoSuchFileException e) {
             // no blob directory at all: fine
         }
+    }
+
+    @Test
+    void attachMakesTheSubjectItRecordsTheManifestsSubject() throws IOException {
+        ArtifactPush.Result image = ArtifactPush.builder().file(readme, "text/markdown").build().push(layout, "v1", null);
+        Descriptor attached = ArtifactPush.builder().artifactType("application/spdx+json").file(sbom, "application/spdx+json")
+                .build().attach(layout, image.manifest(), new SubjectAnnotationStrategy(), null);
+        assertEquals(image.manifest().digest(), layout.readManifest(attached).subject().digest());
+    }
+
+    @Test
+    void attachRefusesAnArtifactBuiltForAnotherSubject() throws IOException {
+        ArtifactPush.Result a = ArtifactPush.builder().file(readme, "text/markdown").build().push(layout, "a", null);
+        ArtifactPush.Result b = ArtifactPush.builder().file(sbom, "text/plain").build().push(layout, "b", null);
+        ArtifactPush forA = ArtifactPush.builder().file(sbom, "application/spdx+json").subject(a.manifest()).build();
+        assertThrows(IllegalArgumentException.class, () -> forA.attach(layout,
+                b.manifest(), new SubjectAnnotationStrategy(), null));
     }
 }
