@@ -2,6 +2,7 @@ package dev.ocilayout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.error.NotFoundException;
@@ -76,7 +77,8 @@ public final class Layout {
                 throw new InvalidLayoutException(root + " is not a directory");
             }
         } catch (NoSuchFileException e) {
-            throw new NotFoundException("layout " + root + " does not exist (create it with: oci-layout init " + root + ")");
+            throw Hint.on(new NotFoundException("layout " + root + " does not exist"), Hint.Kind.CREATE_LAYOUT,
+                    root.toString());
         }
         Layout layout = new Layout(root, options);
         layout.checkVersion(true);
@@ -166,9 +168,9 @@ public final class Layout {
         }
         Descriptor last = named.get(named.size() - 1);
         if (named.stream().anyMatch(d -> !d.digest().equals(last.digest()))) {
-            throw new InvalidLayoutException(root + ": tag " + Text.quote(tag) + " names "
+            throw Hint.on(new InvalidLayoutException(root + ": tag " + Text.quote(tag) + " names "
                     + named.stream().map(d -> d.digest().toString()).distinct().collect(Collectors.joining(", "))
-                    + " at once; re-tag one with: oci-layout tag " + root + "@<digest> " + tag);
+                    + " at once"), Hint.Kind.RETAG_ONE, root.toString(), tag);
         }
         return last;
     }
@@ -228,8 +230,8 @@ public final class Layout {
             a = fs.attributes(p);
         } catch (NoSuchFileException e) {
             if (mustExist) {
-                throw new InvalidLayoutException(root + " is not an OCI layout: oci-layout is missing"
-                        + " (create a layout with: oci-layout init " + root + ")");
+                throw Hint.on(new InvalidLayoutException(root + " is not an OCI layout: oci-layout is missing"),
+                        Hint.Kind.CREATE_LAYOUT, root.toString());
             }
             return false;
         }

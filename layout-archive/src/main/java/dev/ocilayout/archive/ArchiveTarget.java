@@ -3,6 +3,7 @@ package dev.ocilayout.archive;
 import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.error.UnsupportedException;
@@ -129,8 +130,8 @@ public final class ArchiveTarget implements ReadOnlyTarget {
         byte[] indexJson = small.get(ArchiveReader.INDEX_JSON);
         if (indexJson == null) {
             if (entries.containsKey(ArchiveReader.MANIFEST_JSON)) {
-                throw new UnsupportedException(source + " is a docker-archive; reading one in place is not supported"
-                        + " yet: import it (oci-layout import " + source + " DIR)");
+                throw Hint.on(new UnsupportedException(source + " is a docker-archive; reading one in place is not"
+                        + " supported yet"), Hint.Kind.IMPORT_ARCHIVE, source);
             }
             throw new InvalidContentException(source + " is not an OCI layout tar: it has no index.json");
         }
@@ -233,8 +234,9 @@ public final class ArchiveTarget implements ReadOnlyTarget {
     @Override
     public RawManifest fetchManifest(Descriptor manifest) throws IOException {
         if (manifest.size() > options.maxManifestBytes()) {
-            throw new InvalidContentException("manifest " + manifest.digest() + " in " + source + " is " + manifest.size()
-                    + " bytes, over the limit of " + options.maxManifestBytes() + "; raise it with --max-manifest-size");
+            throw Hint.on(new InvalidContentException("manifest " + manifest.digest() + " in " + source + " is "
+                    + manifest.size() + " bytes, over the limit of " + options.maxManifestBytes()),
+                    Hint.Kind.RAISE_MANIFEST_LIMIT);
         }
         try (InputStream in = fetch(manifest)) {
             byte[] bytes = in.readNBytes((int) manifest.size());

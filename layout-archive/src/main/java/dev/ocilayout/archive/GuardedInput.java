@@ -1,5 +1,6 @@
 package dev.ocilayout.archive;
 
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.LayoutException;
 import java.io.FilterInputStream;
@@ -84,14 +85,14 @@ final class GuardedInput extends FilterInputStream {
 
     private void check() throws InvalidContentException {
         if (limits.maxBytes() > 0 && expanded > limits.maxBytes()) {
-            throw new InvalidContentException(source + " expands past the limit of " + limits.maxBytes()
-                    + " bytes; raise it with --max-size if it is trusted");
+            throw Hint.on(new InvalidContentException(source + " expands past the limit of " + limits.maxBytes()
+                    + " bytes"), Hint.Kind.RAISE_ARCHIVE_SIZE_LIMIT);
         }
         if (compression != Compression.NONE && limits.maxRatio() > 0 && expanded > ArchiveLimits.RATIO_GRACE_BYTES
                 && expanded / Math.max(1, raw.count) > limits.maxRatio()) {
-            throw new InvalidContentException(source + " expands more than " + limits.maxRatio() + " times ("
-                    + raw.count + " compressed bytes gave " + expanded + "), which looks like a decompression bomb;"
-                    + " raise --max-ratio if it is trusted");
+            throw Hint.on(new InvalidContentException(source + " expands more than " + limits.maxRatio() + " times ("
+                    + raw.count + " compressed bytes gave " + expanded + "), which looks like a decompression bomb"),
+                    Hint.Kind.RAISE_ARCHIVE_RATIO_LIMIT);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.graph.Closure;
 import dev.ocilayout.model.Descriptor;
@@ -132,7 +133,7 @@ public final class LayoutExport {
     public static Report export(Layout layout, List<Root> roots, Sink out, Options options, LongConsumer progress)
             throws IOException {
         if (options.format() == Format.DOCKER && options.referrers()) {
-            throw new UnsupportedException("a docker-archive cannot record referrers; use --format dual or oci");
+            throw Hint.on(new UnsupportedException("a docker-archive cannot record referrers"), Hint.Kind.EXPORT_OCI_OR_DUAL);
         }
         Plan plan = new Plan(layout, options);
         ImageIndex index = ImageIndex.empty();
@@ -181,9 +182,9 @@ public final class LayoutExport {
                 List<Descriptor> images = index.manifests().stream()
                         .filter(d -> MediaType.isImageManifest(d.mediaType())).toList();
                 if (images.size() != 1 || index.manifests().size() != 1) {
-                    throw new UnsupportedException("a docker-archive holds single-platform images, and "
+                    throw Hint.on(new UnsupportedException("a docker-archive holds single-platform images, and "
                             + (root.tag() != null ? root.tag() : image.digest().toString()) + " is an index of "
-                            + index.manifests().size() + " manifests; choose one with --platform");
+                            + index.manifests().size() + " manifests"), Hint.Kind.CHOOSE_PLATFORM);
                 }
                 image = images.get(0);
             }

@@ -2,6 +2,7 @@ package dev.ocilayout.archive;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.error.TagConflictException;
@@ -111,8 +112,8 @@ public final class LayoutImport {
             index = ModelJson.parseIndex(contents.small.get(ArchiveReader.INDEX_JSON), source + ": index.json");
             String disagreement = dual ? DockerArchive.disagreement(layout, contents, index) : null;
             if (disagreement != null) {
-                throw new InvalidContentException(source + ": " + disagreement
-                        + "; nothing was tagged (--use-manifest-json imports manifest.json's images)");
+                throw Hint.on(new InvalidContentException(source + ": " + disagreement + "; nothing was tagged"),
+                        Hint.Kind.USE_MANIFEST_JSON);
             }
         } else if (contents.small.containsKey(ArchiveReader.MANIFEST_JSON)) {
             format = "docker-archive";
@@ -146,9 +147,9 @@ public final class LayoutImport {
             skippedTags.clear();
             List<String> conflicts = conflicts(current, imported);
             if (!conflicts.isEmpty() && options.onConflict() == OnConflict.FAIL) {
-                throw new TagConflictException(layout.root() + " already has " + (conflicts.size() == 1 ? "tag " : "tags ")
-                        + String.join(", ", conflicts) + " for other content; nothing was tagged (use --on-conflict "
-                        + "overwrite or skip)", conflicts);
+                throw Hint.on(new TagConflictException(layout.root() + " already has " + (conflicts.size() == 1 ? "tag "
+                        : "tags ") + String.join(", ", conflicts) + " for other content; nothing was tagged", conflicts),
+                        Hint.Kind.CHOOSE_ON_CONFLICT);
             }
             if (options.onConflict() == OnConflict.OVERWRITE && !conflicts.isEmpty()) {
                 // a tag moved away from content that cannot be read would leave what only it reached to gc

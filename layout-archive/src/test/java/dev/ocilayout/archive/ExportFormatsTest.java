@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.fsck.Finding;
@@ -151,7 +152,7 @@ class ExportFormatsTest {
         List<LayoutExport.Root> root = List.of(new LayoutExport.Root(seeds.resolveTag("mixed-index"), "multi"));
         UnsupportedException e = assertThrows(UnsupportedException.class,
                 () -> export(seeds, root, options(LayoutExport.Format.DOCKER, Compression.NONE)));
-        assertTrue(e.getMessage().contains("choose one with --platform"), e.getMessage());
+        assertEquals(Hint.Kind.CHOOSE_PLATFORM, e.hint().kind(), e.getMessage());
         LayoutExport.Options one = new LayoutExport.Options(false, List.of(Platform.parse("linux/arm/v7")), Compression.NONE,
                 LayoutExport.Format.DUAL, null, Set.of());
         assertEquals(1, ModelJson.mapper().readTree(files(export(seeds, root, one)).get("manifest.json")).size());

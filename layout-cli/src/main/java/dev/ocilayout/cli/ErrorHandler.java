@@ -36,12 +36,15 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         return ExitCodes.USAGE;
     }
 
-    /** What the user can do about an error, where the command offers it; else empty. */
+    /**
+     * What the user can do about an error: the library's {@link dev.ocilayout.error.Hint} in the CLI's words,
+     * and, where the command offers it, the flag that goes on past unreadable content; else empty.
+     */
     private static String hint(Exception e, CommandLine cmd) {
         if (e instanceof UnreadableContentException && cmd.getCommandSpec().findOption("--ignore-unreadable") != null) {
             return " (repair or restore it; or, if you have decided, run again with --ignore-unreadable)";
         }
-        return "";
+        return Hints.of(e);
     }
 
     /** A one-line message for any exception. */

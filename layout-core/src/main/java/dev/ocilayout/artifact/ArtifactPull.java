@@ -1,6 +1,7 @@
 package dev.ocilayout.artifact;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.io.Fs;
@@ -40,8 +41,8 @@ public final class ArtifactPull {
             throws IOException {
         Manifest m = layout.readManifest(manifestDescriptor);
         if (m instanceof ImageIndex) {
-            throw new UnsupportedException(manifestDescriptor.digest() + " is an index; pull one of its manifests by"
-                    + " digest (see: oci-layout cat)");
+            throw Hint.on(new UnsupportedException(manifestDescriptor.digest() + " is an index; pull one of its"
+                    + " manifests by digest"), Hint.Kind.CHOOSE_FROM_INDEX);
         }
         ImageManifest manifest = (ImageManifest) m;
         Fs fs = layout.options().fs();

@@ -2,6 +2,7 @@ package dev.ocilayout.store;
 
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.digest.DigestAlgorithm;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.error.NotFoundException;
@@ -108,8 +109,8 @@ public final class BlobStore {
 
     private static void checkReadable(Descriptor d, int maxBytes) throws InvalidContentException {
         if (d.size() > maxBytes) {
-            throw new InvalidContentException("blob " + d.digest() + " is " + d.size() + " bytes, over the limit of "
-                    + maxBytes + " bytes for " + d.mediaType() + "; raise it with --max-manifest-size if it is trusted");
+            throw Hint.on(new InvalidContentException("blob " + d.digest() + " is " + d.size() + " bytes, over the limit of "
+                    + maxBytes + " bytes for " + d.mediaType()), Hint.Kind.RAISE_MANIFEST_LIMIT);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ocilayout.store;
 
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.io.Fs;
@@ -32,7 +33,6 @@ public final class IndexStore {
     private final LayoutFiles files;
     private final LayoutLock lock;
     private final AtomicWriter writer;
-    private static final String RAISE = "; raise it with --max-index-size if the layout is trusted";
     private final int maxBytes;
     private volatile Snapshot cached;
 
@@ -80,8 +80,8 @@ public final class IndexStore {
             }
             byte[] bytes = ModelJson.toBytes(next, true);
             if (bytes.length > maxBytes) {
-                throw new InvalidContentException("index.json would be " + bytes.length
-                        + " bytes, over the limit of " + maxBytes + " bytes" + RAISE);
+                throw Hint.on(new InvalidContentException("index.json would be " + bytes.length
+                        + " bytes, over the limit of " + maxBytes + " bytes"), Hint.Kind.RAISE_INDEX_LIMIT);
             }
             writer.replace(p, bytes);
             cached = null;
@@ -101,8 +101,8 @@ public final class IndexStore {
                     + (a.isSymbolicLink() ? " (a symbolic link, which this tool never follows)" : ""));
         }
         if (a.size() > maxBytes) {
-            throw new InvalidLayoutException(files.root() + ": index.json is " + a.size()
-                    + " bytes, over the limit of " + maxBytes + " bytes" + RAISE);
+            throw Hint.on(new InvalidLayoutException(files.root() + ": index.json is " + a.size()
+                    + " bytes, over the limit of " + maxBytes + " bytes"), Hint.Kind.RAISE_INDEX_LIMIT);
         }
         return a;
     }

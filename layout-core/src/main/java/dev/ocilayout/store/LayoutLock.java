@@ -1,5 +1,6 @@
 package dev.ocilayout.store;
 
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.error.LayoutLockedException;
 import dev.ocilayout.io.Fs;
@@ -153,7 +154,7 @@ public final class LayoutLock {
     }
 
     private LayoutLockedException locked(String holder) {
-        return new LayoutLockedException("layout " + root + " is locked by " + holder + " (waited "
-                + timeout.toMillis() / 1000.0 + " s); retry later or raise --lock-timeout");
+        return Hint.on(new LayoutLockedException("layout " + root + " is locked by " + holder + " (waited "
+                + timeout.toMillis() / 1000.0 + " s)"), Hint.Kind.WAIT_LONGER_FOR_LOCK);
     }
 }

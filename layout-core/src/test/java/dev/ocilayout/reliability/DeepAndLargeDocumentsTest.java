@@ -9,6 +9,7 @@ import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.copy.TargetCopy;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.InvalidLayoutException;
 import dev.ocilayout.fsck.Fsck;
@@ -118,7 +119,8 @@ class DeepAndLargeDocumentsTest {
         Files.write(big.root().resolve("index.json"), doc.toByteArray());
 
         InvalidLayoutException e = assertThrows(InvalidLayoutException.class, () -> Layout.open(big.root()).index().read());
-        assertTrue(e.getMessage().contains("over the limit of 67108864 bytes; raise it with --max-index-size"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("over the limit of 67108864 bytes"), e.getMessage());
+        assertEquals(Hint.Kind.RAISE_INDEX_LIMIT, e.hint().kind(), "the CLI offers --max-index-size");
 
         Layout raised = Layout.open(big.root(), LayoutOptions.defaults().withMaxIndexBytes(256 << 20));
         assertEquals(1_000_000, raised.index().read().manifests().size());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.LayoutLockedException;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.testing.ChildJvm;
@@ -59,7 +60,7 @@ class LayoutLockTest {
                     () -> waiting.index().update(i -> Tags.tag(i, "v1", LayoutWorker.TARGET)));
             millis = (System.nanoTime() - start) / 1_000_000;
         }
-        assertTrue(e.getMessage().contains("--lock-timeout"), e.getMessage());
+        assertEquals(Hint.Kind.WAIT_LONGER_FOR_LOCK, e.hint().kind(), e.getMessage());
         assertTrue(millis >= 150 && millis < 5000, "waited " + millis + " ms");
     }
 

@@ -2,6 +2,7 @@ package dev.ocilayout.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.DigestMismatchException;
 import dev.ocilayout.error.IntegrityException;
 import dev.ocilayout.error.InvalidContentException;
@@ -337,7 +338,7 @@ public final class RegistryClient {
             throw new NotFoundException(message);
         }
         if (actual == 401 || actual == 403) {
-            throw new LayoutException(message + " (credentials: --username/--password-stdin or ~/.docker/config.json)");
+            throw Hint.on(new LayoutException(message), Hint.Kind.GIVE_CREDENTIALS);
         }
         throw new LayoutException(message);
     }
@@ -362,11 +363,11 @@ public final class RegistryClient {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted talking to " + registry);
             } catch (java.net.ConnectException e) {
-                throw new LayoutException("cannot reach " + registry + ": connection refused" + (options.plainHttp() ? ""
-                        : " (--plain-http for a registry without TLS)"), e);
+                LayoutException refused = new LayoutException("cannot reach " + registry + ": connection refused", e);
+                throw options.plainHttp() ? refused : Hint.on(refused, Hint.Kind.USE_PLAIN_HTTP);
             } catch (javax.net.ssl.SSLException e) {
-                throw new LayoutException("cannot talk TLS to " + registry + ": " + e.getMessage()
-                        + " (--plain-http for a registry without TLS, --insecure for an unverified certificate)", e);
+                throw Hint.on(new LayoutException("cannot talk TLS to " + registry + ": " + e.getMessage(), e),
+                        Hint.Kind.USE_PLAIN_HTTP_OR_INSECURE);
             }
             if (r.statusCode() != 401 || attempt > 0) {
                 return r;
@@ -383,8 +384,8 @@ public final class RegistryClient {
         Credentials creds = options.credentials().present() ? options.credentials() : Credentials.fromDockerConfig(registry);
         if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
             if (!creds.present()) {
-                throw new LayoutException(registry + " asks for a user name and password (--username/--password-stdin"
-                        + " or ~/.docker/config.json)");
+                throw Hint.on(new LayoutException(registry + " asks for a user name and password"),
+                        Hint.Kind.GIVE_CREDENTIALS);
             }
             return creds.basic();
         }
@@ -418,8 +419,9 @@ public final class RegistryClient {
         }
         if (r.statusCode() != 200) {
             r.body().close();
-            throw new LayoutException("the token service " + realm + " refused (HTTP " + r.statusCode() + ")"
-                    + (creds.present() ? "" : "; credentials: --username/--password-stdin or ~/.docker/config.json"));
+            LayoutException refused = new LayoutException("the token service " + realm + " refused (HTTP "
+                    + r.statusCode() + ")");
+            throw creds.present() ? refused : Hint.on(refused, Hint.Kind.GIVE_CREDENTIALS);
         }
         JsonNode token = ModelJson.mapper().readTree(bounded(r, "the token from " + realm));
         String t = token.path("token").asText(token.path("access_token").asText(""));
