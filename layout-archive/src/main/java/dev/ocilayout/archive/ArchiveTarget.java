@@ -42,9 +42,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * the archive again to it when compressed. Every blob is verified against its name as it is read.
  */
 public final class ArchiveTarget implements ReadOnlyTarget {
-    /** Where an entry's data is in the (decompressed) tar stream. */
-    private record Entry(long offset, long size) {
+    /**
+     * Where an entry's data is in the (decompressed) tar stream, and for a file not named by its digest (a
+     * docker-archive layer) its sha256, computed in the indexing pass; its first bytes tell its compression.
+     * A document made in memory (a docker-archive image's manifest) has no offset.
+     */
+    private record Entry(long offset, long size, Digest digest, byte[] head) {
     }
+
+    private static final int HEAD = 6;
 
     /** The most bytes of small documents held in memory. */
     static final long MAX_SMALL_BYTES = 256L << 20;
@@ -74,6 +80,7 @@ public final class ArchiveTarget implements ReadOnlyTarget {
         String source = file.toString();
         Map<String, Entry> entries = new LinkedHashMap<>();
         Map<String, byte[]> small = new HashMap<>();
+        Map<String, String> links = new LinkedHashMap<>();
         Compression compression;
         long smallBytes = 0;
         try (InputStream raw = Channels.newInputStream(FileChannel.open(file));
@@ -90,12 +97,29 @@ public final class ArchiveTarget implements ReadOnlyTarget {
                 if (e.isDirectory()) {
                     continue;
                 }
+                if (e.isSymbolicLink() && name.endsWith(".tar") && !name.startsWith("blobs/")) {
+                    // an older docker save's layer that is the same as another: followed, inside the archive only
+                    String resolved = ArchivePaths.resolveLink(name, e.getLinkName(), source);
+                    if (entries.containsKey(name) || !resolved.equals(links.getOrDefault(name, resolved))) {
+                        throw new InvalidContentException(source + ": entry " + Text.quote(name)
+                                + " appears twice with different content");
+                    }
+                    links.put(name, resolved);
+                    continue;
+                }
                 if (!e.isFile() || e.isLink() || e.isSymbolicLink()) {
                     throw new InvalidContentException(source + ": entry " + Text.quote(name)
-                            + " is not a regular file; an OCI archive read in place has only files");
+                            + " is not a regular file; an archive read in place has only files (and docker-archive"
+                            + " layer links)");
                 }
-                Entry at = new Entry(names.position(), e.getSize());
+                if (links.containsKey(name)) {
+                    throw new InvalidContentException(source + ": entry " + Text.quote(name)
+                            + " appears twice with different content");
+                }
+                long offset = names.position();
                 byte[] content = null;
+                Digest digest = null;
+                byte[] head = null;
                 if (keepsInMemory(name, e.getSize(), options)) {
                     content = tar.readNBytes((int) e.getSize());
                     if (content.length != e.getSize()) {
@@ -103,6 +127,7 @@ public final class ArchiveTarget implements ReadOnlyTarget {
                     }
                     if (name.startsWith("blobs/") && (content.length == 0
                             || !ReferrerIndex.SUBJECT_CANDIDATES.mayPass(content, content.length))) {
+                        head = Arrays.copyOf(content, Math.min(HEAD, content.length));
                         content = null; // no JSON object: no manifest, read from the archive when fetched
                     } else {
                         smallBytes += content.length;
@@ -112,11 +137,20 @@ public final class ArchiveTarget implements ReadOnlyTarget {
                         }
                     }
                 }
+                if (content == null && head == null) {
+                    // a file not kept: its first bytes, and, when its name is not its digest, its sha256
+                    head = tar.readNBytes(HEAD);
+                    if (!name.startsWith("blobs/")) {
+                        digest = hashRest(tar, head);
+                    }
+                }
+                Entry at = new Entry(offset, e.getSize(), digest, head);
                 Entry before = entries.putIfAbsent(name, at);
                 if (before != null) {
                     byte[] first = small.get(name);
                     if (before.size() != at.size() || first != null && content != null && !Arrays.equals(first, content)
-                            || !name.startsWith("blobs/") && (first == null || content == null)) {
+                            || !name.startsWith("blobs/") && (first == null || content == null)
+                            && !(digest != null && digest.equals(before.digest()))) {
                         throw new InvalidContentException(source + ": entry " + Text.quote(name)
                                 + " appears twice with different content");
                     }
@@ -129,11 +163,19 @@ public final class ArchiveTarget implements ReadOnlyTarget {
         }
         byte[] indexJson = small.get(ArchiveReader.INDEX_JSON);
         if (indexJson == null) {
+            if (small.containsKey(ArchiveReader.MANIFEST_JSON)) {
+                ArchiveTarget docker = new ArchiveTarget(file, compression, options, entries, small, null);
+                return docker.withIndex(DockerArchive.toIndex(docker.dockerFiles(links)));
+            }
             if (entries.containsKey(ArchiveReader.MANIFEST_JSON)) {
-                throw Hint.on(new UnsupportedException(source + " is a docker-archive; reading one in place is not"
-                        + " supported yet"), Hint.Kind.IMPORT_ARCHIVE, source);
+                throw new InvalidContentException(source + ": manifest.json is over the limit of "
+                        + ArchiveLimits.defaults().maxManifestJsonBytes() + " bytes");
             }
             throw new InvalidContentException(source + " is not an OCI layout tar: it has no index.json");
+        }
+        if (!links.isEmpty()) {
+            throw new InvalidContentException(source + ": entry " + Text.quote(links.keySet().iterator().next())
+                    + " is a symbolic link; an OCI archive read in place has only files");
         }
         byte[] header = small.get(ArchiveReader.OCI_LAYOUT);
         if (header != null) {
@@ -143,7 +185,87 @@ public final class ArchiveTarget implements ReadOnlyTarget {
         return new ArchiveTarget(file, compression, options, entries, small, index);
     }
 
+    /** The sha256 of an entry's data, whose first bytes {@code head} were read already. */
+    private static Digest hashRest(InputStream tar, byte[] head) throws IOException {
+        var md = dev.ocilayout.digest.DigestAlgorithm.SHA256.newMessageDigest();
+        md.update(head);
+        byte[] buf = new byte[1 << 16];
+        for (int n; (n = tar.read(buf)) != -1; ) {
+            md.update(buf, 0, n);
+        }
+        return Digest.of(dev.ocilayout.digest.DigestAlgorithm.SHA256, md.digest());
+    }
+
+    private ArchiveTarget withIndex(ImageIndex made) {
+        return new ArchiveTarget(file, compression, options, entries, small, made);
+    }
+
+    /**
+     * A docker-archive's files as {@link DockerArchive#toIndex} reads them: configs from memory, layers by
+     * their entries (a layer link followed to its target), and the documents made for the images kept in
+     * memory under their digests, so that the archive then reads like an OCI layout of the same content.
+     */
+    private DockerArchive.Files dockerFiles(Map<String, String> links) {
+        return new DockerArchive.Files() {
+            @Override
+            public String source() {
+                return source;
+            }
+
+            @Override
+            public byte[] manifestJson() {
+                return small.get(ArchiveReader.MANIFEST_JSON);
+            }
+
+            @Override
+            public byte[] config(String name, String at) throws IOException {
+                byte[] held = small.get(name);
+                if (held == null) {
+                    throw new NotFoundException(at + " names config " + Text.quote(name) + ", which is not in "
+                            + source + (entries.containsKey(name) ? " as a JSON document of at most "
+                            + options.maxManifestBytes() + " bytes" : ""));
+                }
+                return held;
+            }
+
+            @Override
+            public DockerArchive.Layer layer(String name) throws IOException {
+                String n = name;
+                for (int hops = 0; hops < 16 && links.containsKey(n); hops++) {
+                    n = links.get(n);
+                }
+                Entry e = entries.get(n);
+                if (e == null || e.offset() < 0) {
+                    return null;
+                }
+                Digest d = e.digest();
+                if (d == null) {
+                    String[] parts = n.split("/");
+                    d = parts.length == 3 && n.startsWith("blobs/") ? Digest.tryParse(parts[1] + ":" + parts[2]) : null;
+                    if (d == null) {
+                        return null; // a small file is no layer
+                    }
+                }
+                entries.putIfAbsent(blobName(d), e);
+                Compression c = Compression.detect(new java.io.BufferedInputStream(new ByteArrayInputStream(
+                        e.head() != null ? e.head() : small.getOrDefault(n, new byte[0]))), source + ": layer " + Text.quote(n));
+                return new DockerArchive.Layer(Descriptor.of(MediaType.OCTET_STREAM, d, e.size()), c);
+            }
+
+            @Override
+            public Descriptor store(byte[] bytes, String mediaType) {
+                Descriptor d = Descriptor.of(mediaType, Digest.sha256(bytes), bytes.length);
+                small.putIfAbsent(blobName(d.digest()), bytes);
+                entries.putIfAbsent(blobName(d.digest()), new Entry(-1, bytes.length, d.digest(), null));
+                return d;
+            }
+        };
+    }
+
     private static boolean keepsInMemory(String name, long size, LayoutOptions options) {
+        if (name.equals(ArchiveReader.MANIFEST_JSON)) {
+            return size <= ArchiveLimits.defaults().maxManifestJsonBytes();
+        }
         if (name.startsWith("blobs/")) {
             return size <= options.maxManifestBytes();
         }

@@ -54,14 +54,71 @@ final class DockerArchive {
         }
     }
 
+    /** A layer file of the archive: its digest and size as stored, and its compression, from its first bytes. */
+    record Layer(Descriptor blob, Compression compression) {
+    }
+
+    /**
+     * The files an image of {@code manifest.json} is made from, and where the documents made for it go: the
+     * archive as imported into a layout, or as read in place.
+     */
+    interface Files {
+        /** What to call the archive in messages. */
+        String source();
+
+        byte[] manifestJson();
+
+        /** The config file's bytes. */
+        byte[] config(String name, String at) throws IOException;
+
+        /** The layer a name gives (following docker-archive layer links), or null when there is none. */
+        Layer layer(String name) throws IOException;
+
+        /** Keeps a document made for the archive (a config read from a file, an image manifest). */
+        Descriptor store(byte[] bytes, String mediaType) throws IOException;
+    }
+
+    /** The archive's files as an import stored them in the layout. */
+    static Files imported(Layout layout, ArchiveReader.Contents contents) {
+        return new Files() {
+            @Override
+            public String source() {
+                return contents.source;
+            }
+
+            @Override
+            public byte[] manifestJson() {
+                return contents.small.get(ArchiveReader.MANIFEST_JSON);
+            }
+
+            @Override
+            public byte[] config(String name, String at) throws IOException {
+                return configBytes(layout, contents, name, at);
+            }
+
+            @Override
+            public Layer layer(String name) throws IOException {
+                ArchiveReader.Stored s = contents.resolve(name);
+                return s == null ? null : new Layer(s.blob(), s.compression() != null ? s.compression()
+                        : sniff(layout, s.blob()));
+            }
+
+            @Override
+            public Descriptor store(byte[] bytes, String mediaType) throws IOException {
+                return layout.blobs().put(bytes, mediaType);
+            }
+        };
+    }
+
     /**
      * Makes an OCI image manifest for every image of {@code manifest.json}, stores it (and configs held in
-     * memory) in the layout, and returns the index entries: one per RepoTag, tagged with the tag part,
-     * annotated with the full name, or one untagged entry for an image without tags.
+     * memory), and returns the index entries: one per RepoTag, tagged with the tag part, annotated with the
+     * full name, or one untagged entry for an image without tags. The same archive gives the same manifests,
+     * byte for byte, whether it is imported or read in place.
      */
-    static ImageIndex toIndex(Layout layout, ArchiveReader.Contents contents) throws IOException {
-        String where = contents.source + ": manifest.json";
-        JsonNode root = ModelJson.readTree(contents.small.get(ArchiveReader.MANIFEST_JSON), where);
+    static ImageIndex toIndex(Files files) throws IOException {
+        String where = files.source() + ": manifest.json";
+        JsonNode root = ModelJson.readTree(files.manifestJson(), where);
         if (!root.isArray() || root.isEmpty()) {
             throw new InvalidContentException(where + " is not a non-empty JSON array");
         }
@@ -76,23 +133,23 @@ final class DockerArchive {
             if (!image.isObject() || !image.path("Config").isTextual() || !image.path("Layers").isArray()) {
                 throw new InvalidContentException(at + " has no Config string and Layers array");
             }
-            byte[] configBytes = configBytes(layout, contents, image.get("Config").textValue(), at);
-            Descriptor config = layout.blobs().put(configBytes, MediaType.OCI_CONFIG);
+            byte[] configBytes = files.config(image.get("Config").textValue(), at);
+            Descriptor config = files.store(configBytes, MediaType.OCI_CONFIG);
             List<Descriptor> layers = new ArrayList<>();
             for (JsonNode l : image.get("Layers")) {
                 if (!l.isTextual()) {
                     throw new InvalidContentException(at + ": Layers holds a non-string");
                 }
-                ArchiveReader.Stored s = contents.resolve(l.textValue());
+                Layer s = files.layer(l.textValue());
                 if (s == null) {
                     throw new NotFoundException(at + " names layer " + Text.quote(l.textValue())
                             + ", which is not in the archive");
                 }
-                Compression c = s.compression() != null ? s.compression() : sniff(layout, s.blob());
-                layers.add(Descriptor.of(MediaType.OCI_LAYER + c.layerSuffix(), s.blob().digest(), s.blob().size()));
+                layers.add(Descriptor.of(MediaType.OCI_LAYER + s.compression().layerSuffix(), s.blob().digest(),
+                        s.blob().size()));
             }
             ImageManifest m = new ImageManifest(2, MediaType.OCI_MANIFEST, null, config, layers, null, null, null);
-            Descriptor manifest = layout.blobs().put(ModelJson.toBytes(m), MediaType.OCI_MANIFEST);
+            Descriptor manifest = files.store(ModelJson.toBytes(m), MediaType.OCI_MANIFEST);
             Platform platform = platform(configBytes);
             if (platform != null) {
                 manifest = new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size(), null, null, null,
@@ -111,7 +168,7 @@ final class DockerArchive {
                 }
                 Descriptor before = byTag.get(tag);
                 if (before != null && !before.digest().equals(manifest.digest())) {
-                    throw new InvalidContentException(contents.source + " tags two images " + tag + " ("
+                    throw new InvalidContentException(files.source() + " tags two images " + tag + " ("
                             + before.annotation(IMAGE_NAME) + " and " + full + "); import them from separate archives");
                 }
                 Descriptor entry = manifest.withAnnotation(IMAGE_NAME, full).withAnnotation(Annotations.REF_NAME, tag);

@@ -117,7 +117,7 @@ public final class LayoutImport {
             }
         } else if (contents.small.containsKey(ArchiveReader.MANIFEST_JSON)) {
             format = "docker-archive";
-            index = DockerArchive.toIndex(layout, contents);
+            index = DockerArchive.toIndex(DockerArchive.imported(layout, contents));
         } else {
             throw new InvalidContentException(source + " is neither an OCI layout tar nor a docker-archive: it has no "
                     + "index.json and no manifest.json");

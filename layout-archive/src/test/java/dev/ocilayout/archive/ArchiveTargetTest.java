@@ -13,7 +13,6 @@ import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.IntegrityException;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.NotFoundException;
-import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.model.Descriptor;
@@ -144,11 +143,71 @@ class ArchiveTargetTest {
     }
 
     @Test
-    void aDockerArchiveIsRefusedWithWhatToDoInstead() throws IOException {
+    void aDockerArchiveWithNoImagesIsRefused() throws IOException {
         Path tar = Files.write(tmp.resolve("docker.tar"), new TarBuilder().file("manifest.json", "[]").build());
-        UnsupportedException e = assertThrows(UnsupportedException.class, () -> ArchiveTarget.open(tar,
+        InvalidContentException e = assertThrows(InvalidContentException.class, () -> ArchiveTarget.open(tar,
                 LayoutOptions.defaults()));
-        assertTrue(e.getMessage().contains("import it"), e.getMessage());
+        assertTrue(e.getMessage().contains("not a non-empty JSON array"), e.getMessage());
+    }
+
+    /** Reads the archive in place and imports it: both must give the same images, byte for byte. */
+    private void readsInPlaceAsItImports(Path tar) throws IOException {
+        ArchiveTarget archive = ArchiveTarget.open(tar, LayoutOptions.defaults());
+        Layout imported = Layout.create(tmp.resolve("imported-" + tar.getFileName()));
+        try (InputStream in = Files.newInputStream(tar)) {
+            LayoutImport.importArchive(imported, in, tar.toString(), LayoutImport.Options.defaults(), null);
+        }
+        LayoutTarget expected = new LayoutTarget(imported);
+        assertEquals(expected.tags(), archive.tags());
+        for (String tag : expected.tags()) {
+            Descriptor d = archive.resolve(tag);
+            assertEquals(expected.resolve(tag).digest(), d.digest(), tag);
+            assertArrayEquals(expected.fetchManifest(d).bytes(), archive.fetchManifest(d).bytes());
+            Layout copied = Layout.create(tmp.resolve("copied-" + tar.getFileName() + "-" + tag));
+            dev.ocilayout.copy.TargetCopy.copy(archive, tag, new LayoutTarget(copied), tag,
+                    dev.ocilayout.copy.TargetCopy.Options.defaults(), null);
+            assertEquals(d.digest(), copied.resolveTag(tag).digest());
+            assertTrue(dev.ocilayout.fsck.Fsck.check(copied, 1, null).clean(), "the copy is whole and verified");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void aDockerArchiveIsReadInPlaceAsItIsImported(Compression c) throws IOException {
+        Path tar = tmp.resolve("docker.tar" + c.name());
+        Layout single = Layout.create(tmp.resolve("single"));
+        LayoutBuilder b = new LayoutBuilder(single);
+        b.tag("v1", b.image("amd64", "layer-1", "layer-2"));
+        try (OutputStream out = Files.newOutputStream(tar)) {
+            LayoutExport.exportAll(single, out, new LayoutExport.Options(false, List.of(), c, LayoutExport.Format.DOCKER,
+                    "example/app", Set.of()), null);
+        }
+        readsInPlaceAsItImports(tar);
+    }
+
+    @Test
+    void anOlderDockerSaveWithALinkedLayerIsReadInPlace() throws IOException {
+        byte[] layer = new TarBuilder().file("etc/hostname", "box\n").build();
+        byte[] gzLayer = TarBuilder.gzip(new TarBuilder().file("bin/sh", "#!").build());
+        String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\"}}";
+        String manifest = "[{\"Config\":\"0123abcd.json\",\"RepoTags\":[\"busybox:latest\",\"busybox:1\"],"
+                + "\"Layers\":[\"aaa/layer.tar\",\"bbb/layer.tar\",\"ccc/layer.tar\"]}]";
+        Path tar = Files.write(tmp.resolve("legacy.tar"), new TarBuilder()
+                .file("aaa/layer.tar", layer).file("ccc/layer.tar", gzLayer).symlink("bbb/layer.tar", "../aaa/layer.tar")
+                .file("0123abcd.json", config).file("manifest.json", manifest).file("repositories", "{}").build());
+        readsInPlaceAsItImports(tar);
+        ArchiveTarget archive = ArchiveTarget.open(tar, LayoutOptions.defaults());
+        var m = (dev.ocilayout.model.ImageManifest) archive.fetchManifest(archive.resolve("latest")).manifest();
+        assertEquals(List.of(MediaType.OCI_LAYER, MediaType.OCI_LAYER, MediaType.OCI_LAYER + "+gzip"),
+                m.layers().stream().map(Descriptor::mediaType).toList());
+        assertEquals(m.layers().get(0).digest(), m.layers().get(1).digest(), "the link is the layer it names");
+    }
+
+    @Test
+    void aDockerLayerLinkOutOfTheArchiveIsRefused() throws IOException {
+        Path tar = Files.write(tmp.resolve("escape.tar"), new TarBuilder().symlink("aaa/layer.tar", "../../etc/passwd")
+                .file("manifest.json", "[]").build());
+        assertThrows(InvalidContentException.class, () -> ArchiveTarget.open(tar, LayoutOptions.defaults()));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.archive.ArchiveTarget;
 import dev.ocilayout.archive.Compression;
 import dev.ocilayout.copy.LayoutTarget;
+import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.model.Descriptor;
@@ -18,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An archive skopeo wrote ({@code oci-archive:}) read in place: the same tags, manifests and blobs. */
+/** Archives skopeo wrote ({@code oci-archive:}, {@code docker-archive:}) read in place: the same tags, manifests and blobs. */
 class ArchiveTargetInteropTest {
     @TempDir
     Path tmp;
@@ -44,5 +45,24 @@ class ArchiveTargetInteropTest {
                 assertArrayEquals(l.readAllBytes(), a.readAllBytes(), n.digest().toString());
             }
         }
+    }
+
+    @Test
+    void aDockerArchiveSkopeoWroteIsReadInPlaceAsItIsImported() throws Exception {
+        PeerTools.require("skopeo");
+        Path umoci = InteropTest.umociImage(tmp);
+        Path tar = tmp.resolve("docker.tar");
+        PeerTools.run(tmp, "skopeo", "copy", "oci:" + umoci + ":v1", "docker-archive:" + tar + ":example.com/app:v1")
+                .assertOk("skopeo copy to docker-archive");
+        ArchiveTarget archive = ArchiveTarget.open(tar, LayoutOptions.defaults());
+        assertEquals(List.of("v1"), archive.tags());
+        Path imported = tmp.resolve("imported");
+        assertEquals(0, Cli.run("import", tar.toString(), imported.toString()).exit());
+        Descriptor v1 = archive.resolve("v1");
+        assertEquals(Layout.open(imported).resolveTag("v1").digest(), v1.digest(), "the same manifest, made the same way");
+        Layout copied = Layout.create(tmp.resolve("copied"));
+        TargetCopy.copy(archive, "v1", new LayoutTarget(copied), "v1", TargetCopy.Options.defaults(), null);
+        assertEquals(0, Cli.run("fsck", copied.root().toString()).exit());
+        PeerTools.run(tmp, "skopeo", "inspect", "oci:" + copied.root() + ":v1").assertOk("skopeo reads the copy");
     }
 }
