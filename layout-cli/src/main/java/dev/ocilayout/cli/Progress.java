@@ -1,15 +1,14 @@
 package dev.ocilayout.cli;
 
-import dev.ocilayout.copy.TargetCopy;
+import dev.ocilayout.io.ProgressListener;
 import java.io.PrintStream;
-import java.util.function.LongConsumer;
 
 /**
  * A progress bar on stderr for long transfers. It draws only when stderr is a terminal (the launcher
  * tells the JVM with {@code -Doci.layout.tty=true}), output is not quiet, and the work is over 8 MiB;
  * otherwise it is silent. At most ten redraws a second.
  */
-public final class Progress implements LongConsumer, TargetCopy.Listener, AutoCloseable {
+public final class Progress implements ProgressListener, AutoCloseable {
     static final long THRESHOLD = 8L * 1024 * 1024;
     private static final int WIDTH = 30;
 
@@ -36,16 +35,11 @@ public final class Progress implements LongConsumer, TargetCopy.Listener, AutoCl
         return new Progress(root.stderr(), label, total, tty && !root.quiet());
     }
 
-    /** The total, once a copy has planned it. */
+    /** The total, once the library knows it. */
     @Override
-    public void planned(int blobs, long bytes) {
+    public synchronized void planned(long bytes) {
         total = bytes;
         active = allowed && total >= THRESHOLD;
-    }
-
-    @Override
-    public void advanced(long bytes) {
-        accept(bytes);
     }
 
     @Override

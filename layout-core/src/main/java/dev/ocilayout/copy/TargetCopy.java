@@ -9,6 +9,7 @@ import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.graph.Closure;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.io.Parallel;
+import dev.ocilayout.io.ProgressListener;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.Platform;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  * <li><b>plan</b>: every manifest is fetched (verified, each digest once, iteratively, nesting bounded) and
  *     put in the order a destination needs them: children before parents, referrers after their subject;
- *     the blobs they reference are collected, and the listener hears the total;</li>
+ *     the blobs they reference are collected, and the listener hears their total;</li>
  * <li><b>blobs</b>: moved in parallel, each skipped when the destination has it, mounted when it can take it
  *     without the bytes (a hard link, a registry mount), else streamed, verified as it is read;</li>
  * <li><b>manifests</b>, as their exact bytes, then the tag, last, once everything it names is in place. A
@@ -99,31 +100,20 @@ public final class TargetCopy {
         }
     }
 
-    /** Told the plan's size once it is known, then the bytes as they are done (sent, linked or found there). */
-    public interface Listener {
-        /** The blobs and their bytes that the copy covers. */
-        default void planned(int blobs, long bytes) {
-        }
-
-        void advanced(long bytes);
-
-        Listener NONE = bytes -> { };
-    }
-
     private final ReadOnlyTarget src;
     private final Target dst;
     private final Options options;
-    private final Listener listener;
+    private final ProgressListener listener;
     private final AtomicInteger mounted = new AtomicInteger();
     private final AtomicInteger copied = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
 
-    private TargetCopy(ReadOnlyTarget src, Target dst, Options options, Listener listener) {
+    private TargetCopy(ReadOnlyTarget src, Target dst, Options options, ProgressListener listener) {
         this.src = src;
         this.dst = dst;
         this.options = options;
-        this.listener = listener == null ? Listener.NONE : listener;
+        this.listener = ProgressListener.of(listener);
     }
 
     /**
@@ -131,13 +121,13 @@ public final class TargetCopy {
      * {@code tag} there (by digest only, or untagged in a layout, when null).
      */
     public static Report copy(ReadOnlyTarget src, String reference, Target dst, String tag, Options options,
-                              Listener listener) throws IOException {
+                              ProgressListener listener) throws IOException {
         return copy(src, src.resolve(reference), dst, tag, options, listener);
     }
 
     /** Copies {@code root}, already resolved in {@code src}, into {@code dst} (see above). */
     public static Report copy(ReadOnlyTarget src, Descriptor root, Target dst, String tag, Options options,
-                              Listener listener) throws IOException {
+                              ProgressListener listener) throws IOException {
         if (tag != null) {
             RefName.validate(tag);
         }
@@ -153,7 +143,7 @@ public final class TargetCopy {
         for (Descriptor d : plan.blobs) {
             total += d.size();
         }
-        listener.planned(plan.blobs.size(), total);
+        listener.planned(total);
 
         Target sink = dst instanceof Staging s ? s.stage() : dst;
         Parallel.map(plan.blobs, options.parallel(), d -> blob(sink, d));
@@ -261,12 +251,12 @@ public final class TargetCopy {
     private Void blob(Target sink, Descriptor d) throws IOException {
         if (sink.exists(d)) {
             skipped.incrementAndGet();
-            listener.advanced(d.size());
+            listener.accept(d.size());
             return null;
         }
         if (mount(sink, d)) {
             mounted.incrementAndGet();
-            listener.advanced(d.size());
+            listener.accept(d.size());
             return null;
         }
         // a blob embedded in its descriptor is sent from there: a registry wants it stored all the same
@@ -286,9 +276,9 @@ public final class TargetCopy {
 
     /** Tells the listener of each chunk read. */
     private static final class Counting extends FilterInputStream {
-        private final Listener listener;
+        private final ProgressListener listener;
 
-        Counting(InputStream in, Listener listener) {
+        Counting(InputStream in, ProgressListener listener) {
             super(in);
             this.listener = listener;
         }
@@ -297,7 +287,7 @@ public final class TargetCopy {
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
             if (n > 0) {
-                listener.advanced(n);
+                listener.accept(n);
             }
             return n;
         }

@@ -6,6 +6,7 @@ import dev.ocilayout.fsck.Finding.Severity;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.io.Parallel;
+import dev.ocilayout.io.ProgressListener;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.ImageManifest;
@@ -61,13 +62,14 @@ public final class Fsck {
      * Checks the layout.
      *
      * @param threads  hashing threads (at least 1)
-     * @param progress receives the number of bytes hashed as it goes; may be null
+     * @param progress told the bytes of every blob to hash once they are listed, then the bytes hashed as it
+     *                 goes; may be null
      */
     public static Report check(Layout layout, int threads, LongConsumer progress) throws IOException {
-        return new Fsck(layout).run(Math.max(1, threads), progress);
+        return new Fsck(layout).run(Math.max(1, threads), ProgressListener.of(progress));
     }
 
-    private Report run(int threads, LongConsumer progress) throws IOException {
+    private Report run(int threads, ProgressListener progress) throws IOException {
         ImageIndex index = layout.index().read();
         checkTags(index);
         Graph graph = GraphWalker.walk(layout, index.manifests());
@@ -92,6 +94,11 @@ public final class Fsck {
             checkInlineData(n.descriptor());
         }
         List<BlobFile> files = layout.blobs().scan();
+        long total = 0;
+        for (BlobFile f : files) {
+            total += f.isBlob() ? f.attributes().size() : 0;
+        }
+        progress.planned(total);
         long[] verified = verify(files, graph, threads, progress);
         int orphans = 0;
         for (BlobFile f : files) {

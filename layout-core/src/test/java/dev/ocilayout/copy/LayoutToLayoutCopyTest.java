@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ocilayout.Layout;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.fsck.Fsck;
+import dev.ocilayout.io.ProgressListener;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Platform;
@@ -125,14 +126,14 @@ class LayoutToLayoutCopyTest {
         Descriptor v1 = src.resolveTag("v1");
         long[] planned = {-1};
         java.util.concurrent.atomic.AtomicLong advanced = new java.util.concurrent.atomic.AtomicLong();
-        TargetCopy.Listener listener = new TargetCopy.Listener() {
+        ProgressListener listener = new ProgressListener() {
             @Override
-            public void planned(int blobs, long bytes) {
+            public void planned(long bytes) {
                 planned[0] = bytes;
             }
 
             @Override
-            public void advanced(long bytes) {
+            public void accept(long bytes) {
                 advanced.addAndGet(bytes);
             }
         };

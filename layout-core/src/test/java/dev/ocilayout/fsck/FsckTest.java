@@ -54,6 +54,27 @@ class FsckTest {
     }
 
     @Test
+    void theProgressListenerHearsTheTotalBeforeTheBytesHashed() throws IOException {
+        long[] planned = {-1};
+        long[] hashed = {0};
+        dev.ocilayout.io.ProgressListener listener = new dev.ocilayout.io.ProgressListener() {
+            @Override
+            public void planned(long bytes) {
+                planned[0] = bytes;
+            }
+
+            @Override
+            public synchronized void accept(long bytes) {
+                assertTrue(planned[0] >= 0, "the total comes first");
+                hashed[0] += bytes;
+            }
+        };
+        Fsck.Report r = Fsck.check(layout, 2, listener);
+        assertEquals(r.bytesVerified(), planned[0]);
+        assertEquals(r.bytesVerified(), hashed[0]);
+    }
+
+    @Test
     void aFlippedByteInALayerIsFoundWithItsDigest() throws IOException {
         Digest layer = manifest().layers().get(1).digest();
         Path p = layout.blobs().path(layer);

@@ -10,7 +10,6 @@ import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Finding.Severity;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.fsck.Repair;
-import dev.ocilayout.store.BlobStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -52,12 +51,8 @@ public final class FsckCommand extends LayoutCommand {
         if (!out().json()) {
             repairs.forEach(a -> out().line("repaired " + a.code() + ": " + a.message()));
         }
-        long total = 0;
-        for (BlobStore.BlobFile f : layout.blobs().scan()) {
-            total += f.isBlob() ? f.attributes().size() : 0;
-        }
         Fsck.Report r;
-        try (Progress progress = Progress.of(root(), "fsck", total)) {
+        try (Progress progress = Progress.of(root(), "fsck", 0)) {
             r = Fsck.check(layout, threads, progress);
         }
         boolean failed = !r.clean() || strict && r.count(Severity.WARNING) > 0;
