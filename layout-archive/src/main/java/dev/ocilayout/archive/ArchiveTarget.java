@@ -6,7 +6,6 @@ import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.NotFoundException;
-import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;

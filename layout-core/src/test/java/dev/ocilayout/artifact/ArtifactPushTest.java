@@ -17,7 +17,6 @@ import dev.ocilayout.model.MediaType;
 import dev.ocilayout.referrers.SubjectAnnotationStrategy;
 import dev.ocilayout.testing.TestFs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,7 +1,6 @@
 package dev.ocilayout.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;

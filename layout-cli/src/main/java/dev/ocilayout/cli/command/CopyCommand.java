@@ -7,7 +7,6 @@ import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
 import dev.ocilayout.cli.RegistryOptions;
 import dev.ocilayout.cli.Reports;
-import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.copy.TargetCopy;

@@ -8,6 +8,7 @@ import dev.ocilayout.archive.LayoutExport;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.Reports;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
@@ -107,9 +108,7 @@ public final class ExportCommand extends LayoutCommand {
             report = ArchiveFile.write(Path.of(output), sink -> run(layout, whole, roots, sink, options, null));
         }
         if (out().json()) {
-            out().json(Output.object().put("format", format.name().toLowerCase(java.util.Locale.ROOT))
-                    .put("blobs", report.blobs()).put("bytes", report.bytes())
-                    .put("entries", report.index().manifests().size()).put("excluded", report.excluded()));
+            out().json(Reports.export(format, report));
         } else if (!output.equals("-")) {
             out().info("Exported " + report.index().manifests().size() + " entries, " + report.blobs() + " blobs ("
                     + Output.humanSize(report.bytes()) + ") to " + output

@@ -1,11 +1,10 @@
 package dev.ocilayout.cli.command;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
+import dev.ocilayout.cli.Reports;
 import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Finding.Severity;
 import dev.ocilayout.fsck.Fsck;
@@ -57,36 +56,7 @@ public final class FsckCommand extends LayoutCommand {
         }
         boolean failed = !r.clean() || strict && r.count(Severity.WARNING) > 0;
         if (out().json()) {
-            ObjectNode json = Output.object().put("clean", !failed).put("manifests", r.manifests())
-                    .put("blobsVerified", r.blobsVerified()).put("bytesVerified", r.bytesVerified())
-                    .put("orphans", r.orphans()).put("errors", r.count(Severity.ERROR))
-                    .put("warnings", r.count(Severity.WARNING)).put("notes", r.count(Severity.INFO));
-            ArrayNode repaired = json.putArray("repairs");
-            for (Repair.Action a : repairs) {
-                ObjectNode n = repaired.addObject().put("code", a.code()).put("message", a.message());
-                if (a.digest() != null) {
-                    n.put("digest", a.digest().toString());
-                }
-                if (a.file() != null) {
-                    n.put("file", a.file());
-                }
-            }
-            ArrayNode findings = json.putArray("findings");
-            for (Finding f : r.findings()) {
-                ObjectNode n = findings.addObject().put("severity", f.severity().name().toLowerCase(Locale.ROOT))
-                        .put("code", f.code()).put("message", f.message());
-                if (f.digest() != null) {
-                    n.put("digest", f.digest().toString());
-                }
-                if (f.file() != null) {
-                    n.put("file", f.file());
-                }
-                if (!f.via().isEmpty()) {
-                    ArrayNode via = n.putArray("via");
-                    f.via().forEach(d -> via.add(d.toString()));
-                }
-            }
-            out().json(json);
+            out().json(Reports.fsck(r, repairs, failed));
         } else {
             for (Finding f : r.findings()) {
                 if (f.severity() != Severity.INFO || verbose) {

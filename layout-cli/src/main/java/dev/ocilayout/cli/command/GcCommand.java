@@ -1,19 +1,15 @@
 package dev.ocilayout.cli.command;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.Reports;
 import dev.ocilayout.gc.GarbageCollector;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.model.Descriptor;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,26 +52,12 @@ public final class GcCommand extends LayoutCommand {
         GarbageCollector.Report r = GarbageCollector.run(layout,
                 new GarbageCollector.Policy(dropUntagged, grace, dryRun, ignoreUnreadable));
         if (out().json()) {
-            ObjectNode json = Output.object().put("dryRun", r.dryRun()).put("live", r.live())
-                    .put("liveBytes", r.liveBytes()).put("reclaimedBytes", r.reclaimedBytes())
-                    .put("keptYoung", r.keptYoung());
-            ArrayNode removed = json.putArray("removed");
-            sorted(r.removed()).forEach(x -> removed.addObject().put("digest", x.digest().toString()).put("size", x.size()));
-            ArrayNode temps = json.putArray("temps");
-            r.temps().forEach(t -> temps.add(layout.root().relativize(t).toString()));
-            ArrayNode dropped = json.putArray("droppedEntries");
-            r.droppedEntries().forEach(d -> dropped.add(Output.descriptor(d)));
-            ArrayNode referrers = json.putArray("referrersKept");
-            r.referrersKept().forEach(d -> referrers.add(d.toString()));
-            ArrayNode problems = json.putArray("problems");
-            r.problems().forEach(p -> problems.addObject().put("code", p.code().name())
-                    .put("digest", p.digest().toString()).put("message", p.message()));
-            out().json(json);
+            out().json(Reports.gc(r, layout.root()));
             return 0;
         }
         String verb = r.dryRun() ? "would remove" : "removed";
         if (r.dryRun() || !out().quiet()) {
-            sorted(r.removed()).forEach(x -> out().line(verb + " " + x.digest() + " (" + Output.humanSize(x.size()) + ")"));
+            Reports.sortedRemovals(r).forEach(x -> out().line(verb + " " + x.digest() + " (" + Output.humanSize(x.size()) + ")"));
             r.temps().forEach(t -> out().line(verb + " " + layout.root().relativize(t)));
             for (Descriptor d : r.droppedEntries()) {
                 out().line(verb + " untagged index.json entry " + d.digest());
@@ -92,12 +74,5 @@ public final class GcCommand extends LayoutCommand {
                 + (r.referrersKept().isEmpty() ? "" : ", " + r.referrersKept().size() + " as referrers of kept content")
                 + (r.keptYoung() == 0 ? "" : ", " + r.keptYoung() + " younger than the grace period"));
         return 0;
-    }
-
-    /** The report lists removals in directory order; people and diffs read them sorted by digest. */
-    private static List<GarbageCollector.Removal> sorted(List<GarbageCollector.Removal> removals) {
-        List<GarbageCollector.Removal> list = new ArrayList<>(removals);
-        list.sort(Comparator.comparing(GarbageCollector.Removal::digest));
-        return list;
     }
 }

@@ -1,13 +1,12 @@
 package dev.ocilayout.cli.command;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.archive.ArchiveLimits;
 import dev.ocilayout.archive.LayoutImport;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.Reports;
 import dev.ocilayout.cli.Progress;
 import dev.ocilayout.model.Reference;
 import dev.ocilayout.referrers.ReferrerStrategy;
@@ -90,21 +89,7 @@ public final class ImportCommand extends LayoutCommand {
         r.warnings().forEach(w -> out().warn(w));
         r.skippedTags().forEach(t -> out().warn("tag " + t + " names other content in " + layoutArg + "; left as it was"));
         if (out().json()) {
-            ObjectNode n = Output.object().put("format", r.format()).put("compression", r.compression().name().toLowerCase())
-                    .put("blobsWritten", r.blobsWritten()).put("blobsPresent", r.blobsPresent())
-                    .put("bytesWritten", r.bytesWritten()).put("referrers", r.referrers())
-                    .put("unneededRemoved", r.unneeded()).put("unneededBytes", r.unneededBytes());
-            ArrayNode images = n.putArray("images");
-            for (LayoutImport.Imported i : r.images()) {
-                ObjectNode o = images.addObject().put("digest", i.descriptor().digest().toString())
-                        .put("mediaType", i.descriptor().mediaType()).put("size", i.descriptor().size());
-                if (i.tag() != null) {
-                    o.put("tag", i.tag()).put("tagged", !r.skippedTags().contains(i.tag()));
-                }
-            }
-            r.skippedTags().forEach(n.putArray("skippedTags")::add);
-            r.ignored().forEach(n.putArray("ignoredEntries")::add);
-            out().json(n);
+            out().json(Reports.importReport(r));
         } else {
             for (LayoutImport.Imported i : r.images()) {
                 out().info("Imported " + (i.tag() != null ? layoutArg + ":" + i.tag() : layoutArg) + " "
