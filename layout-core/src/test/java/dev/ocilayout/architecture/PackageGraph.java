@@ -34,8 +34,11 @@ final class PackageGraph {
         var jdeps = java.util.spi.ToolProvider.findFirst("jdeps")
                 .orElseThrow(() -> new IllegalStateException("this JDK has no jdeps"));
         StringWriter out = new StringWriter();
+        // a module's classes (module-info.class) are read with the modules it requires, found on the class path
+        String modulePath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> e.contains("jackson")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         int exit = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:package", "-filter:none",
-                "--ignore-missing-deps", classes.toString());
+                "--ignore-missing-deps", "--multi-release", "17", "--module-path", modulePath, classes.toString());
         if (exit != 0) {
             throw new IllegalStateException("jdeps failed: " + out);
         }
