@@ -76,6 +76,33 @@ final class Exchange {
         return Content.Source.asInputStream(request);
     }
 
+    /** The most of an unread request body an error answer reads first, so the connection can be reused. */
+    static final long DRAIN_LIMIT = 1 << 20;
+
+    /**
+     * Before an error answer: reads what is left of a small request body, so the client can send its next
+     * request on the same connection (a body left unread makes Jetty close it, and a client that reused it
+     * meanwhile fails with no answer); a larger or unknown-length body is not read, and the answer says the
+     * connection closes instead.
+     */
+    void finishRequestBody() throws IOException {
+        long length = request.getLength();
+        if (length == 0) {
+            return;
+        }
+        if (length > 0 && length <= DRAIN_LIMIT) {
+            try (InputStream in = body()) {
+                while (in.skip(DRAIN_LIMIT) > 0) {
+                    // discarded: the request was refused
+                }
+            } catch (IOException e) {
+                response.getHeaders().put("Connection", "close");
+            }
+            return;
+        }
+        response.getHeaders().put("Connection", "close");
+    }
+
     void header(String name, String value) {
         response.getHeaders().put(name, value);
     }

@@ -436,6 +436,7 @@ public final class RegistryServer implements AutoCloseable {
         if (x.committed()) {
             throw new IOException(code + ": " + message); // the response had started: Jetty closes the connection
         }
+        x.finishRequestBody();
         x.send(status, ModelJson.mapper().writeValueAsBytes(body));
     }
 
