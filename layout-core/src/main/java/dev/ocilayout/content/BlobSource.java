@@ -14,6 +14,15 @@ public interface BlobSource {
      */
     InputStream fetch(Descriptor blob) throws IOException;
 
+    /**
+     * The blob's content for a {@link BlobSink}, which verifies what it takes against the descriptor (and
+     * refuses it, leaving nothing, when it does not match): the source may leave its own check out, so
+     * that a copy hashes each byte once. By default, {@link #fetch}.
+     */
+    default InputStream fetchForSink(Descriptor blob) throws IOException {
+        return fetch(blob);
+    }
+
     /** Whether the source has the blob. */
     boolean exists(Descriptor blob) throws IOException;
 }

@@ -59,6 +59,12 @@ public final class LayoutTarget implements Target, BlobMount, Staging {
         return layout.blobs().openVerified(blob);
     }
 
+    /** The stored file as it is: the sink hashes it as it takes it. */
+    @Override
+    public InputStream fetchForSink(Descriptor blob) throws IOException {
+        return layout.blobs().open(blob.digest());
+    }
+
     /**
      * Whether the layout has the blob intact (a regular file of its size); one it has is touched, so that gc's
      * grace period covers it while a copy that skips it goes on (the rule every writer here follows).

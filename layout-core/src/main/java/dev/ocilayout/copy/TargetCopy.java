@@ -260,7 +260,8 @@ public final class TargetCopy {
             return null;
         }
         // a blob embedded in its descriptor is sent from there: a registry wants it stored all the same
-        try (InputStream in = d.data() != null ? new ByteArrayInputStream(d.decodedData()) : src.fetch(d)) {
+        // the sink verifies what it takes (BlobSink), so the source need not hash it too: each byte hashed once
+        try (InputStream in = d.data() != null ? new ByteArrayInputStream(d.decodedData()) : src.fetchForSink(d)) {
             sink.push(d, new Counting(in, listener));
         } catch (NotFoundException e) {
             throw new NotFoundException("cannot copy: " + e.getMessage() + "; nothing was tagged", e);

@@ -153,6 +153,20 @@ class LayoutToLayoutCopyTest {
         assertEquals(List.of(v1.digest()), dst.index().read().manifests().stream().map(Descriptor::digest).toList());
     }
 
+    @Test
+    void aSourceBlobDamagedOnDiskIsRefusedByTheDestinationAndNothingIsTagged() throws IOException {
+        Descriptor v1 = src.resolveTag("v1");
+        var layer = ((dev.ocilayout.model.ImageManifest) src.readManifest(v1)).layers().get(0);
+        byte[] bytes = Files.readAllBytes(src.blobs().path(layer.digest()));
+        bytes[0] ^= 1; // same size: only the hash can tell
+        Files.write(src.blobs().path(layer.digest()), bytes);
+        byte[] before = Files.readAllBytes(dst.files().indexJson());
+        assertThrows(dev.ocilayout.error.IntegrityException.class,
+                () -> copy(src, v1, dst, "v1", TargetCopy.Options.defaults().withMount(false)));
+        assertFalse(dst.blobs().exists(layer.digest()), "the destination's ingest refused it");
+        assertArrayEquals(before, Files.readAllBytes(dst.files().indexJson()));
+    }
+
     private static TargetCopy.Report copy(Layout from, Descriptor root, Layout to, String tag, TargetCopy.Options options)
             throws IOException {
         return TargetCopy.copy(new LayoutTarget(from), root, new LayoutTarget(to), tag, options, null);

@@ -62,6 +62,12 @@ public final class RegistryTarget implements Target, BlobMount {
                 "blob " + blob.digest() + " from " + client.registry() + "/" + repository);
     }
 
+    /** The bytes as the registry sends them: the sink hashes them as it takes them. */
+    @Override
+    public InputStream fetchForSink(Descriptor blob) throws IOException {
+        return client.blob(repository, blob.digest());
+    }
+
     /** Asked of the manifests endpoint for a manifest, of the blobs endpoint for anything else. */
     @Override
     public boolean exists(Descriptor blob) throws IOException {
