@@ -329,8 +329,13 @@ public final class ArchiveTarget implements ReadOnlyTarget {
             byte[] held = small.get(blobName(digest));
             return Descriptor.of(held != null ? sniff(held) : MediaType.OCTET_STREAM, digest, e.size());
         }
-        RefName.validate(reference);
-        List<Descriptor> named = Tags.entries(index, reference);
+        List<Descriptor> named = RefName.isValid(reference) ? Tags.entries(index, reference) : List.of();
+        if (named.isEmpty()) {
+            // a full image name, as docker and containerd annotate it (docker-archive:FILE:NAME:TAG)
+            String full = DockerArchive.normalize(reference.lastIndexOf(':') > reference.lastIndexOf('/') ? reference
+                    : reference + ":latest");
+            named = index.manifests().stream().filter(d -> full.equals(d.annotation(DockerArchive.IMAGE_NAME))).toList();
+        }
         if (named.isEmpty()) {
             throw new NotFoundException("tag " + Text.quote(reference) + " not found in " + source + " (tags: "
                     + String.join(", ", tags()) + ")");

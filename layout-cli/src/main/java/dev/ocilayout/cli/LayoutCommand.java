@@ -1,6 +1,8 @@
 package dev.ocilayout.cli;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.content.ReadOnlyTarget;
+import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Reference;
 import java.io.IOException;
@@ -91,6 +93,34 @@ public abstract class LayoutCommand implements Callable<Integer> {
         Reference ref = contentReference(arg);
         Layout layout = open(ref);
         return new Resolved(layout, ref, layout.resolve(ref));
+    }
+
+    /**
+     * Parses any reference (spec-notes/references.md): with {@code --layout DIR}, {@code arg} is a tag, a full
+     * ref.name or a digest in that layout.
+     */
+    protected Address address(String arg) {
+        String layout = root().layoutOption();
+        try {
+            return layout != null ? Address.inLayout(layout, arg) : Address.parse(arg);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** An address that must name a tag or digest. */
+    protected Address contentAddress(String arg) {
+        Address a = address(arg);
+        if (a.isLocationOnly()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "reference '" + arg + "' names no tag or"
+                    + " digest; write " + a.kind().form());
+        }
+        return a;
+    }
+
+    /** What an address names, opened to read: a layout, an archive in place, or a registry repository. */
+    protected ReadOnlyTarget read(Address a, RegistryOptions registry) throws IOException {
+        return Targets.read(a, root().layoutOptions(), registry, root().stdin());
     }
 
     protected Layout openOrCreate(Reference ref) throws IOException {

@@ -85,7 +85,7 @@ public final class GraphWalker {
         this.storage = new Storage() {
             @Override
             public long storedSize(Descriptor d, List<Digest> path, List<Problem> problems) throws IOException {
-                return d.data() == null && d.urls().isEmpty() && blobSource.exists(d) ? d.size() : -1;
+                return blobSource.exists(d) ? d.size() : -1;
             }
 
             @Override

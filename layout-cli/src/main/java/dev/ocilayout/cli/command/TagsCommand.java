@@ -1,23 +1,33 @@
 package dev.ocilayout.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.RegistryOptions;
+import dev.ocilayout.cli.Reports;
+import dev.ocilayout.content.ReadOnlyTarget;
+import dev.ocilayout.model.Address;
 import dev.ocilayout.store.Tags;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "tags", mixinStandardHelpOptions = true,
-        description = "List the tags of a layout, in name order.",
+        description = {"List the tags of a layout, an archive (read in place) or a registry repository, in name order.",
+            "References: see spec-notes/references.md (DIR, oci:DIR, oci-archive:FILE, docker-archive:FILE,"
+                    + " [docker://]REGISTRY/REPO)."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout tags ./layout", "  oci-layout tags ./layout --include 'v1\\..*' --exclude '.*-rc.*'",
-            "  oci-layout tags ./layout --format json"})
+            "  oci-layout tags ./layout --format json", "  oci-layout tags oci-archive:app.tar",
+            "  oci-layout tags localhost:5000/team/app --plain-http"})
 public final class TagsCommand extends LayoutCommand {
-    @Parameters(arity = "0..1", paramLabel = "DIR", description = "The layout.")
+    @Parameters(arity = "0..1", paramLabel = "WHERE", description = "The layout, archive or repository.")
     String dir;
 
     @Option(names = "--include", paramLabel = "REGEX", description = "Only tags matching this regular expression (whole name).")
@@ -26,17 +36,33 @@ public final class TagsCommand extends LayoutCommand {
     @Option(names = "--exclude", paramLabel = "REGEX", description = "Leave out tags matching this regular expression (whole name).")
     Pattern exclude;
 
+    @Mixin
+    RegistryOptions registry;
+
     @Override
     public Integer call() throws Exception {
-        Layout layout = open(layoutDir(dir));
-        List<Tags.Tag> tags = Tags.list(layout.index().read(), include, exclude);
+        Address where = root().layoutOption() != null || dir == null
+                ? Address.inLayout(layoutDir(dir).toString(), null) : address(dir);
+        if (!where.isLocationOnly()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "tags lists a whole layout, archive or"
+                    + " repository: give it without a tag or digest");
+        }
+        List<Tags.Tag> tags;
+        if (where.kind() == Address.Kind.LAYOUT) {
+            tags = Tags.list(open(Path.of(where.location())).index().read(), include, exclude);
+        } else {
+            ReadOnlyTarget target = read(where, registry);
+            tags = new ArrayList<>();
+            for (String t : target.tags()) {
+                if ((include == null || include.matcher(t).matches()) && (exclude == null || !exclude.matcher(t).matches())) {
+                    tags.add(new Tags.Tag(t, out().json() ? target.resolve(t) : null));
+                }
+            }
+        }
         if (out().json()) {
             ArrayNode arr = Output.object().arrayNode();
             for (Tags.Tag t : tags) {
-                arr.add(Output.object().put("tag", t.name())
-                        .put("digest", t.descriptor().digest().toString())
-                        .put("mediaType", t.descriptor().mediaType())
-                        .put("size", t.descriptor().size()));
+                arr.add(Output.object().put("tag", t.name()).setAll(Reports.identity(t.descriptor())));
             }
             out().json(arr);
         } else {

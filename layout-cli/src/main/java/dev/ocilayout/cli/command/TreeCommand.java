@@ -5,18 +5,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.RegistryOptions;
+import dev.ocilayout.content.ReadOnlyTarget;
+import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
 import dev.ocilayout.graph.TreeView;
+import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.MediaType;
-import dev.ocilayout.model.Reference;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,9 +32,12 @@ import picocli.CommandLine.Parameters;
                     + " marked 'shared' and counted once in the summary."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout tree ./layout", "  oci-layout tree ./layout:v1 --full-digests",
-            "  oci-layout tree ./layout --depth 1", "  oci-layout tree ./layout --format json | jq .summary"})
+            "  oci-layout tree ./layout --depth 1", "  oci-layout tree ./layout --format json | jq .summary",
+            "  oci-layout tree oci-archive:app.tar", "  oci-layout tree localhost:5000/team/app:v1 --plain-http"})
 public final class TreeCommand extends LayoutCommand {
-    @Parameters(arity = "0..1", paramLabel = "DIR|REF", description = "A layout, or DIR:TAG / DIR@DIGEST for one root.")
+    @Parameters(arity = "0..1", paramLabel = "WHERE|REF", description = "A layout, an archive (read in place) or a"
+            + " registry repository, or one reference in it: DIR:TAG, oci-archive:FILE:REF, REGISTRY/REPO:TAG, ..."
+            + " (spec-notes/references.md).")
     String ref;
 
     @Option(names = "--depth", paramLabel = "N", description = "Levels to show below the roots (default: all).")
@@ -38,29 +46,42 @@ public final class TreeCommand extends LayoutCommand {
     @Option(names = "--full-digests", description = "Show whole digests instead of the first 12 characters.")
     boolean fullDigests;
 
+    @Mixin
+    RegistryOptions registry;
+
     @Override
     public Integer call() throws Exception {
-        Reference r = ref == null ? Reference.inLayout(layoutDir(null).toString(), null) : reference(ref);
-        Layout layout = open(r);
-        List<Descriptor> entries;
-        if (r.isLayoutOnly()) {
-            entries = layout.index().read().manifests();
-        } else {
-            Descriptor root = layout.resolve(r);
-            entries = new ArrayList<>();
-            for (Descriptor e : layout.index().read().manifests()) {
-                if (e.digest().equals(root.digest())) {
-                    entries.add(e);
+        Address a = ref == null ? Address.inLayout(layoutDir(null).toString(), null) : address(ref);
+        List<Descriptor> entries = new ArrayList<>();
+        Graph graph;
+        if (a.kind() == Address.Kind.LAYOUT) {
+            Layout layout = open(Path.of(a.location()));
+            if (a.isLocationOnly()) {
+                entries.addAll(layout.index().read().manifests());
+            } else {
+                Descriptor root = new LayoutTarget(layout).resolve(a.reference());
+                for (Descriptor e : layout.index().read().manifests()) {
+                    if (e.digest().equals(root.digest())) {
+                        entries.add(e);
+                    }
+                }
+                if (entries.isEmpty()) {
+                    entries.add(root);
                 }
             }
-            if (entries.isEmpty()) {
-                entries.add(root);
+            graph = GraphWalker.walk(layout, entries);
+        } else {
+            // an archive read in place or a registry repository: its tags (or the one named) as the roots
+            ReadOnlyTarget target = read(a, registry);
+            for (String tag : a.isLocationOnly() ? target.tags() : List.of(a.reference())) {
+                Descriptor d = target.resolve(tag);
+                entries.add(a.digest() != null ? d : d.withAnnotation(Annotations.REF_NAME, tag));
             }
+            graph = GraphWalker.walk(target, entries);
         }
-        Graph graph = GraphWalker.walk(layout, entries);
         TreeView.Tree tree = TreeView.build(graph, entries, depth);
         if (out().json()) {
-            ObjectNode json = Output.object().put("layout", r.layout());
+            ObjectNode json = Output.object().put("layout", a.place().toString());
             ArrayNode roots = json.putArray("roots");
             tree.roots().forEach(i -> roots.add(toJson(i)));
             TreeView.Summary s = tree.summary();
@@ -78,7 +99,7 @@ public final class TreeCommand extends LayoutCommand {
             out().json(json);
             return 0;
         }
-        out().line(r.toString());
+        out().line(a.toString());
         for (int i = 0; i < tree.roots().size(); i++) {
             print(tree.roots().get(i), "", i == tree.roots().size() - 1);
         }

@@ -1,0 +1,138 @@
+package dev.ocilayout.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.testing.PeerTools;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reading commands take every kind of reference (issue #22): a layout, an archive read in place, a
+ * registry repository; the same answers as from the layout the content came from.
+ */
+class AddressedReadingTest {
+    @TempDir
+    Path tmp;
+    Distribution registry;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private String digestOf(String ref) {
+        Cli.Result r = Cli.run("resolve", ref);
+        assertEquals(0, r.exit(), r.toString());
+        return r.out().trim();
+    }
+
+    private Path example() throws Exception {
+        return dev.ocilayout.testing.TestData.copy("example-layout", tmp.resolve("example"));
+    }
+
+    @Test
+    void anOciArchiveIsListedResolvedAndReadInPlace() throws Exception {
+        Path layout = example();
+        Path tar = tmp.resolve("e.tar.gz");
+        assertEquals(0, Cli.run("export", layout.toString(), "-o", tar.toString(), "--compress", "gzip").exit());
+        assertEquals(Cli.run("tags", layout.toString()).out(), Cli.run("tags", "oci-archive:" + tar).out());
+        assertEquals(digestOf(layout + ":v1"), digestOf("oci-archive:" + tar + ":v1"));
+        Cli.Result cat = Cli.run("cat", "oci-archive:" + tar + ":v1");
+        assertEquals(Cli.run("cat", layout + ":v1").out(), cat.out());
+        JsonNode tags = ModelJson.mapper().readTree(Cli.run("tags", "oci-archive:" + tar, "--format", "json").out());
+        assertEquals(List.of("latest", "v1"), tags.findValuesAsText("tag"));
+    }
+
+    @Test
+    void aDockerArchiveIsAddressedByItsImageName() throws Exception {
+        PeerTools.require("skopeo");
+        Path layout = InteropTest.umociImage(tmp);
+        Path tar = tmp.resolve("docker.tar");
+        PeerTools.run(tmp, "skopeo", "copy", "oci:" + layout + ":v1", "docker-archive:" + tar + ":example.com/team/app:v1")
+                .assertOk("skopeo copy to docker-archive");
+        assertEquals("v1\n", Cli.run("tags", "docker-archive:" + tar).out());
+        String byName = digestOf("docker-archive:" + tar + ":example.com/team/app:v1");
+        assertEquals(byName, digestOf("docker-archive:" + tar + ":v1"));
+        assertEquals(byName, digestOf("docker-archive:" + tar + "@" + byName));
+        Cli.Result missing = Cli.run("resolve", "docker-archive:" + tar + ":example.com/other:v1");
+        CliTest.assertOneLineError(missing, 3, "not found in " + tar);
+    }
+
+    @Test
+    void aFullRefNameWithColonsAndSlashesIsAddressedWithOci() throws Exception {
+        Path layout = example();
+        assertEquals(0, Cli.run("tag", layout + ":v1", "localhost/bimg:2").exit());
+        String v1 = digestOf(layout + ":v1");
+        assertEquals(v1, digestOf("oci:" + layout + ":localhost/bimg:2"));
+        assertEquals(v1, Cli.run("--layout", layout.toString(), "resolve", "localhost/bimg:2").out().trim());
+        assertTrue(Cli.run("tags", layout.toString()).out().contains("localhost/bimg:2"));
+    }
+
+    @Test
+    void aRegistryRepositoryIsListedResolvedAndRead() throws Exception {
+        registry = Distribution.start(tmp, "");
+        String host = registry.host();
+        Path layout = example();
+        assertEquals(0, Cli.run("copy", layout + ":v1", host + "/team/app:v1", "--plain-http").exit());
+        assertEquals(0, Cli.run("copy", layout + ":latest", host + "/team/app:latest", "--plain-http").exit());
+        assertEquals("latest\nv1\n", Cli.run("tags", host + "/team/app", "--plain-http").out());
+        assertEquals(digestOf(layout + ":v1"), Cli.run("resolve", "docker://" + host + "/team/app:v1", "--plain-http")
+                .out().trim());
+        byte[] stored = Files.readAllBytes(layout.resolve("blobs/sha256/" + digestOf(layout + ":v1").substring(7)));
+        assertArrayEquals(stored, Cli.run("cat", host + "/team/app:v1", "--plain-http").out()
+                .getBytes(StandardCharsets.UTF_8));
+        CliTest.assertOneLineError(Cli.run("resolve", host + "/team/app:nope", "--plain-http"), 3, "not found");
+    }
+
+    private JsonNode json(String... args) throws Exception {
+        Cli.Result r = Cli.run(args);
+        assertEquals(0, r.exit(), r.toString());
+        return ModelJson.mapper().readTree(r.out());
+    }
+
+    private static List<String> referrerDigests(JsonNode response) {
+        List<String> out = new java.util.ArrayList<>(response.get("manifests").findValuesAsText("digest"));
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    void treeAndDiscoverReadAnArchiveInPlaceAsTheyReadItsLayout() throws Exception {
+        Path layout = dev.ocilayout.testing.TestData.copy("referrers/oras", tmp.resolve("oras"));
+        Path tar = tmp.resolve("oras.tar.zst");
+        assertEquals(0, Cli.run("export", layout + ":v1", "--referrers", "--compress", "zstd", "-o", tar.toString()).exit());
+        assertEquals(referrerDigests(json("discover", layout + ":v1", "--format", "json")),
+                referrerDigests(json("discover", "oci-archive:" + tar + ":v1", "--format", "json")));
+        JsonNode inLayout = json("tree", layout + ":v1", "--format", "json").get("summary");
+        JsonNode inArchive = json("tree", "oci-archive:" + tar + ":v1", "--format", "json").get("summary");
+        assertEquals(inLayout.get("manifests"), inArchive.get("manifests"));
+        assertEquals(inLayout.get("blobs"), inArchive.get("blobs"));
+        assertEquals(0, inArchive.get("missing").asInt());
+        assertTrue(Cli.run("discover", "oci-archive:" + tar + ":v1").out().contains("application/vnd.example.signature"));
+    }
+
+    @Test
+    void treeAndDiscoverReadARegistryRepository() throws Exception {
+        registry = Distribution.start(tmp, "");
+        String host = registry.host();
+        Path layout = dev.ocilayout.testing.TestData.copy("referrers/oras", tmp.resolve("oras"));
+        assertEquals(0, Cli.run("copy", layout + ":v1", host + "/team/app:v1", "--plain-http", "--referrers").exit());
+        assertEquals(referrerDigests(json("discover", layout + ":v1", "--format", "json")),
+                referrerDigests(json("discover", host + "/team/app:v1", "--plain-http", "--format", "json")));
+        JsonNode inLayout = json("tree", layout + ":v1", "--format", "json").get("summary");
+        JsonNode inRegistry = json("tree", host + "/team/app:v1", "--plain-http", "--format", "json").get("summary");
+        assertEquals(inLayout.get("blobs"), inRegistry.get("blobs"));
+        assertEquals(0, inRegistry.get("missing").asInt());
+    }
+}
