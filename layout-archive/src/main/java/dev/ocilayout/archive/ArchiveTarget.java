@@ -315,7 +315,7 @@ public final class ArchiveTarget implements ReadOnlyTarget {
 
     @Override
     public Descriptor resolve(String reference) throws IOException {
-        Digest digest = reference.indexOf(':') >= 0 ? Digest.tryParse(reference) : null;
+        Digest digest = Digest.ofReference(reference);
         if (digest != null) {
             for (Descriptor d : index.manifests()) {
                 if (d.digest().equals(digest)) {

@@ -135,4 +135,48 @@ class AddressedReadingTest {
         assertEquals(inLayout.get("blobs"), inRegistry.get("blobs"));
         assertEquals(0, inRegistry.get("missing").asInt());
     }
+
+    @Test
+    void aTagHoldingAColonIsCreatedResolvedAndRemovedAgain() throws Exception {
+        Path layout = example();
+        assertEquals(0, Cli.run("tag", layout + ":v1", "v1:x").exit());
+        assertEquals(digestOf(layout + ":v1"), digestOf("oci:" + layout + ":v1:x"));
+        assertEquals(0, Cli.run("untag", "oci:" + layout + ":v1:x").exit());
+        CliTest.assertOneLineError(Cli.run("resolve", "oci:" + layout + ":v1:x"), 3, "not found");
+    }
+
+    @Test
+    void aBlobIsWrittenFromAnArchiveOrARegistryVerified() throws Exception {
+        Path layout = example();
+        String layer = ModelJson.mapper().readTree(Cli.run("cat", layout + ":v1").out()).get("layers").get(0)
+                .get("digest").asText();
+        byte[] expected = Files.readAllBytes(layout.resolve("blobs/sha256/" + layer.substring(7)));
+        Path tar = tmp.resolve("e.tar");
+        assertEquals(0, Cli.run("export", layout.toString(), "-o", tar.toString()).exit());
+        Path fromArchive = tmp.resolve("from-archive");
+        assertEquals(0, Cli.run("blob", "get", "oci-archive:" + tar + "@" + layer, "-o", fromArchive.toString()).exit());
+        assertArrayEquals(expected, Files.readAllBytes(fromArchive));
+        registry = Distribution.start(tmp, "");
+        String host = registry.host();
+        assertEquals(0, Cli.run("copy", layout + ":v1", host + "/team/app:v1", "--plain-http").exit());
+        Path fromRegistry = tmp.resolve("from-registry");
+        assertEquals(0, Cli.run("blob", "get", host + "/team/app@" + layer, "--plain-http", "-o", fromRegistry.toString())
+                .exit());
+        assertArrayEquals(expected, Files.readAllBytes(fromRegistry));
+        CliTest.assertOneLineError(Cli.run("blob", "get", host + "/team/app@sha256:" + "0".repeat(64), "--plain-http"),
+                3, "not found");
+    }
+
+    @Test
+    void everyTagGoesToARegistryAndComesBack() throws Exception {
+        registry = Distribution.start(tmp, "");
+        String host = registry.host();
+        Path layout = example();
+        assertEquals(0, Cli.run("copy", layout.toString(), host + "/team/all", "--all-tags", "--plain-http").exit());
+        assertEquals("latest\nv1\n", Cli.run("tags", host + "/team/all", "--plain-http").out());
+        Path back = tmp.resolve("back");
+        assertEquals(0, Cli.run("copy", host + "/team/all", back.toString(), "--all-tags", "--plain-http").exit());
+        assertEquals("latest\nv1\n", Cli.run("tags", back.toString()).out());
+        assertEquals(0, Cli.run("fsck", back.toString()).exit());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.ocilayout.artifact;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.content.BlobSource;
 import dev.ocilayout.io.Fs;
 import dev.ocilayout.io.WritableFile;
 import dev.ocilayout.model.Descriptor;
@@ -25,12 +26,27 @@ public final class BlobFiles {
      */
     public static void writeVerified(Layout layout, Descriptor d, Path target, LongConsumer progress)
             throws IOException {
-        Fs fs = layout.options().fs();
+        writeVerified(layout.options().fs(), new BlobSource() {
+            @Override
+            public InputStream fetch(Descriptor blob) throws IOException {
+                return layout.blobs().openVerified(blob);
+            }
+
+            @Override
+            public boolean exists(Descriptor blob) throws IOException {
+                return layout.blobs().exists(blob.digest());
+            }
+        }, d, target, progress);
+    }
+
+    /** The same, from any source (an archive read in place, a registry repository), on file system {@code fs}. */
+    public static void writeVerified(Fs fs, BlobSource source, Descriptor d, Path target,
+                                     LongConsumer progress) throws IOException {
         Path abs = target.toAbsolutePath();
         Path temp = abs.resolveSibling("." + abs.getFileName() + "." + UUID.randomUUID() + ".part");
         boolean moved = false;
         try {
-            try (InputStream in = layout.blobs().openVerified(d); WritableFile out = fs.createNew(temp)) {
+            try (InputStream in = source.fetch(d); WritableFile out = fs.createNew(temp)) {
                 byte[] buf = new byte[BUFFER];
                 int n;
                 while ((n = in.read(buf)) >= 0) {

@@ -94,7 +94,7 @@ public final class LayoutTarget implements Target, BlobMount, Staging {
 
     @Override
     public Descriptor resolve(String reference) throws IOException {
-        Digest digest = reference.indexOf(':') >= 0 ? Digest.tryParse(reference) : null;
+        Digest digest = Digest.ofReference(reference);
         if (digest != null) {
             return layout.resolve(digest);
         }

@@ -99,6 +99,15 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
         return true;
     }
 
+    /**
+     * The digest a reference names when it is one of an algorithm this tool computes, else null: a reference
+     * is a tag or a digest, and {@code v1:x}, which fits the digest grammar, is a tag.
+     */
+    public static Digest ofReference(String reference) {
+        Digest d = reference == null || reference.indexOf(':') < 0 ? null : tryParse(reference);
+        return d != null && d.knownAlgorithm().isPresent() ? d : null;
+    }
+
     /** True when {@code text} parses as a digest. */
     public static boolean isValid(String text) {
         if (text == null || text.length() > MAX_LENGTH) {

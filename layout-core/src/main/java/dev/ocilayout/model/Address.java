@@ -101,7 +101,7 @@ public record Address(Kind kind, String location, String repository, String name
             return new Address(Kind.LAYOUT, dir, null, null, null);
         }
         String s = ref.startsWith("@") ? ref.substring(1) : ref;
-        if (ref.startsWith("@") || Digest.isValid(s)) {
+        if (ref.startsWith("@") || isDigest(s)) {
             return new Address(Kind.LAYOUT, dir, null, null, digest(ref, Kind.LAYOUT, s));
         }
         return new Address(Kind.LAYOUT, dir, null, refName(ref, Kind.LAYOUT, ref), null);
@@ -143,10 +143,15 @@ public record Address(Kind kind, String location, String repository, String name
             return new Address(kind, location(kind, whole, rest.substring(0, colon)), null, null,
                     digest(whole, kind, ref.substring(1)));
         }
-        if (Digest.isValid(ref) && kind != Kind.DOCKER_ARCHIVE) {
+        if (isDigest(ref) && kind != Kind.DOCKER_ARCHIVE) {
             throw invalid(whole, kind, "a digest follows '@', not ':'");
         }
         return new Address(kind, location(kind, whole, rest.substring(0, colon)), null, refName(whole, kind, ref), null);
+    }
+
+    /** A digest of an algorithm this tool computes: {@code v1:x} fits the digest grammar but is a tag. */
+    private static boolean isDigest(String s) {
+        return Digest.ofReference(s) != null;
     }
 
     private static Address registry(String whole, String text) {

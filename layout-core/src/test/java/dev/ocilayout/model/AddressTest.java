@@ -56,6 +56,8 @@ class AddressTest {
         assertEquals(Digest.parse(DIGEST), Address.inLayout("d:ir", "@" + DIGEST).digest());
         assertEquals(Digest.parse(DIGEST), Address.inLayout("d:ir", DIGEST).digest());
         assertTrue(Address.inLayout("d", null).isLocationOnly());
+        assertEquals("v1:x", Address.inLayout("d", "v1:x").name(), "fits the digest grammar, but is a tag");
+        assertEquals("v1:x", Address.parse("oci:d:v1:x").name());
     }
 
     @Test

@@ -187,9 +187,17 @@ public final class RegistryClient {
     }
 
     public boolean hasBlob(String repository, Digest digest) throws IOException {
+        return blobSize(repository, digest).isPresent();
+    }
+
+    /** The blob's size as a HEAD answers it, or empty when the repository has no such blob. */
+    public java.util.OptionalLong blobSize(String repository, Digest digest) throws IOException {
         HttpResponse<Void> r = send(repository, false, () -> HttpRequest.newBuilder(url(repository, "blobs/" + digest))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.discarding());
-        return r.statusCode() == 200;
+        if (r.statusCode() != 200) {
+            return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of(r.headers().firstValueAsLong("Content-Length").orElse(-1));
     }
 
     /** The blob's bytes, unverified: the caller stores them through a verifying ingest. */

@@ -4,6 +4,7 @@ import dev.ocilayout.content.BlobMount;
 import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.LayoutException;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Manifest;
@@ -87,11 +88,38 @@ public final class RegistryTarget implements Target, BlobMount {
         });
     }
 
+    /**
+     * A tag or digest of a manifest; a digest that names no manifest, of a blob (as a layout resolves it).
+     * Registries answer a manifest GET for a blob's digest differently (distribution 2.8: HTTP 500), so for a
+     * digest the blob is asked for when the manifest GET fails, and that failure is reported only when there
+     * is no such blob either.
+     */
     @Override
     public Descriptor resolve(String reference) throws IOException {
-        return client.manifest(repository, reference).map(RawManifest::descriptor)
-                .orElseThrow(() -> new NotFoundException(client.registry() + "/" + repository
-                        + (reference.indexOf(':') >= 0 ? "@" : ":") + reference + " not found"));
+        Digest digest = Digest.ofReference(reference);
+        java.util.Optional<RawManifest> manifest;
+        LayoutException failed = null;
+        try {
+            manifest = client.manifest(repository, reference);
+        } catch (LayoutException e) {
+            if (digest == null || e instanceof dev.ocilayout.error.IntegrityException) {
+                throw e;
+            }
+            manifest = java.util.Optional.empty();
+            failed = e;
+        }
+        if (manifest.isPresent()) {
+            return manifest.get().descriptor();
+        }
+        var size = digest == null ? java.util.OptionalLong.empty() : client.blobSize(repository, digest);
+        if (size.isPresent() && size.getAsLong() >= 0) {
+            return Descriptor.of(MediaType.OCTET_STREAM, digest, size.getAsLong());
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        throw new NotFoundException(client.registry() + "/" + repository + (digest != null ? "@" : ":") + reference
+                + " not found");
     }
 
     @Override

@@ -5,15 +5,19 @@ import dev.ocilayout.artifact.BlobFiles;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
+import dev.ocilayout.cli.RegistryOptions;
+import dev.ocilayout.content.ReadOnlyTarget;
+import dev.ocilayout.copy.LayoutTarget;
+import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.MediaType;
-import dev.ocilayout.model.Reference;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -70,25 +74,43 @@ public final class BlobCommand implements Runnable {
                 "With -o the file appears only once verified; on stdout a mismatch is reported at the end (exit 4)."},
             footerHeading = "%nExamples:%n",
             footer = {"  oci-layout blob get ./layout@sha256:0123... -o layer.tar.gz",
-                "  oci-layout blob get ./layout@sha256:0123... | tar -tz"})
+                "  oci-layout blob get ./layout@sha256:0123... | tar -tz",
+                "  oci-layout blob get oci-archive:app.tar@sha256:0123... -o layer.tar.gz",
+                "  oci-layout blob get localhost:5000/team/app@sha256:0123... --plain-http | tar -tz"})
     public static final class Get extends LayoutCommand {
-        @Parameters(paramLabel = "DIR@DIGEST", description = "The blob.")
+        @Parameters(paramLabel = "WHERE@DIGEST", description = "The blob, in a layout (DIR@DIGEST), an archive read in"
+                + " place (oci-archive:FILE@DIGEST) or a registry (REGISTRY/REPO@DIGEST).")
         String ref;
 
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of stdout.")
         Path output;
 
+        @Mixin
+        RegistryOptions registry;
+
         @Override
         public Integer call() throws Exception {
-            Reference r = digestReference(ref);
-            Layout layout = open(r);
-            long size = layout.blobs().size(r.digest());
-            Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, r.digest(), size);
+            Address a = address(ref);
+            if (a.digest() == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + ref + "' names no digest; write "
+                        + a.kind().form().replace("[:TAG|@DIGEST]", "@DIGEST"));
+            }
+            ReadOnlyTarget source;
+            long size;
+            if (a.kind() == Address.Kind.LAYOUT) {
+                Layout layout = open(Path.of(a.location()));
+                source = new LayoutTarget(layout);
+                size = layout.blobs().size(a.digest());
+            } else {
+                source = read(a, registry);
+                size = source.resolve(a.digest().toString()).size();
+            }
+            Descriptor d = Descriptor.of(MediaType.OCTET_STREAM, a.digest(), size);
             try (Progress progress = Progress.of(root(), "blob get", size)) {
                 if (output != null) {
-                    BlobFiles.writeVerified(layout, d, output, progress);
+                    BlobFiles.writeVerified(root().layoutOptions().fs(), source, d, output, progress);
                 } else {
-                    try (InputStream in = layout.blobs().openVerified(d)) {
+                    try (InputStream in = source.fetch(d)) {
                         byte[] buf = new byte[256 * 1024];
                         int n;
                         while ((n = in.read(buf)) >= 0) {

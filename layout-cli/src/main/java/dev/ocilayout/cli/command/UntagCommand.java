@@ -3,8 +3,8 @@ package dev.ocilayout.cli.command;
 import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
-import dev.ocilayout.model.Reference;
 import dev.ocilayout.gc.Untagging;
+import dev.ocilayout.model.Address;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,9 +20,10 @@ import picocli.CommandLine.Parameters;
             "Content stays in blobs/ until gc removes what nothing references. A tag whose manifest cannot be read"
                     + " is not removed (exit 4) unless --ignore-unreadable."},
         footerHeading = "%nExamples:%n",
-        footer = {"  oci-layout untag ./layout:v1-rc1 ./layout:v1-rc2"})
+        footer = {"  oci-layout untag ./layout:v1-rc1 ./layout:v1-rc2", "  oci-layout untag oci:./layout:localhost/app:2"})
 public final class UntagCommand extends LayoutCommand {
-    @Parameters(arity = "1..*", paramLabel = "DIR:TAG", description = "Tags to remove.")
+    @Parameters(arity = "1..*", paramLabel = "DIR:TAG", description = "Tags to remove: DIR:TAG, or oci:DIR:REF for a"
+            + " full ref.name (with ':' or '/').")
     List<String> refs;
 
     @Option(names = "--ignore-unreadable",
@@ -34,11 +35,16 @@ public final class UntagCommand extends LayoutCommand {
     public Integer call() throws Exception {
         Map<String, List<String>> byLayout = new LinkedHashMap<>();
         for (String arg : refs) {
-            Reference r = reference(arg);
-            if (r.tag() == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "'" + arg + "' names no tag; write DIR:TAG");
+            Address a = address(arg);
+            if (a.kind() != Address.Kind.LAYOUT) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + arg + "': untag removes tags from a"
+                        + " layout (DIR:TAG or oci:DIR:REF)");
             }
-            byLayout.computeIfAbsent(r.layout(), k -> new ArrayList<>()).add(r.tag());
+            if (a.name() == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + arg + "' names no tag; write DIR:TAG"
+                        + " (or oci:DIR:REF for a ref.name with ':' or '/')");
+            }
+            byLayout.computeIfAbsent(a.location(), k -> new ArrayList<>()).add(a.name());
         }
         for (Map.Entry<String, List<String>> e : byLayout.entrySet()) {
             Layout layout = open(Path.of(e.getKey()));
