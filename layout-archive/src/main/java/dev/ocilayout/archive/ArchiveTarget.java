@@ -74,8 +74,49 @@ public final class ArchiveTarget implements ReadOnlyTarget {
         this.index = index;
     }
 
+    /** What a verifying open found: every blob hashed against its name, in the same one pass. */
+    public static final class Verification {
+        /** A blob whose bytes hash to another digest than its name says. */
+        public record Mismatch(String name, Digest expected, Digest actual) {
+        }
+
+        private final List<Mismatch> mismatches = new ArrayList<>();
+        private int blobs;
+        private long bytes;
+
+        public List<Mismatch> mismatches() {
+            return List.copyOf(mismatches);
+        }
+
+        /** Blobs hashed. */
+        public int blobs() {
+            return blobs;
+        }
+
+        /** Their bytes. */
+        public long bytes() {
+            return bytes;
+        }
+
+        void hashed(String name, Digest expected, Digest actual, long size) {
+            blobs++;
+            bytes += size;
+            if (!expected.equals(actual)) {
+                mismatches.add(new Mismatch(name, expected, actual));
+            }
+        }
+    }
+
     /** Indexes the archive (plain, gzip or zstd). */
     public static ArchiveTarget open(Path file, LayoutOptions options) throws IOException {
+        return open(file, options, null);
+    }
+
+    /**
+     * Indexes the archive and, when {@code verify} is given, hashes every blob against its name in the same
+     * pass (each byte read once), recording what does not match there.
+     */
+    public static ArchiveTarget open(Path file, LayoutOptions options, Verification verify) throws IOException {
         String source = file.toString();
         Map<String, Entry> entries = new LinkedHashMap<>();
         Map<String, byte[]> small = new HashMap<>();
@@ -119,10 +160,16 @@ public final class ArchiveTarget implements ReadOnlyTarget {
                 byte[] content = null;
                 Digest digest = null;
                 byte[] head = null;
+                Digest named = verify != null ? namedDigest(name) : null;
                 if (keepsInMemory(name, e.getSize(), options)) {
                     content = tar.readNBytes((int) e.getSize());
                     if (content.length != e.getSize()) {
                         throw new InvalidContentException(source + " is truncated in entry " + Text.quote(name));
+                    }
+                    if (named != null) {
+                        var algorithm = named.knownAlgorithm().orElseThrow();
+                        verify.hashed(name, named, Digest.of(algorithm, algorithm.newMessageDigest().digest(content)),
+                                content.length);
                     }
                     if (name.startsWith("blobs/") && (content.length == 0
                             || !ReferrerIndex.SUBJECT_CANDIDATES.mayPass(content, content.length))) {
@@ -140,7 +187,9 @@ public final class ArchiveTarget implements ReadOnlyTarget {
                     // a file not kept: its first bytes, and, when its name is not its digest, its sha256
                     head = tar.readNBytes(HEAD);
                     if (!name.startsWith("blobs/")) {
-                        digest = hashRest(tar, head);
+                        digest = hashRest(tar, head, dev.ocilayout.digest.DigestAlgorithm.SHA256);
+                    } else if (named != null) {
+                        verify.hashed(name, named, hashRest(tar, head, named.knownAlgorithm().orElseThrow()), e.getSize());
                     }
                 }
                 Entry at = new Entry(offset, e.getSize(), digest, head);
@@ -184,15 +233,22 @@ public final class ArchiveTarget implements ReadOnlyTarget {
         return new ArchiveTarget(file, compression, options, entries, small, index);
     }
 
-    /** The sha256 of an entry's data, whose first bytes {@code head} were read already. */
-    private static Digest hashRest(InputStream tar, byte[] head) throws IOException {
-        var md = dev.ocilayout.digest.DigestAlgorithm.SHA256.newMessageDigest();
+    /** The digest {@code blobs/<alg>/<encoded>} names, when this tool can compute it; else null. */
+    private static Digest namedDigest(String name) {
+        String[] parts = name.split("/");
+        return parts.length == 3 && parts[0].equals("blobs") ? Digest.ofReference(parts[1] + ":" + parts[2]) : null;
+    }
+
+    /** The digest of an entry's data, whose first bytes {@code head} were read already. */
+    private static Digest hashRest(InputStream tar, byte[] head, dev.ocilayout.digest.DigestAlgorithm algorithm)
+            throws IOException {
+        var md = algorithm.newMessageDigest();
         md.update(head);
         byte[] buf = new byte[1 << 16];
         for (int n; (n = tar.read(buf)) != -1; ) {
             md.update(buf, 0, n);
         }
-        return Digest.of(dev.ocilayout.digest.DigestAlgorithm.SHA256, md.digest());
+        return Digest.of(algorithm, md.digest());
     }
 
     private ArchiveTarget withIndex(ImageIndex made) {
@@ -306,6 +362,34 @@ public final class ArchiveTarget implements ReadOnlyTarget {
             in.skipNBytes(e.offset());
         }
         return new BoundedInputStream(in, e.size());
+    }
+
+    /** The size of what the archive holds under the digest, or -1 when it holds nothing there. */
+    public long storedSize(Digest digest) {
+        Entry e = entries.get(blobName(digest));
+        return e == null ? -1 : e.size();
+    }
+
+    /** Every blob the archive holds (its entries under {@code blobs/} named by a digest), in archive order. */
+    public List<Digest> blobDigests() {
+        List<Digest> out = new ArrayList<>();
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            Digest d = e.getValue().offset() >= 0 ? namedDigestAny(e.getKey()) : null;
+            if (d != null) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static Digest namedDigestAny(String name) {
+        String[] parts = name.split("/");
+        return parts.length == 3 && parts[0].equals("blobs") ? Digest.tryParse(parts[1] + ":" + parts[2]) : null;
+    }
+
+    /** The archive's own index (for a docker-archive, the one made for its images). */
+    public ImageIndex index() {
+        return index;
     }
 
     @Override

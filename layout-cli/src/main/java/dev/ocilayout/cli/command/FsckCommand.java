@@ -1,6 +1,7 @@
 package dev.ocilayout.cli.command;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.archive.ArchiveCheck;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
@@ -9,9 +10,11 @@ import dev.ocilayout.fsck.Finding;
 import dev.ocilayout.fsck.Finding.Severity;
 import dev.ocilayout.fsck.Fsck;
 import dev.ocilayout.fsck.Repair;
+import dev.ocilayout.model.Address;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,9 +26,10 @@ import picocli.CommandLine.Parameters;
             "Exit 0 when no errors are found (warnings and notes allowed; with --strict, none), 1 otherwise."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout fsck ./layout", "  oci-layout fsck ./layout --verbose", "  oci-layout fsck ./layout --format json",
-            "  oci-layout fsck ./layout --repair"})
+            "  oci-layout fsck ./layout --repair", "  oci-layout fsck oci-archive:transfer.tar.zst"})
 public final class FsckCommand extends LayoutCommand {
-    @Parameters(arity = "0..1", paramLabel = "DIR", description = "The layout.")
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "The layout, or an archive to verify in place before"
+            + " carrying it (oci-archive:FILE, docker-archive:FILE: every blob hashed in one pass, nothing written).")
     String dir;
 
     @Option(names = "--strict", description = "Warnings fail the check too.")
@@ -44,6 +48,14 @@ public final class FsckCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
+        Address archive = dir != null && root().layoutOption() == null ? address(dir) : null;
+        if (archive != null && archive.kind() != Address.Kind.LAYOUT) {
+            if (archive.kind() == Address.Kind.REGISTRY || !archive.isLocationOnly() || repair) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "fsck checks a layout (DIR) or a whole"
+                        + " archive (oci-archive:FILE, docker-archive:FILE)" + (repair ? "; --repair is for layouts" : ""));
+            }
+            return report(ArchiveCheck.check(Path.of(archive.location()), root().layoutOptions()), List.of());
+        }
         Path path = layoutDir(dir);
         Layout layout = open(path);
         List<Repair.Action> repairs = repair ? Repair.run(layout) : List.of();
@@ -54,6 +66,10 @@ public final class FsckCommand extends LayoutCommand {
         try (Progress progress = Progress.of(root(), "fsck", 0)) {
             r = Fsck.check(layout, threads, progress);
         }
+        return report(r, repairs);
+    }
+
+    private int report(Fsck.Report r, List<Repair.Action> repairs) {
         boolean failed = !r.clean() || strict && r.count(Severity.WARNING) > 0;
         if (out().json()) {
             out().json(Reports.fsck(r, repairs, failed));
