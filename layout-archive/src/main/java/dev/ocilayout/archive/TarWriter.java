@@ -55,6 +55,22 @@ final class TarWriter {
         pad(d.size());
     }
 
+    /** An entry of {@code size} bytes read from {@code in} (which the caller verifies). */
+    void stream(String name, long size, java.io.InputStream in) throws IOException {
+        header(name, size);
+        byte[] buf = new byte[1 << 16];
+        long left = size;
+        while (left > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                throw new java.io.EOFException("entry " + name + " ended " + left + " bytes early");
+            }
+            write(buf, n);
+            left -= n;
+        }
+        pad(size);
+    }
+
     void finish() throws IOException {
         byte[] zeros = new byte[2 * RECORD];
         write(zeros, zeros.length);

@@ -2,14 +2,19 @@ package dev.ocilayout.cli.command;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.archive.ArchiveFile;
+import dev.ocilayout.archive.ArchiveWriter;
 import dev.ocilayout.archive.BlobList;
 import dev.ocilayout.archive.Compression;
 import dev.ocilayout.archive.LayoutExport;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.OciLayout;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.RegistryOptions;
 import dev.ocilayout.cli.Reports;
+import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
 import java.io.BufferedOutputStream;
@@ -21,10 +26,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write an OCI layout tar (oci-archive) of some references and everything they need, tags kept;"
@@ -37,9 +43,12 @@ import picocli.CommandLine;
         footer = {"  oci-layout export ./layout:v1 -o v1.tar", "  oci-layout export ./layout:v1 ./layout:v2 --referrers -o release.tar",
             "  oci-layout export ./layout --compress gzip -o all.tar.gz",
             "  oci-layout export ./layout:v1 --format dual --platform linux/amd64 -o v1-docker.tar",
-            "  oci-layout blobs /mnt/airgap/layout > there.txt; oci-layout export ./layout:v2 --exclude-blobs-from there.txt -o v2-delta.tar", "  oci-layout export ./layout:v1 -o - | ssh host 'cat > v1.tar'"})
+            "  oci-layout blobs /mnt/airgap/layout > there.txt; oci-layout export ./layout:v2 --exclude-blobs-from there.txt -o v2-delta.tar", "  oci-layout export ./layout:v1 -o - | ssh host 'cat > v1.tar'",
+            "  oci-layout export registry.example.com/team/app:v1 --referrers --compress zstd -o app-v1.tar.zst"})
 public final class ExportCommand extends LayoutCommand {
-    @Parameters(arity = "1..*", paramLabel = "REF", description = "DIR:TAG, DIR@DIGEST, or DIR for the whole layout (one layout).")
+    @Parameters(arity = "1..*", paramLabel = "REF", description = "DIR:TAG, DIR@DIGEST, or DIR for the whole layout (one"
+            + " layout); or references in registries and archives (REGISTRY/REPO:TAG, oci-archive:FILE:REF, ...), streamed"
+            + " into the archive with no layout between.")
     List<String> refs;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The archive, or - for stdout.")
@@ -65,8 +74,14 @@ public final class ExportCommand extends LayoutCommand {
             description = "Keep only these platforms of indexes; repeatable.")
     List<Platform> platforms = new ArrayList<>();
 
+    @Mixin
+    RegistryOptions registry;
+
     @Override
     public Integer call() throws Exception {
+        if (root().layoutOption() == null && refs.stream().anyMatch(r -> address(r).kind() != Address.Kind.LAYOUT)) {
+            return streamed();
+        }
         List<Reference> parsed = new ArrayList<>();
         for (String r : refs) {
             parsed.add(reference(r));
@@ -113,6 +128,47 @@ public final class ExportCommand extends LayoutCommand {
             out().info("Exported " + report.index().manifests().size() + " entries, " + report.blobs() + " blobs ("
                     + Output.humanSize(report.bytes()) + ") to " + output
                     + (report.excluded() > 0 ? ", leaving out " + report.excluded() + " blobs the destination has" : ""));
+        }
+        return 0;
+    }
+
+    /**
+     * References in registries or archives: each copied straight into the archive as it is written (the copy
+     * engine into an {@link ArchiveWriter}), one blob at a time, each once, referrers included on request.
+     */
+    private int streamed() throws Exception {
+        if (root().format() != OciLayout.Format.text && root().format() != OciLayout.Format.json
+                && root().format() != OciLayout.Format.oci || excludeFrom != null || repository != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "from a registry or an archive, export writes an"
+                    + " OCI archive (no --format docker/dual, --exclude-blobs-from or --repository yet)");
+        }
+        List<Address> sources = new ArrayList<>();
+        for (String r : refs) {
+            Address a = address(r);
+            if (a.isLocationOnly()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + r + "' names no tag or digest; write "
+                        + a.kind().form());
+            }
+            sources.add(a);
+        }
+        if (output.equals("-")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "from a registry or an archive, export writes"
+                    + " to a file (-o FILE)");
+        }
+        TargetCopy.Options options = new TargetCopy.Options(referrers, platforms, 1, false);
+        LayoutExport.Report report = ArchiveFile.write(Path.of(output), sink -> {
+            ArchiveWriter archive = new ArchiveWriter(sink, compress);
+            for (Address a : sources) {
+                TargetCopy.copy(read(a, registry), a.reference(), archive, a.name() != null && a.digest() == null
+                        && a.kind() != Address.Kind.DOCKER_ARCHIVE ? a.name() : null, options, null);
+            }
+            return archive.finish();
+        });
+        if (out().json()) {
+            out().json(Reports.export(LayoutExport.Format.OCI, report));
+        } else {
+            out().info("Exported " + report.index().manifests().size() + " entries, " + report.blobs() + " blobs ("
+                    + Output.humanSize(report.bytes()) + ") to " + output);
         }
         return 0;
     }

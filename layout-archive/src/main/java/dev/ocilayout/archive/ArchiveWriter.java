@@ -1,0 +1,221 @@
+package dev.ocilayout.archive;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.content.Staging;
+import dev.ocilayout.content.Target;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.NotFoundException;
+import dev.ocilayout.error.UnsupportedException;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RawManifest;
+import dev.ocilayout.model.RefName;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.referrers.SubjectAnnotationStrategy;
+import dev.ocilayout.store.Tags;
+import dev.ocilayout.store.VerifyingInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An OCI archive being written, as a copy destination: content from anywhere (a registry, another archive)
+ * streams straight into tar entries, each blob once and verified as it is written, with no layout between
+ * (oras's {@code backup}); tags and referrers are recorded, and {@link #finish} writes {@code index.json}
+ * (referrers as subject-annotation entries, as {@code export} writes them) and ends the archive. Written
+ * content cannot be read back: the archive is a stream.
+ */
+public final class ArchiveWriter implements Target, Staging {
+    private final OutputStream compressed;
+    private final TarWriter tar;
+    private final Map<Digest, Descriptor> written = new LinkedHashMap<>();
+    private final Map<Digest, RawManifest> manifests = new HashMap<>();
+    private final Map<Digest, List<Descriptor>> referrersOf = new LinkedHashMap<>();
+    private ImageIndex index = ImageIndex.empty();
+    private long bytes;
+
+    /** Writes an archive, compressed as asked, into {@code sink}. */
+    public ArchiveWriter(LayoutExport.Sink sink, Compression compression) throws IOException {
+        this.compressed = compression.compress(sink.stream());
+        this.tar = new TarWriter(compressed, null);
+        tar.file("oci-layout", ("{\"imageLayoutVersion\":\"" + Layout.LAYOUT_VERSION + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String name(Digest d) {
+        return "blobs/" + d.algorithm() + "/" + d.encoded();
+    }
+
+    @Override
+    public synchronized boolean exists(Descriptor blob) {
+        return written.containsKey(blob.digest());
+    }
+
+    /** Writes the blob as an entry, verified as it streams: bytes that do not match fail the whole archive. */
+    @Override
+    public synchronized void push(Descriptor expected, InputStream content) throws IOException {
+        if (written.containsKey(expected.digest())) {
+            return;
+        }
+        try (InputStream in = new VerifyingInputStream(content, expected.digest(), expected.size(),
+                "blob " + expected.digest())) {
+            tar.stream(name(expected.digest()), expected.size(), in);
+            if (in.read() >= 0) {
+                throw new IllegalStateException("unreachable: the stream fails past the expected size");
+            }
+        }
+        written.put(expected.digest(), expected);
+        bytes += expected.size();
+    }
+
+    @Override
+    public synchronized void pushManifest(RawManifest manifest) throws IOException {
+        Manifest m = manifest.manifest();
+        if (!written.containsKey(manifest.digest())) {
+            tar.file(name(manifest.digest()), manifest.bytes());
+            written.put(manifest.digest(), manifest.descriptor());
+            manifests.put(manifest.digest(), manifest);
+            bytes += manifest.size();
+        }
+        if (m.subject() != null) {
+            referrersOf.computeIfAbsent(m.subject().digest(), k -> new ArrayList<>())
+                    .add(ReferrerIndex.responseDescriptor(manifest.descriptor(), m));
+        }
+    }
+
+    @Override
+    public synchronized void tag(Descriptor manifest, String tag) throws IOException {
+        RefName.validate(tag);
+        if (!written.containsKey(manifest.digest())) {
+            throw new NotFoundException("manifest " + manifest.digest() + " is not in the archive being written");
+        }
+        index = Tags.tag(index, tag, manifest);
+    }
+
+    /** Copies into the archive record their root the way a layout does: tagged, or as an untagged entry. */
+    @Override
+    public Stage stage() {
+        ArchiveWriter self = this;
+        return new Stage() {
+            @Override
+            public void commit(Descriptor root, String tag) throws IOException {
+                synchronized (self) {
+                    if (tag != null) {
+                        self.tag(root, tag);
+                    } else {
+                        index = Tags.addUntagged(index, root);
+                    }
+                }
+            }
+
+            @Override
+            public InputStream fetch(Descriptor blob) throws IOException {
+                return self.fetch(blob);
+            }
+
+            @Override
+            public boolean exists(Descriptor blob) {
+                return self.exists(blob);
+            }
+
+            @Override
+            public void push(Descriptor expected, InputStream content) throws IOException {
+                self.push(expected, content);
+            }
+
+            @Override
+            public void pushManifest(RawManifest manifest) throws IOException {
+                self.pushManifest(manifest);
+            }
+
+            @Override
+            public void tag(Descriptor manifest, String tag) throws IOException {
+                self.tag(manifest, tag);
+            }
+
+            @Override
+            public Descriptor resolve(String reference) throws IOException {
+                return self.resolve(reference);
+            }
+
+            @Override
+            public RawManifest fetchManifest(Descriptor manifest) throws IOException {
+                return self.fetchManifest(manifest);
+            }
+
+            @Override
+            public List<String> tags() {
+                return self.tags();
+            }
+
+            @Override
+            public List<Descriptor> referrers(Digest subject, String artifactType) {
+                return self.referrers(subject, artifactType);
+            }
+        };
+    }
+
+    /** Writes {@code index.json} and ends the archive (and its compression); the sink is left open. */
+    public synchronized LayoutExport.Report finish() throws IOException {
+        ImageIndex out = index;
+        SubjectAnnotationStrategy strategy = new SubjectAnnotationStrategy();
+        for (Map.Entry<Digest, List<Descriptor>> e : referrersOf.entrySet()) {
+            out = strategy.addAll(null, out, e.getKey(), e.getValue());
+        }
+        tar.file("index.json", ModelJson.toBytes(out, false));
+        tar.finish();
+        Compression.finish(compressed);
+        return new LayoutExport.Report(written.size(), bytes, out, 0);
+    }
+
+    @Override
+    public InputStream fetch(Descriptor blob) throws IOException {
+        throw new UnsupportedException("an archive being written cannot be read back (blob " + blob.digest() + ")");
+    }
+
+    @Override
+    public synchronized Descriptor resolve(String reference) throws IOException {
+        Digest d = Digest.ofReference(reference);
+        if (d != null && written.containsKey(d)) {
+            return written.get(d);
+        }
+        List<Descriptor> named = d == null && RefName.isValid(reference) ? Tags.entries(index, reference) : List.of();
+        if (named.isEmpty()) {
+            throw new NotFoundException(reference + " is not in the archive being written");
+        }
+        return named.get(named.size() - 1);
+    }
+
+    @Override
+    public synchronized RawManifest fetchManifest(Descriptor manifest) throws IOException {
+        RawManifest m = manifests.get(manifest.digest());
+        if (m == null) {
+            throw new NotFoundException("manifest " + manifest.digest() + " is not in the archive being written");
+        }
+        return m;
+    }
+
+    @Override
+    public synchronized List<String> tags() {
+        return Tags.list(index).stream().map(Tags.Tag::name).toList();
+    }
+
+    @Override
+    public synchronized List<Descriptor> referrers(Digest subject, String artifactType) {
+        List<Descriptor> out = new ArrayList<>();
+        for (Descriptor r : referrersOf.getOrDefault(subject, List.of())) {
+            if (artifactType == null || artifactType.equals(r.artifactType())) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+}
