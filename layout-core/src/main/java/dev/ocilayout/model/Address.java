@@ -53,6 +53,9 @@ public record Address(Kind kind, String location, String repository, String name
 
     private static final Pattern REPOSITORY = Pattern.compile(
             "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
+    /** A host name or address, with an optional port (distribution's reference grammar: domain). */
+    private static final Pattern HOST = Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+            + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
     public Address {
@@ -120,7 +123,8 @@ public record Address(Kind kind, String location, String repository, String name
             return false;
         }
         String first = text.substring(0, slash);
-        boolean host = first.equals("localhost") || first.contains(".") || first.contains(":");
+        boolean host = HOST.matcher(first).matches()
+                && (first.equals("localhost") || first.contains(".") || first.contains(":"));
         return host && !Files.exists(Path.of(first));
     }
 

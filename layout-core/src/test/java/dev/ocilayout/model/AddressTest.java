@@ -47,6 +47,9 @@ class AddressTest {
         assertEquals(a, Address.parse("localhost:5000/team/app:v1"));
         assertEquals(Digest.parse(DIGEST), Address.parse("registry.example.com/app@" + DIGEST).digest());
         assertEquals(Kind.LAYOUT, Address.parse("./registry.example.com/app").kind(), "a path is a path");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Address.parse("dir@sha256:../../etc/x"))
+                .getMessage().contains("invalid digest"), "no host has '@': a layout with a bad digest");
+        assertEquals(Kind.REGISTRY, Address.parse("[::1]:5000/app:v1").kind());
         assertNull(Address.parse("127.0.0.1:5000/app").name(), "no tag: the command decides (latest, or every tag)");
     }
 
