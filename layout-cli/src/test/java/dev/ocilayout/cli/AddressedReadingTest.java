@@ -179,4 +179,24 @@ class AddressedReadingTest {
         assertEquals("latest\nv1\n", Cli.run("tags", back.toString()).out());
         assertEquals(0, Cli.run("fsck", back.toString()).exit());
     }
+
+    @Test
+    void anArtifactIsPulledFromAnArchiveOrARegistryByItsTitles() throws Exception {
+        Path layout = example();
+        Path tar = tmp.resolve("e.tar.gz");
+        assertEquals(0, Cli.run("export", layout.toString(), "--compress", "gzip", "-o", tar.toString()).exit());
+        Path fromLayout = tmp.resolve("from-layout");
+        assertEquals(0, Cli.run("pull", layout + ":v1", "-o", fromLayout.toString()).exit());
+        Path fromArchive = tmp.resolve("from-archive");
+        assertEquals(0, Cli.run("pull", "oci-archive:" + tar + ":v1", "-o", fromArchive.toString()).exit());
+        registry = Distribution.start(tmp, "");
+        assertEquals(0, Cli.run("copy", layout + ":v1", registry.host() + "/team/app:v1", "--plain-http").exit());
+        Path fromRegistry = tmp.resolve("from-registry");
+        assertEquals(0, Cli.run("pull", registry.host() + "/team/app:v1", "-o", fromRegistry.toString(), "--plain-http")
+                .exit());
+        for (String name : List.of("hello.txt", "sbom.spdx.json")) {
+            assertArrayEquals(Files.readAllBytes(fromLayout.resolve(name)), Files.readAllBytes(fromArchive.resolve(name)));
+            assertArrayEquals(Files.readAllBytes(fromLayout.resolve(name)), Files.readAllBytes(fromRegistry.resolve(name)));
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package dev.ocilayout.artifact;
 
 import dev.ocilayout.Layout;
+import dev.ocilayout.content.BlobSource;
+import dev.ocilayout.content.ManifestSource;
 import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.UnsupportedException;
@@ -39,13 +41,60 @@ public final class ArtifactPull {
 
     public static List<Entry> pull(Layout layout, Descriptor manifestDescriptor, Path outDir, LongConsumer progress)
             throws IOException {
-        Manifest m = layout.readManifest(manifestDescriptor);
+        return pull(new Source() {
+            @Override
+            public Manifest manifest(Descriptor d) throws IOException {
+                return layout.readManifest(d);
+            }
+
+            @Override
+            public boolean exists(Descriptor blob) throws IOException {
+                layout.blobs().size(blob.digest()); // a missing blob fails here, with the layout's message
+                return true;
+            }
+
+            @Override
+            public java.io.InputStream fetch(Descriptor blob) throws IOException {
+                return layout.blobs().openVerified(blob);
+            }
+        }, manifestDescriptor, outDir, layout.options().fs(), progress);
+    }
+
+    /** What a pull reads from: a layout, an archive read in place, a registry repository. */
+    public interface Source extends BlobSource {
+        Manifest manifest(Descriptor d) throws IOException;
+    }
+
+    /** The same, from any source whose manifests and blobs the roles give. */
+    public static <S extends ManifestSource & BlobSource> List<Entry> pull(S source, Descriptor manifestDescriptor,
+                                                                           Path outDir, Fs fs, LongConsumer progress)
+            throws IOException {
+        return pull(new Source() {
+            @Override
+            public Manifest manifest(Descriptor d) throws IOException {
+                return source.fetchManifest(d).manifest();
+            }
+
+            @Override
+            public boolean exists(Descriptor blob) throws IOException {
+                return source.exists(blob);
+            }
+
+            @Override
+            public java.io.InputStream fetch(Descriptor blob) throws IOException {
+                return source.fetch(blob);
+            }
+        }, manifestDescriptor, outDir, fs, progress);
+    }
+
+    private static List<Entry> pull(Source source, Descriptor manifestDescriptor, Path outDir, Fs fs,
+                                    LongConsumer progress) throws IOException {
+        Manifest m = source.manifest(manifestDescriptor);
         if (m instanceof ImageIndex) {
             throw Hint.on(new UnsupportedException(manifestDescriptor.digest() + " is an index; pull one of its"
                     + " manifests by digest"), Hint.Kind.CHOOSE_FROM_INDEX);
         }
         ImageManifest manifest = (ImageManifest) m;
-        Fs fs = layout.options().fs();
         List<Entry> plan = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Descriptor layer : manifest.layers()) {
@@ -73,12 +122,15 @@ public final class ArtifactPull {
         for (Entry e : plan) {
             if (!e.skipped()) {
                 checkParents(fs, outDir, e.file());
-                layout.blobs().size(e.layer().digest()); // fail before writing anything when a blob is missing
+                if (!source.exists(e.layer())) { // fail before writing anything when a blob is missing
+                    throw new dev.ocilayout.error.NotFoundException("blob " + e.layer().digest() + " ("
+                            + Text.quote(e.layer().annotation(Annotations.TITLE)) + ") is not there; nothing was written");
+                }
             }
         }
         for (Entry e : plan) {
             if (!e.skipped()) {
-                BlobFiles.writeVerified(layout, e.layer(), e.file(), progress);
+                BlobFiles.writeVerified(fs, source, e.layer(), e.file(), progress);
             }
         }
         return plan;
