@@ -93,6 +93,20 @@ public final class ArtifactPush {
         }
     }
 
+    /**
+     * This artifact with {@code subject} as its manifest's subject.
+     *
+     * @throws IllegalArgumentException when it was built with another subject
+     */
+    public ArtifactPush withSubjectOf(Descriptor subject) {
+        Descriptor plain = Descriptor.of(subject.mediaType(), subject.digest(), subject.size());
+        if (this.subject != null && !this.subject.equals(plain)) {
+            throw new IllegalArgumentException("the artifact's subject is " + this.subject.digest() + ", not "
+                    + subject.digest());
+        }
+        return this.subject != null ? this : withSubject(plain);
+    }
+
     private ArtifactPush withSubject(Descriptor s) {
         Builder b = new Builder();
         b.artifactType = artifactType;
@@ -145,12 +159,7 @@ public final class ArtifactPush {
      */
     public Descriptor attach(Layout layout, Descriptor subject, ReferrerStrategy strategy, LongConsumer progress)
             throws IOException {
-        Descriptor plain = Descriptor.of(subject.mediaType(), subject.digest(), subject.size());
-        if (this.subject != null && !this.subject.equals(plain)) {
-            throw new IllegalArgumentException("the artifact's subject is " + this.subject.digest() + ", not "
-                    + subject.digest());
-        }
-        Result r = (this.subject != null ? this : withSubject(plain)).store(layout, progress);
+        Result r = withSubjectOf(subject).store(layout, progress);
         Descriptor response = ReferrerIndex.responseDescriptor(r.manifest(), r.parsed());
         layout.index().update(index -> {
             layout.blobs().requirePresent(r.closure());

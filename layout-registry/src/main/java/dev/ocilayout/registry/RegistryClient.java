@@ -8,6 +8,7 @@ import dev.ocilayout.error.IntegrityException;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.LayoutException;
 import dev.ocilayout.error.NotFoundException;
+import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
@@ -175,6 +176,22 @@ public final class RegistryClient {
                 HttpResponse.BodyHandlers.ofByteArray());
         expect(r, 201, "PUT manifest " + repository + ":" + reference);
         return r.headers().firstValue("OCI-Subject");
+    }
+
+    /**
+     * Deletes a manifest by tag or digest (distribution-spec "deleting manifests"; by tag where the registry
+     * supports it). A registry that does not is an {@link UnsupportedException} naming its answer.
+     */
+    public void deleteManifest(String repository, String reference) throws IOException {
+        HttpResponse<byte[]> r = send(repository, true, () -> HttpRequest.newBuilder(url(repository, "manifests/"
+                + reference)).DELETE(), HttpResponse.BodyHandlers.ofByteArray());
+        int status = r.statusCode();
+        if (status == 400 || status == 405 || status == 501) {
+            String body = new String(r.body(), 0, Math.min(r.body().length, 4096), StandardCharsets.UTF_8);
+            throw new UnsupportedException(registry + " does not delete " + repository + ":" + reference + " (HTTP "
+                    + status + (body.isBlank() ? "" : " " + Text.oneLine(body)) + ")");
+        }
+        expect(r, 202, "DELETE manifest " + repository + ":" + reference);
     }
 
     // ------------------------------------------------------------------ blobs

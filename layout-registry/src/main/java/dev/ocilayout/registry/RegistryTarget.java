@@ -161,6 +161,11 @@ public final class RegistryTarget implements Target, BlobMount {
         client.putManifest(repository, tag, m.bytes(), m.mediaType());
     }
 
+    /** Removes a tag, where the registry deletes manifests by tag (else an UnsupportedException saying so). */
+    public void untag(String tag) throws IOException {
+        client.deleteManifest(repository, tag);
+    }
+
     @Override
     public List<String> tags() throws IOException {
         List<String> tags = new ArrayList<>(client.tags(repository));

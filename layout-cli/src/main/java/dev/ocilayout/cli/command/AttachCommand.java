@@ -4,9 +4,15 @@ import dev.ocilayout.artifact.ArtifactPush;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
+import dev.ocilayout.cli.RegistryOptions;
+import dev.ocilayout.cli.Reports;
+import dev.ocilayout.cli.TempDir;
+import dev.ocilayout.content.Target;
+import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.referrers.Referrers;
+import dev.ocilayout.repository.Publishing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,7 +33,7 @@ import picocli.CommandLine.Parameters;
             "  oci-layout attach ./layout:v1 sig.bin --artifact-type application/vnd.example.signature.v1 --referrers fallback-tag",
             "  oci-layout attach ./layout@sha256:0123... --manifest signature-manifest.json"})
 public final class AttachCommand extends LayoutCommand {
-    @Parameters(index = "0", paramLabel = "REF", description = "The subject: DIR:TAG or DIR@DIGEST.")
+    @Parameters(index = "0", paramLabel = "REF", description = "The subject: DIR:TAG, DIR@DIGEST, or REGISTRY/REPO:TAG|@DIGEST.")
     String ref;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILE[:MEDIATYPE]", description = "Files to attach.")
@@ -45,6 +51,9 @@ public final class AttachCommand extends LayoutCommand {
     @Mixin
     ReferrersOption referrers;
 
+    @Mixin
+    RegistryOptions registry;
+
     @Override
     public Integer call() throws Exception {
         if (manifest == null && artifactType == null) {
@@ -52,6 +61,10 @@ public final class AttachCommand extends LayoutCommand {
         }
         if (manifest != null && !files.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give files or --manifest, not both");
+        }
+        Address where = contentAddress(ref);
+        if (where.kind() == Address.Kind.REGISTRY) {
+            return toRegistry(where);
         }
         Resolved subject = resolve(ref);
         ReferrerStrategy strategy = referrers.choose(subject.layout());
@@ -75,6 +88,36 @@ public final class AttachCommand extends LayoutCommand {
             out().json(Output.object().put("digest", d.digest().toString()).put("mediaType", d.mediaType())
                     .put("size", d.size()).put("subject", subject.descriptor().digest().toString())
                     .put("referrers", strategy.name()));
+        } else {
+            out().line(d.digest().toString());
+        }
+        return 0;
+    }
+
+    /**
+     * A referrer pushed to a registry: made in a staging layout, then sent; the registry indexes it (referrers
+     * API) or the client keeps the subject's fallback tag.
+     */
+    private int toRegistry(Address where) throws Exception {
+        if (manifest != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--manifest is for layouts; attach files to a"
+                    + " registry");
+        }
+        Target repo = (Target) read(where, registry);
+        Descriptor subject = repo.resolve(where.reference());
+        ArtifactPush.Builder b = ArtifactPush.builder().artifactType(artifactType);
+        for (String f : files) {
+            PushCommand.FileArg arg = PushCommand.FileArg.parse(f);
+            b.file(arg.path(), arg.mediaType());
+        }
+        annotations.forEach(b::annotation);
+        Descriptor d;
+        try (TempDir staging = TempDir.create("oci-layout-attach-");
+             Progress progress = Progress.of(root(), "attach", 0)) {
+            d = Publishing.attach(b.build(), repo, subject, staging.path().resolve("layout"), progress);
+        }
+        if (out().json()) {
+            out().json(Reports.identity(d).put("subject", subject.digest().toString()));
         } else {
             out().line(d.digest().toString());
         }

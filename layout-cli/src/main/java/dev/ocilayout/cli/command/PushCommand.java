@@ -3,9 +3,15 @@ package dev.ocilayout.cli.command;
 import dev.ocilayout.Layout;
 import dev.ocilayout.artifact.ArtifactPush;
 import dev.ocilayout.cli.LayoutCommand;
-import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
+import dev.ocilayout.cli.RegistryOptions;
+import dev.ocilayout.cli.Reports;
+import dev.ocilayout.cli.TempDir;
+import dev.ocilayout.content.Target;
+import dev.ocilayout.model.Address;
+import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Reference;
+import dev.ocilayout.repository.Publishing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,9 +33,11 @@ import picocli.CommandLine.Parameters;
             "  oci-layout push ./layout:v1 sbom.spdx.json:application/spdx+json --artifact-type application/spdx+json",
             "  oci-layout push ./layout:docs README.md LICENSE --annotation org.opencontainers.image.source=https://example.com",
             "  oci-layout push ./layout:cfg --config config.json:application/vnd.example.config.v1+json data.bin",
+            "  oci-layout push localhost:5000/team/sbom:v1 sbom.spdx.json:application/spdx+json --plain-http",
         })
 public final class PushCommand extends LayoutCommand {
-    @Parameters(index = "0", paramLabel = "REF", description = "Where to push: DIR:TAG (or DIR for an untagged artifact).")
+    @Parameters(index = "0", paramLabel = "REF", description = "Where to push: DIR:TAG (or DIR for an untagged artifact),"
+            + " or REGISTRY/REPO[:TAG].")
     String ref;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "FILE[:MEDIATYPE]",
@@ -46,37 +55,62 @@ public final class PushCommand extends LayoutCommand {
     @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "Manifest annotation; repeatable.")
     Map<String, String> annotations = new LinkedHashMap<>();
 
+    @Mixin
+    RegistryOptions registry;
+
     @Override
     public Integer call() throws Exception {
+        Address where = address(ref);
+        if (where.kind() != Address.Kind.LAYOUT) {
+            if (where.kind() != Address.Kind.REGISTRY || where.digest() != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "push to DIR[:TAG] or REGISTRY/REPO[:TAG]");
+            }
+            ArtifactPush.Result r;
+            try (TempDir staging = TempDir.create("oci-layout-push-");
+                 Progress progress = Progress.of(root(), "push", 0)) {
+                r = Publishing.push(builder().build(), (Target) read(where, registry), where.name(),
+                        staging.path().resolve("layout"), progress);
+            }
+            return report(r.manifest());
+        }
         Reference target = reference(ref);
         if (target.digest() != null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "push to DIR:TAG or DIR; the digest is computed, not given");
         }
-        ArtifactPush.Builder b = ArtifactPush.builder().artifactType(artifactType);
+        ArtifactPush.Builder b = builder();
         long total = 0;
         for (String f : files) {
             FileArg arg = FileArg.parse(f);
-            b.file(arg.path(), arg.mediaType());
             total += Files.isRegularFile(arg.path()) ? Files.size(arg.path()) : 0;
+        }
+        Layout layout = openOrCreate(target);
+        ArtifactPush.Result r;
+        try (Progress progress = Progress.of(root(), "push", total)) {
+            r = b.build().push(layout, target.tag(), progress);
+        }
+        return report(r.manifest());
+    }
+
+    private ArtifactPush.Builder builder() {
+        ArtifactPush.Builder b = ArtifactPush.builder().artifactType(artifactType);
+        for (String f : files) {
+            FileArg arg = FileArg.parse(f);
+            b.file(arg.path(), arg.mediaType());
         }
         if (config != null) {
             FileArg arg = FileArg.parse(config);
             b.config(arg.path(), arg.mediaType());
         }
         annotations.forEach(b::annotation);
-        Layout layout = openOrCreate(target);
-        ArtifactPush.Result r;
-        try (Progress progress = Progress.of(root(), "push", total)) {
-            r = b.build().push(layout, target.tag(), progress);
-        }
+        return b;
+    }
+
+    private int report(Descriptor manifest) {
         if (out().json()) {
-            out().json(Output.object()
-                    .put("digest", r.manifest().digest().toString())
-                    .put("mediaType", r.manifest().mediaType())
-                    .put("size", r.manifest().size()));
+            out().json(Reports.identity(manifest));
         } else {
-            out().line(r.manifest().digest().toString());
+            out().line(manifest.digest().toString());
         }
         return 0;
     }
