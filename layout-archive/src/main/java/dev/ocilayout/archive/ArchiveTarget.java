@@ -118,97 +118,23 @@ public final class ArchiveTarget implements ReadOnlyTarget {
      */
     public static ArchiveTarget open(Path file, LayoutOptions options, Verification verify) throws IOException {
         String source = file.toString();
-        Map<String, Entry> entries = new LinkedHashMap<>();
-        Map<String, byte[]> small = new HashMap<>();
-        Map<String, String> links = new LinkedHashMap<>();
-        Compression compression;
-        long smallBytes = 0;
-        try (InputStream raw = Channels.newInputStream(FileChannel.open(file));
-             GuardedInput guarded = GuardedInput.open(raw, ArchiveLimits.defaults(), source)) {
-            compression = guarded.compression();
-            RawTarNames names = new RawTarNames(new BufferedInputStream(guarded, 1 << 16), source);
-            TarArchiveInputStream tar = new TarArchiveInputStream(names);
-            while (true) {
-                TarArchiveEntry e = ArchiveReader.nextEntry(tar, source);
-                if (e == null) {
-                    break;
-                }
-                String name = ArchivePaths.clean(e.getName(), source);
-                if (e.isDirectory()) {
-                    continue;
-                }
-                if (e.isSymbolicLink() && name.endsWith(".tar") && !name.startsWith("blobs/")) {
-                    // an older docker save's layer that is the same as another: followed, inside the archive only
-                    String resolved = ArchivePaths.resolveLink(name, e.getLinkName(), source);
-                    if (entries.containsKey(name) || !resolved.equals(links.getOrDefault(name, resolved))) {
-                        throw new InvalidContentException(source + ": entry " + Text.quote(name)
-                                + " appears twice with different content");
-                    }
-                    links.put(name, resolved);
-                    continue;
-                }
-                if (!e.isFile() || e.isLink() || e.isSymbolicLink()) {
-                    throw new InvalidContentException(source + ": entry " + Text.quote(name)
-                            + " is not a regular file; an archive read in place has only files (and docker-archive"
-                            + " layer links)");
-                }
-                if (links.containsKey(name)) {
-                    throw new InvalidContentException(source + ": entry " + Text.quote(name)
-                            + " appears twice with different content");
-                }
-                long offset = names.position();
-                byte[] content = null;
-                Digest digest = null;
-                byte[] head = null;
-                Digest named = verify != null ? namedDigest(name) : null;
-                if (keepsInMemory(name, e.getSize(), options)) {
-                    content = tar.readNBytes((int) e.getSize());
-                    if (content.length != e.getSize()) {
-                        throw new InvalidContentException(source + " is truncated in entry " + Text.quote(name));
-                    }
-                    if (named != null) {
-                        var algorithm = named.knownAlgorithm().orElseThrow();
-                        verify.hashed(name, named, Digest.of(algorithm, algorithm.newMessageDigest().digest(content)),
-                                content.length);
-                    }
-                    if (name.startsWith("blobs/") && (content.length == 0
-                            || !ReferrerIndex.SUBJECT_CANDIDATES.mayPass(content, content.length))) {
-                        head = Arrays.copyOf(content, Math.min(HEAD, content.length));
-                        content = null; // no JSON object: no manifest, read from the archive when fetched
-                    } else {
-                        smallBytes += content.length;
-                        if (smallBytes > MAX_SMALL_BYTES) {
-                            throw new InvalidContentException(source + ": over " + (MAX_SMALL_BYTES >> 20)
-                                    + " MiB of manifests; import it instead of reading it in place");
-                        }
-                    }
-                }
-                if (content == null && head == null) {
-                    // a file not kept: its first bytes, and, when its name is not its digest, its sha256
-                    head = tar.readNBytes(HEAD);
-                    if (!name.startsWith("blobs/")) {
-                        digest = hashRest(tar, head, dev.ocilayout.digest.DigestAlgorithm.SHA256);
-                    } else if (named != null) {
-                        verify.hashed(name, named, hashRest(tar, head, named.knownAlgorithm().orElseThrow()), e.getSize());
-                    }
-                }
-                Entry at = new Entry(offset, e.getSize(), digest, head);
-                Entry before = entries.putIfAbsent(name, at);
-                if (before != null) {
-                    byte[] first = small.get(name);
-                    if (before.size() != at.size() || first != null && content != null && !Arrays.equals(first, content)
-                            || !name.startsWith("blobs/") && (first == null || content == null)
-                            && !(digest != null && digest.equals(before.digest()))) {
-                        throw new InvalidContentException(source + ": entry " + Text.quote(name)
-                                + " appears twice with different content");
-                    }
-                    continue; // the same blob twice: the first is read, and verified against its name
-                }
-                if (content != null) {
-                    small.put(name, content);
+        Indexer ix = new Indexer(source, options, verify);
+        Compression compression = compressionOf(file, source);
+        if (compression == Compression.NONE && verify == null) {
+            indexBySeeking(file, ix);
+        } else {
+            try (InputStream raw = Channels.newInputStream(FileChannel.open(file));
+                 GuardedInput guarded = GuardedInput.open(raw, ArchiveLimits.defaults(), source)) {
+                RawTarNames names = new RawTarNames(new BufferedInputStream(guarded, 1 << 16), source);
+                TarArchiveInputStream tar = new TarArchiveInputStream(names);
+                for (TarArchiveEntry e; (e = ArchiveReader.nextEntry(tar, source)) != null; ) {
+                    ix.entry(e, names.position(), tar);
                 }
             }
         }
+        Map<String, Entry> entries = ix.entries;
+        Map<String, byte[]> small = ix.small;
+        Map<String, String> links = ix.links;
         byte[] indexJson = small.get(ArchiveReader.INDEX_JSON);
         if (indexJson == null) {
             if (small.containsKey(ArchiveReader.MANIFEST_JSON)) {
@@ -231,6 +157,137 @@ public final class ArchiveTarget implements ReadOnlyTarget {
         }
         ImageIndex index = ModelJson.parseIndex(indexJson, source + ": index.json");
         return new ArchiveTarget(file, compression, options, entries, small, index);
+    }
+
+    /** The archive's compression, from its first bytes. */
+    private static Compression compressionOf(Path file, String source) throws IOException {
+        try (InputStream in = new BufferedInputStream(Channels.newInputStream(FileChannel.open(file)), 16)) {
+            return Compression.detect(in, source);
+        }
+    }
+
+    /**
+     * A plain tar file, indexed by seeking from header to header, so that what is not kept in memory is never
+     * read: first every raw header is checked as a streaming read checks it ({@link RawTarNames}, data seeked
+     * over), then Commons Compress's {@code TarFile} lists the entries by their offsets. Every blob is verified
+     * against its digest whenever it is read. (A compressed archive, and fsck, stream instead.)
+     */
+    private static void indexBySeeking(Path file, Indexer ix) throws IOException {
+        try (FileChannel headers = FileChannel.open(file)) {
+            RawTarNames.checkHeaders(headers, ix.source); // every raw name, as a streaming read checks them
+        }
+        try (FileChannel ch = FileChannel.open(file);
+             org.apache.commons.compress.archivers.tar.TarFile tar = openTarFile(ch, ix.source)) {
+            for (TarArchiveEntry e : tar.getEntries()) {
+                try (InputStream data = e.isFile() && !e.isLink() && !e.isSymbolicLink() ? tar.getInputStream(e)
+                        : InputStream.nullInputStream()) {
+                    ix.entry(e, e.getDataOffset(), data);
+                }
+            }
+        }
+    }
+
+    private static org.apache.commons.compress.archivers.tar.TarFile openTarFile(FileChannel ch, String source)
+            throws IOException {
+        try {
+            return new org.apache.commons.compress.archivers.tar.TarFile(ch);
+        } catch (IOException | RuntimeException e) {
+            throw GuardedInput.corrupt(source, e);
+        }
+    }
+
+    /** What one indexing pass gathers, entry by entry, whichever way the entries are read. */
+    private static final class Indexer {
+        final String source;
+        final LayoutOptions options;
+        final Verification verify;
+        final Map<String, Entry> entries = new LinkedHashMap<>();
+        final Map<String, byte[]> small = new HashMap<>();
+        final Map<String, String> links = new LinkedHashMap<>();
+        long smallBytes;
+
+        Indexer(String source, LayoutOptions options, Verification verify) {
+            this.source = source;
+            this.options = options;
+            this.verify = verify;
+        }
+
+        /** One entry, whose data starts at {@code offset} of the tar stream and is read from {@code data}. */
+        void entry(TarArchiveEntry e, long offset, InputStream data) throws IOException {
+            String name = ArchivePaths.clean(e.getName(), source);
+            if (e.isDirectory()) {
+                return;
+            }
+            if (e.isSymbolicLink() && name.endsWith(".tar") && !name.startsWith("blobs/")) {
+                // an older docker save's layer that is the same as another: followed, inside the archive only
+                String resolved = ArchivePaths.resolveLink(name, e.getLinkName(), source);
+                if (entries.containsKey(name) || !resolved.equals(links.getOrDefault(name, resolved))) {
+                    throw new InvalidContentException(source + ": entry " + Text.quote(name)
+                            + " appears twice with different content");
+                }
+                links.put(name, resolved);
+                return;
+            }
+            if (!e.isFile() || e.isLink() || e.isSymbolicLink() || e.isSparse()) {
+                throw new InvalidContentException(source + ": entry " + Text.quote(name)
+                        + " is not a regular file; an archive read in place has only files (and docker-archive"
+                        + " layer links)");
+            }
+            if (links.containsKey(name)) {
+                throw new InvalidContentException(source + ": entry " + Text.quote(name)
+                        + " appears twice with different content");
+            }
+            byte[] content = null;
+            Digest digest = null;
+            byte[] head = null;
+            Digest named = verify != null ? namedDigest(name) : null;
+            if (keepsInMemory(name, e.getSize(), options)) {
+                content = data.readNBytes((int) e.getSize());
+                if (content.length != e.getSize()) {
+                    throw new InvalidContentException(source + " is truncated in entry " + Text.quote(name));
+                }
+                if (named != null) {
+                    var algorithm = named.knownAlgorithm().orElseThrow();
+                    verify.hashed(name, named, Digest.of(algorithm, algorithm.newMessageDigest().digest(content)),
+                            content.length);
+                }
+                if (name.startsWith("blobs/") && (content.length == 0
+                        || !ReferrerIndex.SUBJECT_CANDIDATES.mayPass(content, content.length))) {
+                    head = Arrays.copyOf(content, Math.min(HEAD, content.length));
+                    content = null; // no JSON object: no manifest, read from the archive when fetched
+                } else {
+                    smallBytes += content.length;
+                    if (smallBytes > MAX_SMALL_BYTES) {
+                        throw new InvalidContentException(source + ": over " + (MAX_SMALL_BYTES >> 20)
+                                + " MiB of manifests; import it instead of reading it in place");
+                    }
+                }
+            }
+            if (content == null && head == null) {
+                // a file not kept: its first bytes, and, when its name is not its digest, its sha256
+                head = data.readNBytes(HEAD);
+                if (!name.startsWith("blobs/")) {
+                    digest = hashRest(data, head, dev.ocilayout.digest.DigestAlgorithm.SHA256);
+                } else if (named != null) {
+                    verify.hashed(name, named, hashRest(data, head, named.knownAlgorithm().orElseThrow()), e.getSize());
+                }
+            }
+            Entry at = new Entry(offset, e.getSize(), digest, head);
+            Entry before = entries.putIfAbsent(name, at);
+            if (before != null) {
+                byte[] first = small.get(name);
+                if (before.size() != at.size() || first != null && content != null && !Arrays.equals(first, content)
+                        || !name.startsWith("blobs/") && (first == null || content == null)
+                        && !(digest != null && digest.equals(before.digest()))) {
+                    throw new InvalidContentException(source + ": entry " + Text.quote(name)
+                            + " appears twice with different content");
+                }
+                return; // the same blob twice: the first is read, and verified against its name
+            }
+            if (content != null) {
+                small.put(name, content);
+            }
+        }
     }
 
     /** The digest {@code blobs/<alg>/<encoded>} names, when this tool can compute it; else null. */

@@ -143,6 +143,20 @@ class ArchiveTargetTest {
     }
 
     @Test
+    void aPlainArchiveReadBySeekingChecksRawGnuLongNamesToo() throws IOException {
+        Path absolute = Files.write(tmp.resolve("gnu-abs.tar"), new TarBuilder().gnuLongNames()
+                .file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}").file("/etc/" + "e".repeat(120), "x")
+                .file("index.json", "{\"schemaVersion\":2,\"manifests\":[]}").build());
+        InvalidContentException e = assertThrows(InvalidContentException.class,
+                () -> ArchiveTarget.open(absolute, LayoutOptions.defaults()));
+        assertTrue(e.getMessage().contains("absolute path"), e.getMessage());
+        Path dotdot = Files.write(tmp.resolve("gnu-dotdot.tar"), new TarBuilder().gnuLongNames()
+                .file("a/".repeat(60) + "../".repeat(70) + "evil", "x")
+                .file("index.json", "{\"schemaVersion\":2,\"manifests\":[]}").build());
+        assertThrows(InvalidContentException.class, () -> ArchiveTarget.open(dotdot, LayoutOptions.defaults()));
+    }
+
+    @Test
     void aDockerArchiveWithNoImagesIsRefused() throws IOException {
         Path tar = Files.write(tmp.resolve("docker.tar"), new TarBuilder().file("manifest.json", "[]").build());
         InvalidContentException e = assertThrows(InvalidContentException.class, () -> ArchiveTarget.open(tar,
