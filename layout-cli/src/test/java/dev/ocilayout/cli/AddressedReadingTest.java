@@ -137,6 +137,16 @@ class AddressedReadingTest {
     }
 
     @Test
+    void copyTakesItsSourceFromLayoutWhenGivenThere() throws Exception {
+        Path layout = example();
+        assertEquals(0, Cli.run("tag", layout + ":v1", "localhost/bimg:2").exit());
+        Path dst = tmp.resolve("dst");
+        Cli.Result r = Cli.run("--layout", layout.toString(), "copy", "localhost/bimg:2", dst + ":copied");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(digestOf(layout + ":v1"), digestOf(dst + ":copied"));
+    }
+
+    @Test
     void aTagHoldingAColonIsCreatedResolvedAndRemovedAgain() throws Exception {
         Path layout = example();
         assertEquals(0, Cli.run("tag", layout + ":v1", "v1:x").exit());

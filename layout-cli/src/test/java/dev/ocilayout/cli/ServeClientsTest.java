@@ -132,4 +132,42 @@ class ServeClientsTest {
                     .assertOk("podman pulls what buildah pushed");
         }
     }
+
+    @Test
+    void archivesAndFoldersPodmanSavesAreReadInPlaceAndAddressedByTheirFullNames() throws Exception {
+        PeerTools.require("podman");
+        PeerTools.require("skopeo");
+        Path umoci = InteropTest.umociImage(tmp);
+        Path root = tmp.resolve("registry");
+        try (RegistryServer server = ServeInteropTest.serve(root, false)) {
+            String host = ServeInteropTest.host(server);
+            String image = host + "/team/app:v1";
+            PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false", "oci:" + umoci + ":v1", "docker://" + image)
+                    .assertOk("skopeo copy into serve");
+            containers("podman", "pull", "--tls-verify=false", image).assertOk("podman pull");
+            Path ociArchive = tmp.resolve("podman-oci.tar");
+            Path dockerArchive = tmp.resolve("podman-docker.tar");
+            Path ociDir = tmp.resolve("podman-oci-dir");
+            containers("podman", "save", "--format", "oci-archive", "-o", ociArchive.toString(), image).assertOk("save oci");
+            containers("podman", "save", "--format", "docker-archive", "-o", dockerArchive.toString(), image)
+                    .assertOk("save docker");
+            containers("podman", "save", "--format", "oci-dir", "-o", ociDir.toString(), image).assertOk("save oci-dir");
+
+            String fromDir = Cli.run("resolve", "oci:" + ociDir + ":" + image).out().trim();
+            assertTrue(fromDir.startsWith("sha256:"), "the full name podman wrote into ref.name resolves");
+            assertEquals(fromDir, Cli.run("resolve", "oci-archive:" + ociArchive + ":" + image).out().trim());
+            for (String archive : List.of("oci-archive:" + ociArchive, "docker-archive:" + dockerArchive)) {
+                assertEquals(0, Cli.run("fsck", archive).exit(), archive);
+                Cli.Result tree = Cli.run("tree", archive, "--format", "json");
+                assertEquals(0, tree.exit(), tree.toString());
+                assertEquals(0, dev.ocilayout.model.ModelJson.mapper().readTree(tree.out()).get("summary").get("missing")
+                        .asInt(), archive);
+            }
+            String docker = Cli.run("resolve", "docker-archive:" + dockerArchive + ":" + image).out().trim();
+            assertTrue(docker.startsWith("sha256:"), "a docker-archive image by its RepoTag: " + docker);
+            Path copied = tmp.resolve("copied");
+            assertEquals(0, Cli.run("copy", "docker-archive:" + dockerArchive + ":" + image, copied + ":v1").exit());
+            assertEquals(0, Cli.run("fsck", copied.toString()).exit());
+        }
+    }
 }

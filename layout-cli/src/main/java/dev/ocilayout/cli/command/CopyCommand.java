@@ -1,15 +1,18 @@
 package dev.ocilayout.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.ocilayout.Layout;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Progress;
 import dev.ocilayout.cli.RegistryOptions;
 import dev.ocilayout.cli.Reports;
+import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.copy.TargetCopy;
+import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.Reference;
 import dev.ocilayout.referrers.ReferrerStrategy;
@@ -71,7 +74,7 @@ public final class CopyCommand extends LayoutCommand {
     RegistryOptions registry;
 
     /** One end of the copy: what it is, the tag or digest it names (or null), and how to show it. */
-    private record End(Target target, String reference, String shown, boolean layout) {
+    private record End(ReadOnlyTarget target, String reference, String shown, boolean layout) {
     }
 
     @Override
@@ -107,7 +110,7 @@ public final class CopyCommand extends LayoutCommand {
         for (String[] job : jobs) {
             TargetCopy.Report r;
             try (Progress progress = Progress.of(root(), "copy", 0)) {
-                r = TargetCopy.copy(from.target(), job[0], to.target(), job[1], options, progress);
+                r = TargetCopy.copy(from.target(), job[0], (Target) to.target(), job[1], options, progress);
             }
             if (out().json()) {
                 results.add(Reports.copy(r));
@@ -129,27 +132,31 @@ public final class CopyCommand extends LayoutCommand {
     }
 
     private End end(String text, boolean destination) throws IOException {
-        if (RegistryRef.isRegistry(text)) {
-            RegistryRef ref;
-            try {
-                ref = RegistryRef.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
+        Address a;
+        try {
+            a = destination ? Address.parse(text) : address(text); // --layout DIR names the source's layout
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (a.kind() == Address.Kind.REGISTRY) {
+            RegistryRef ref = new RegistryRef(a.location(), a.repository(), a.name(), a.digest());
             // a source names latest when it names nothing, as docker pull does; a destination takes the source's tag
             String reference = ref.digest() != null ? ref.digest().toString() : ref.tag() != null ? ref.tag()
                     : destination || allTags ? null : ref.reference();
             RegistryTarget target = new RegistryTarget(registry.client(ref.registry(), root().stdin()), ref.repository());
             return new End(target, reference, destination ? ref.withTag(null).toString() : ref.toString(), false);
         }
-        Reference ref = Reference.parse(stripOci(text));
-        String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
-        Path dir = Path.of(ref.layout());
-        LayoutTarget target = destination ? new LayoutTarget(openOrCreate(ref), recordAs) : new LayoutTarget(open(dir));
-        return new End(target, reference, destination ? ref.layout() : text, true);
-    }
-
-    static String stripOci(String ref) {
-        return ref.startsWith(RegistryRef.OCI_PREFIX) ? ref.substring(RegistryRef.OCI_PREFIX.length()) : ref;
+        if (a.kind() != Address.Kind.LAYOUT) {
+            if (destination) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "copy writes to a layout or a registry;"
+                        + " to write an archive, use export");
+            }
+            return new End(read(a, registry), a.reference(), text, false);
+        }
+        String reference = a.reference();
+        Path dir = Path.of(a.location());
+        LayoutTarget target = destination ? new LayoutTarget(Layout.create(dir, root().layoutOptions()), recordAs)
+                : new LayoutTarget(open(dir));
+        return new End(target, reference, destination ? a.location() : text, true);
     }
 }
