@@ -209,4 +209,28 @@ class AddressedReadingTest {
             assertArrayEquals(Files.readAllBytes(fromLayout.resolve(name)), Files.readAllBytes(fromRegistry.resolve(name)));
         }
     }
+
+    private static List<String> findingCodes(Cli.Result r) throws Exception {
+        List<String> codes = new java.util.ArrayList<>(ModelJson.mapper().readTree(r.out()).get("findings")
+                .findValuesAsText("code"));
+        codes.sort(null);
+        return codes;
+    }
+
+    @Test
+    void lintFindsInAnArchiveAndARegistryWhatItFindsInTheLayout() throws Exception {
+        Path layout = dev.ocilayout.testing.TestData.copy("seed-shapes", tmp.resolve("seeds"));
+        Path tar = tmp.resolve("seeds.tar");
+        assertEquals(0, Cli.run("export", layout + ":artifact-no-config", layout + ":image", "-o", tar.toString()).exit());
+        for (String tag : List.of("artifact-no-config", "image")) {
+            List<String> inLayout = findingCodes(Cli.run("lint", layout + ":" + tag, "--registry", "all", "--format", "json"));
+            assertEquals(inLayout, findingCodes(Cli.run("lint", "oci-archive:" + tar + ":" + tag, "--registry", "all",
+                    "--format", "json")), tag);
+        }
+        registry = Distribution.start(tmp, "");
+        assertEquals(0, Cli.run("copy", layout + ":image", registry.host() + "/team/app:image", "--plain-http").exit());
+        assertEquals(findingCodes(Cli.run("lint", layout + ":image", "--registry", "all", "--format", "json")),
+                findingCodes(Cli.run("lint", registry.host() + "/team/app:image", "--plain-http", "--registry", "all",
+                        "--format", "json")));
+    }
 }

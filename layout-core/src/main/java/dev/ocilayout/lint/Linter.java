@@ -3,6 +3,8 @@ package dev.ocilayout.lint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.Layout;
+import dev.ocilayout.content.BlobSource;
+import dev.ocilayout.content.ManifestSource;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.graph.Graph;
 import dev.ocilayout.graph.GraphWalker;
@@ -27,6 +29,18 @@ import java.util.Set;
  * parser would refuse instead of stopping at it.
  */
 public final class Linter {
+    /** Where the documents are read from: a layout, or any source through its roles. */
+    private interface Source {
+        Graph walk(List<Descriptor> roots) throws IOException;
+
+        byte[] manifest(Descriptor d) throws IOException;
+
+        /** The config's bytes, or null when the source does not hold it. */
+        byte[] config(Descriptor d) throws IOException;
+    }
+
+    private final Source source;
+    private final int maxManifestBytes;
     private final Layout layout;
     private final List<RegistryProfile> profiles;
     private final List<Document> documents = new ArrayList<>();
@@ -35,6 +49,61 @@ public final class Linter {
     private Linter(Layout layout, List<RegistryProfile> profiles) {
         this.layout = layout;
         this.profiles = List.copyOf(profiles);
+        this.maxManifestBytes = layout.options().maxManifestBytes();
+        this.source = new Source() {
+            @Override
+            public Graph walk(List<Descriptor> roots) throws IOException {
+                return GraphWalker.walk(layout, roots);
+            }
+
+            @Override
+            public byte[] manifest(Descriptor d) throws IOException {
+                return layout.readManifestBytes(d);
+            }
+
+            @Override
+            public byte[] config(Descriptor d) throws IOException {
+                return layout.blobs().exists(d.digest()) ? layout.blobs().read(d, maxManifestBytes) : null;
+            }
+        };
+    }
+
+    private <S extends ManifestSource & BlobSource> Linter(S roles, int maxManifestBytes, List<RegistryProfile> profiles) {
+        this.layout = null;
+        this.profiles = List.copyOf(profiles);
+        this.maxManifestBytes = maxManifestBytes;
+        this.source = new Source() {
+            @Override
+            public Graph walk(List<Descriptor> roots) throws IOException {
+                return GraphWalker.walk(roles, roots);
+            }
+
+            @Override
+            public byte[] manifest(Descriptor d) throws IOException {
+                return roles.fetchManifest(d).bytes();
+            }
+
+            @Override
+            public byte[] config(Descriptor d) throws IOException {
+                if (!roles.exists(d)) {
+                    return null;
+                }
+                try (java.io.InputStream in = roles.fetch(d)) {
+                    return in.readAllBytes(); // bounded by the size checked before, verified at its end
+                }
+            }
+        };
+    }
+
+    /**
+     * Lints {@code root} and everything it reaches in any source (an archive read in place, a registry
+     * repository), through its roles.
+     */
+    public static <S extends ManifestSource & BlobSource> LintReport lint(S roles, Descriptor root, int maxManifestBytes,
+                                                                         List<RegistryProfile> profiles) throws IOException {
+        Linter l = new Linter(roles, maxManifestBytes, profiles);
+        l.walk(List.of(root));
+        return l.report();
     }
 
     /** Lints the whole layout: {@code index.json} itself and everything its entries reach. */
@@ -70,7 +139,7 @@ public final class Linter {
     }
 
     private void walk(List<Descriptor> roots) throws IOException {
-        Graph graph = GraphWalker.walk(layout, roots);
+        Graph graph = source.walk(roots);
         Map<Digest, String> names = names(graph, roots);
         Set<Digest> configsChecked = new HashSet<>();
         for (Graph.Node node : graph.nodes().values()) {
@@ -101,12 +170,12 @@ public final class Linter {
         if (node.presence() == Graph.Presence.MISSING || node.presence() == Graph.Presence.FOREIGN) {
             return null;
         }
-        if (d.size() > layout.options().maxManifestBytes()) {
+        if (d.size() > maxManifestBytes) {
             return new Document(d, name, null); // reported by size alone
         }
         byte[] bytes;
         try {
-            bytes = node.presence() == Graph.Presence.INLINE ? d.decodedData() : layout.readManifestBytes(d);
+            bytes = node.presence() == Graph.Presence.INLINE ? d.decodedData() : source.manifest(d);
         } catch (dev.ocilayout.error.LayoutException e) {
             return null; // corrupt: the walk reports it
         }
@@ -132,12 +201,15 @@ public final class Linter {
 
     private void config(Descriptor config) throws IOException {
         if (!MediaType.OCI_CONFIG.equals(config.mediaType()) && !MediaType.DOCKER_CONFIG.equals(config.mediaType())
-                || config.size() > layout.options().maxManifestBytes() || !layout.blobs().exists(config.digest())) {
+                || config.size() > maxManifestBytes) {
             return;
         }
         try {
-            findings.addAll(SpecChecks.config(ModelJson.mapper().readTree(layout.blobs().read(config,
-                    layout.options().maxManifestBytes())), config.digest()));
+            byte[] bytes = source.config(config);
+            if (bytes == null) {
+                return;
+            }
+            findings.addAll(SpecChecks.config(ModelJson.mapper().readTree(bytes), config.digest()));
         } catch (JsonProcessingException e) {
             findings.add(new LintFinding("OCI-JSON-INVALID", Severity.ERROR, null, config.digest(), "$",
                     "the image config is not valid JSON: " + Text.oneLine(e.getOriginalMessage()), "write the config again"));

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.RegistryOptions;
+import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.lint.Document;
 import dev.ocilayout.lint.LintFinding;
 import dev.ocilayout.lint.LintReport;
@@ -12,6 +14,7 @@ import dev.ocilayout.lint.Linter;
 import dev.ocilayout.lint.RegistryProfile;
 import dev.ocilayout.lint.RegistryProfiles;
 import dev.ocilayout.lint.Severity;
+import dev.ocilayout.model.Address;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.Reference;
 import java.io.InputStream;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,10 +38,12 @@ import picocli.CommandLine.Parameters;
             "Exit 0 when no error is found (with --strict, no finding at all), 1 otherwise."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout lint ./layout", "  oci-layout lint ./layout:v1 --registry ecr --registry quay",
-            "  oci-layout lint ./layout --registry all", "  oci-layout lint ./layout --format json --strict"})
+            "  oci-layout lint ./layout --registry all", "  oci-layout lint ./layout --format json --strict",
+            "  oci-layout lint oci-archive:app.tar:v1 --registry ecr"})
 public final class LintCommand extends LayoutCommand {
-    @Parameters(arity = "0..1", paramLabel = "REF|DIR", description = "A reference (lint it and what it reaches) or a"
-            + " layout (lint index.json and everything).")
+    @Parameters(arity = "0..1", paramLabel = "REF|DIR", description = "A reference (lint it and what it reaches: in a"
+            + " layout, an archive read in place or a registry, spec-notes/references.md) or a layout (lint index.json and"
+            + " everything).")
     String ref;
 
     @Option(names = "--registry", paramLabel = "NAME", description = "Also check what this registry refuses (repeatable).")
@@ -49,6 +55,9 @@ public final class LintCommand extends LayoutCommand {
 
     @Option(names = "--strict", description = "Fail on warnings and notes too.")
     boolean strict;
+
+    @Mixin
+    RegistryOptions registry;
 
     @Override
     public Integer call() throws Exception {
@@ -64,10 +73,20 @@ public final class LintCommand extends LayoutCommand {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Reference r = ref == null ? Reference.inLayout(layoutDir(null).toString(), null) : reference(ref);
-        Layout layout = open(r);
-        LintReport report = r.isLayoutOnly() ? Linter.lintLayout(layout, profiles)
-                : Linter.lint(layout, layout.resolve(r), profiles);
+        Address a = ref == null ? Address.inLayout(layoutDir(null).toString(), null) : address(ref);
+        LintReport report;
+        if (a.kind() == Address.Kind.LAYOUT) {
+            Reference r = ref == null ? Reference.inLayout(a.location(), null) : reference(ref);
+            Layout layout = open(r);
+            report = r.isLayoutOnly() ? Linter.lintLayout(layout, profiles) : Linter.lint(layout, layout.resolve(r), profiles);
+        } else {
+            if (a.isLocationOnly()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "lint in an archive or a registry names what"
+                        + " to lint: " + a.kind().form());
+            }
+            ReadOnlyTarget target = read(a, registry);
+            report = Linter.lint(target, target.resolve(a.reference()), root().layoutOptions().maxManifestBytes(), profiles);
+        }
         if (out().json()) {
             out().json(json(report));
         } else {
