@@ -2,6 +2,7 @@ package dev.ocilayout.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Annotations;
@@ -122,8 +123,9 @@ final class DockerArchive {
         if (!root.isArray() || root.isEmpty()) {
             throw new InvalidContentException(where + " is not a non-empty JSON array");
         }
-        List<Descriptor> entries = new ArrayList<>();
-        Map<String, Descriptor> byTag = new LinkedHashMap<>();
+        record Named(Descriptor manifest, String full) {
+        }
+        List<Named> named = new ArrayList<>(); // in manifest.json's order; full null: an image without RepoTags
         for (int i = 0; i < root.size(); i++) {
             JsonNode image = root.get(i);
             String at = where + " [" + i + "]";
@@ -157,27 +159,52 @@ final class DockerArchive {
             }
             JsonNode tags = image.path("RepoTags");
             if (!tags.isArray() || tags.isEmpty()) {
-                entries.add(manifest);
+                named.add(new Named(manifest, null));
                 continue;
             }
             for (JsonNode t : tags) {
                 String full = normalize(t.asText());
-                String tag = tagOf(full);
-                if (!RefName.isValid(tag)) {
+                if (!RefName.isValid(tagOf(full))) {
                     throw new InvalidContentException(at + ": RepoTag " + Text.quote(t.asText()) + " has no valid tag");
                 }
-                Descriptor before = byTag.get(tag);
-                if (before != null && !before.digest().equals(manifest.digest())) {
-                    throw new InvalidContentException(files.source() + " tags two images " + tag + " ("
-                            + before.annotation(IMAGE_NAME) + " and " + full + "); import them from separate archives");
-                }
-                Descriptor entry = manifest.withAnnotation(IMAGE_NAME, full).withAnnotation(Annotations.REF_NAME, tag);
-                byTag.put(tag, entry);
-                entries.add(entry);
+                named.add(new Named(manifest, full));
             }
+        }
+        // each image is named by its tag, as skopeo and umoci write and read layouts; where two images would share
+        // a tag (docker save a:latest b:latest), every image by its full name instead, as podman and containerd
+        // write them, so that both stay (spec-notes/repositories.md)
+        Map<String, Digest> byTag = new java.util.HashMap<>();
+        boolean fullNames = false;
+        for (Named n : named) {
+            if (n.full() != null) {
+                Digest before = byTag.putIfAbsent(tagOf(n.full()), n.manifest().digest());
+                fullNames |= before != null && !before.equals(n.manifest().digest());
+            }
+        }
+        List<Descriptor> entries = new ArrayList<>();
+        Map<String, Descriptor> byName = new LinkedHashMap<>();
+        for (Named n : named) {
+            if (n.full() == null) {
+                entries.add(n.manifest());
+                continue;
+            }
+            String name = fullNames ? n.full() : tagOf(n.full());
+            if (!RefName.isValid(name)) {
+                throw new InvalidContentException(where + ": image name " + Text.quote(n.full())
+                        + " is no valid org.opencontainers.image.ref.name");
+            }
+            Descriptor before = byName.get(name);
+            if (before != null && !before.digest().equals(n.manifest().digest())) {
+                throw new InvalidContentException(files.source() + " names two images " + n.full() + " ("
+                        + before.digest() + " and " + n.manifest().digest() + ")");
+            }
+            Descriptor entry = n.manifest().withAnnotation(IMAGE_NAME, n.full()).withAnnotation(Annotations.REF_NAME, name);
+            byName.put(name, entry);
+            entries.add(entry);
         }
         return ImageIndex.empty().withManifests(entries);
     }
+
 
     /**
      * Where an archive carries both {@code index.json} and {@code manifest.json} (Docker 25+), the two must

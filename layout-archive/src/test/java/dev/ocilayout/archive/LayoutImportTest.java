@@ -182,6 +182,32 @@ class LayoutImportTest {
     }
 
     @Test
+    void twoRepositoriesSharingATagStayApartByTheirFullNames() throws IOException {
+        TarBuilder b = new TarBuilder();
+        StringBuilder manifest = new StringBuilder("[");
+        for (String repo : List.of("a", "b")) {
+            byte[] layer = new TarBuilder().file("etc/" + repo, repo).build();
+            String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\"},\"x\":\""
+                    + repo + "\"}";
+            String configName = Digest.sha256(config.getBytes(StandardCharsets.UTF_8)).encoded() + ".json";
+            b.file(repo + "/layer.tar", layer).file(configName, config);
+            manifest.append(repo.equals("a") ? "" : ",").append("{\"Config\":\"").append(configName)
+                    .append("\",\"RepoTags\":[\"").append(repo).append(":latest\"],\"Layers\":[\"").append(repo)
+                    .append("/layer.tar\"]}");
+        }
+        byte[] archive = b.file("manifest.json", manifest.append("]").toString()).build();
+        Layout dst = Layout.create(fs.resolve("dst"));
+        LayoutImport.Report r = importInto(dst, archive, LayoutImport.Options.defaults());
+        assertEquals(2, r.images().size());
+        Descriptor a = dst.resolveTag("docker.io/library/a:latest");
+        Descriptor bImage = dst.resolveTag("docker.io/library/b:latest");
+        assertTrue(!a.digest().equals(bImage.digest()), "two images, both kept");
+        assertEquals("docker.io/library/a", dev.ocilayout.model.RefName.repositoryOf(
+                Tags.list(dst.index().read()).get(0).name()));
+        assertClean(dst);
+    }
+
+    @Test
     void aDockerArchiveBecomesOciImagesTaggedFromRepoTags() throws IOException {
         byte[] layer1 = new TarBuilder().file("etc/hostname", "box").build();
         byte[] layer2 = TarBuilder.gzip(new TarBuilder().file("bin/sh", "#!").build());

@@ -233,4 +233,36 @@ class AddressedReadingTest {
                 findingCodes(Cli.run("lint", registry.host() + "/team/app:image", "--plain-http", "--registry", "all",
                         "--format", "json")));
     }
+
+    /** A docker save of two repositories that share the tag latest, made by hand as docker writes it. */
+    private Path twoRepositoriesSharingLatest() throws Exception {
+        dev.ocilayout.testing.TarBuilder b = new dev.ocilayout.testing.TarBuilder();
+        StringBuilder manifest = new StringBuilder("[");
+        for (String repo : List.of("one", "two")) {
+            String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\"},\"x\":\""
+                    + repo + "\"}";
+            String name = dev.ocilayout.digest.Digest.sha256(config.getBytes(StandardCharsets.UTF_8)).encoded() + ".json";
+            b.file(repo + "/layer.tar", new dev.ocilayout.testing.TarBuilder().file("etc/" + repo, repo).build())
+                    .file(name, config);
+            manifest.append(repo.equals("one") ? "" : ",").append("{\"Config\":\"").append(name)
+                    .append("\",\"RepoTags\":[\"localhost/").append(repo).append(":latest\"],\"Layers\":[\"")
+                    .append(repo).append("/layer.tar\"]}");
+        }
+        return Files.write(tmp.resolve("two.tar"), b.file("manifest.json", manifest.append("]").toString()).build());
+    }
+
+    @Test
+    void repositoriesSharingATagAreKeptApartAndListedByRepository() throws Exception {
+        Path tar = twoRepositoriesSharingLatest();
+        Path layout = tmp.resolve("imported");
+        assertEquals(0, Cli.run("import", tar.toString(), layout.toString()).exit());
+        assertEquals("localhost/one:latest\nlocalhost/two:latest\n", Cli.run("tags", layout.toString()).out());
+        assertEquals("localhost/two:latest\n", Cli.run("tags", layout.toString(), "--repository", "localhost/two").out());
+        JsonNode json = ModelJson.mapper().readTree(Cli.run("tags", layout.toString(), "--format", "json").out());
+        assertEquals(List.of("localhost/one", "localhost/two"), json.findValuesAsText("repository"));
+        String one = digestOf("oci:" + layout + ":localhost/one:latest");
+        assertTrue(!one.equals(digestOf("oci:" + layout + ":localhost/two:latest")));
+        assertEquals(one, digestOf("docker-archive:" + tar + ":localhost/one:latest"), "in place, the same image");
+        assertEquals("localhost/one:latest\nlocalhost/two:latest\n", Cli.run("tags", "docker-archive:" + tar).out());
+    }
 }

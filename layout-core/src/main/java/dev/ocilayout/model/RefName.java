@@ -42,4 +42,28 @@ public final class RefName {
         }
         return name;
     }
+
+    /**
+     * The repository a full image name held as a ref.name names ({@code localhost/bimg:2} →
+     * {@code localhost/bimg}), or null for a plain tag ({@code v1}): the naming rule of
+     * spec-notes/repositories.md.
+     */
+    public static String repositoryOf(String refName) {
+        int slash = refName.lastIndexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        int colon = refName.lastIndexOf(':');
+        return colon > slash ? refName.substring(0, colon) : refName;
+    }
+
+    /** The tag part: a plain tag itself; of a full name, what follows its last ':' after the last '/', else latest. */
+    public static String tagOf(String refName) {
+        int slash = refName.lastIndexOf('/');
+        if (slash < 0) {
+            return refName;
+        }
+        int colon = refName.lastIndexOf(':');
+        return colon > slash ? refName.substring(colon + 1) : "latest";
+    }
 }

@@ -7,6 +7,7 @@ import dev.ocilayout.cli.RegistryOptions;
 import dev.ocilayout.cli.Reports;
 import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.model.Address;
+import dev.ocilayout.model.RefName;
 import dev.ocilayout.store.Tags;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,10 @@ public final class TagsCommand extends LayoutCommand {
     @Option(names = "--exclude", paramLabel = "REGEX", description = "Leave out tags matching this regular expression (whole name).")
     Pattern exclude;
 
+    @Option(names = "--repository", paramLabel = "NAME", description = "Only the tags of this repository, in a layout"
+            + " that holds several by full names (localhost/bimg for localhost/bimg:2; spec-notes/repositories.md).")
+    String repository;
+
     @Mixin
     RegistryOptions registry;
 
@@ -59,10 +64,18 @@ public final class TagsCommand extends LayoutCommand {
                 }
             }
         }
+        if (repository != null) {
+            tags = tags.stream().filter(t -> repository.equals(RefName.repositoryOf(t.name()))).toList();
+        }
         if (out().json()) {
             ArrayNode arr = Output.object().arrayNode();
             for (Tags.Tag t : tags) {
-                arr.add(Output.object().put("tag", t.name()).setAll(Reports.identity(t.descriptor())));
+                var n = arr.addObject().put("tag", t.name());
+                String repo = RefName.repositoryOf(t.name());
+                if (repo != null) {
+                    n.put("repository", repo);
+                }
+                n.setAll(Reports.identity(t.descriptor()));
             }
             out().json(arr);
         } else {
