@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** push, tag, attach and untag straight to a registry (issue #22), against docker-registry and serve. */
+/** push, tag, attach, detach and untag straight to a registry (issue #22), against docker-registry and serve. */
 class RegistryWritingTest {
     @TempDir
     Path tmp;
@@ -47,9 +47,14 @@ class RegistryWritingTest {
                 "json").out());
         assertEquals(attached.out().trim(), referrers.get("manifests").get(0).get("digest").asText());
 
-        Path out = tmp.resolve("pulled");
+        Path out = tmp.resolve("pulled-" + repo.hashCode());
         assertEquals(0, Cli.run("pull", repo + ":stable", "-o", out.toString(), "--plain-http").exit());
         assertArrayEquals(Files.readAllBytes(sbom), Files.readAllBytes(out.resolve("sbom.spdx.json")));
+
+        assertEquals(0, Cli.run("detach", repo + "@" + attached.out().trim(), "--plain-http").exit());
+        JsonNode after = ModelJson.mapper().readTree(Cli.run("discover", repo + ":v1", "--plain-http", "--format",
+                "json").out());
+        assertEquals(0, after.get("manifests").size(), "detached: no referrer listed any more");
         return digest;
     }
 

@@ -51,4 +51,26 @@ final class FallbackTag {
         ImageIndex next = new ImageIndex(2, MediaType.OCI_INDEX, null, entries, null, null, null);
         client.putManifest(repository, ReferrerKeys.fallbackTag(subject), ModelJson.toBytes(next, false), MediaType.OCI_INDEX);
     }
+
+    /**
+     * Removes a referrer from the index under its subject's fallback tag; false when the tag does not list it
+     * (or is not there). One that cannot be read is an error, never overwritten.
+     */
+    static boolean remove(RegistryClient client, String repository, Digest subject, Digest referrer) throws IOException {
+        ImageIndex current;
+        try {
+            current = client.fallbackIndex(repository, subject).orElse(null);
+        } catch (InvalidContentException e) {
+            throw new InvalidContentException("the fallback tag " + ReferrerKeys.fallbackTag(subject) + " of " + subject
+                    + " in " + client.registry() + "/" + repository + " cannot be read, so it is not rewritten: "
+                    + e.getMessage(), e);
+        }
+        if (current == null || current.manifests().stream().noneMatch(d -> d.digest().equals(referrer))) {
+            return false;
+        }
+        ImageIndex next = new ImageIndex(2, MediaType.OCI_INDEX, null,
+                current.manifests().stream().filter(d -> !d.digest().equals(referrer)).toList(), null, null, null);
+        client.putManifest(repository, ReferrerKeys.fallbackTag(subject), ModelJson.toBytes(next, false), MediaType.OCI_INDEX);
+        return true;
+    }
 }

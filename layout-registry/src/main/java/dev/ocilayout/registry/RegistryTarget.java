@@ -161,6 +161,27 @@ public final class RegistryTarget implements Target, BlobMount {
         client.putManifest(repository, tag, m.bytes(), m.mediaType());
     }
 
+    /**
+     * Stops the registry recording a referrer: removes it from its subject's fallback tag, if that lists it,
+     * and deletes the referrer manifest by digest, so that a referrers API stops listing it. A registry that
+     * deletes nothing has it removed from the fallback tag only, or, with nothing there, says it cannot.
+     */
+    public void detach(Digest referrer) throws IOException {
+        Manifest m = fetchManifest(resolve(referrer.toString())).manifest();
+        if (m.subject() == null) {
+            throw new dev.ocilayout.error.InvalidContentException(client.registry() + "/" + repository + "@" + referrer
+                    + " has no subject: it is not a referrer");
+        }
+        boolean fromTag = FallbackTag.remove(client, repository, m.subject().digest(), referrer);
+        try {
+            client.deleteManifest(repository, referrer.toString());
+        } catch (dev.ocilayout.error.UnsupportedException e) {
+            if (!fromTag) {
+                throw e;
+            }
+        }
+    }
+
     /** Removes a tag, where the registry deletes manifests by tag (else an UnsupportedException saying so). */
     public void untag(String tag) throws IOException {
         client.deleteManifest(repository, tag);

@@ -3,29 +3,52 @@ package dev.ocilayout.cli.command;
 import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.RegistryOptions;
+import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Reference;
 import dev.ocilayout.referrers.Referrers;
+import dev.ocilayout.registry.RegistryTarget;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "detach", mixinStandardHelpOptions = true,
         description = {"Stop recording a referrer: remove it (and its bookkeeping) from every convention that records it.",
             "The manifest stays in blobs/ until gc; tags naming it stay."},
         footerHeading = "%nExamples:%n",
-        footer = {"  oci-layout detach ./layout@sha256:0123..."})
+        footer = {"  oci-layout detach ./layout@sha256:0123...",
+            "  oci-layout detach localhost:5000/team/app@sha256:0123... --plain-http"})
 public final class DetachCommand extends LayoutCommand {
-    @Parameters(paramLabel = "DIR@DIGEST", description = "The referrer manifest.")
+    @Parameters(paramLabel = "DIR@DIGEST", description = "The referrer manifest: DIR@DIGEST, or REGISTRY/REPO@DIGEST"
+            + " (removed from the subject's fallback tag and deleted, so the referrers API stops listing it).")
     String ref;
+
+    @Mixin
+    RegistryOptions registry;
 
     @Override
     public Integer call() throws Exception {
+        Address a = address(ref);
+        if (a.kind() == Address.Kind.REGISTRY) {
+            if (a.digest() == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + ref + "' names no digest; write"
+                        + " REGISTRY/REPO@DIGEST");
+            }
+            ((RegistryTarget) read(a, registry)).detach(a.digest());
+            return report(a.digest());
+        }
         Reference r = digestReference(ref);
         Layout layout = open(r);
         Referrers.detach(layout, r.digest());
+        return report(r.digest());
+    }
+
+    private int report(dev.ocilayout.digest.Digest detached) {
         if (out().json()) {
-            out().json(Output.object().put("detached", r.digest().toString()));
+            out().json(Output.object().put("detached", detached.toString()));
         } else {
-            out().info("Detached " + r.digest());
+            out().info("Detached " + detached);
         }
         return 0;
     }
