@@ -27,14 +27,7 @@ final class FallbackTag {
      */
     static void add(RegistryClient client, String repository, Digest subject, List<Descriptor> referrers)
             throws IOException {
-        ImageIndex current;
-        try {
-            current = client.fallbackIndex(repository, subject).orElse(null);
-        } catch (InvalidContentException e) {
-            throw new InvalidContentException("the fallback tag " + ReferrerKeys.fallbackTag(subject) + " of " + subject
-                    + " in " + client.registry() + "/" + repository + " cannot be read, so it is not rewritten: "
-                    + e.getMessage(), e);
-        }
+        ImageIndex current = current(client, repository, subject);
         List<Descriptor> entries = new ArrayList<>(current == null ? List.of() : current.manifests());
         Set<Digest> have = new HashSet<>();
         entries.forEach(d -> have.add(d.digest()));
@@ -57,14 +50,7 @@ final class FallbackTag {
      * (or is not there). One that cannot be read is an error, never overwritten.
      */
     static boolean remove(RegistryClient client, String repository, Digest subject, Digest referrer) throws IOException {
-        ImageIndex current;
-        try {
-            current = client.fallbackIndex(repository, subject).orElse(null);
-        } catch (InvalidContentException e) {
-            throw new InvalidContentException("the fallback tag " + ReferrerKeys.fallbackTag(subject) + " of " + subject
-                    + " in " + client.registry() + "/" + repository + " cannot be read, so it is not rewritten: "
-                    + e.getMessage(), e);
-        }
+        ImageIndex current = current(client, repository, subject);
         if (current == null || current.manifests().stream().noneMatch(d -> d.digest().equals(referrer))) {
             return false;
         }
@@ -72,5 +58,16 @@ final class FallbackTag {
                 current.manifests().stream().filter(d -> !d.digest().equals(referrer)).toList(), null, null, null);
         client.putManifest(repository, ReferrerKeys.fallbackTag(subject), ModelJson.toBytes(next, false), MediaType.OCI_INDEX);
         return true;
+    }
+
+    /** The index under the fallback tag, or null; one that cannot be read is an error (fail closed). */
+    private static ImageIndex current(RegistryClient client, String repository, Digest subject) throws IOException {
+        try {
+            return client.fallbackIndex(repository, subject).orElse(null);
+        } catch (InvalidContentException e) {
+            throw new InvalidContentException("the fallback tag " + ReferrerKeys.fallbackTag(subject) + " of " + subject
+                    + " in " + client.registry() + "/" + repository + " cannot be read, so it is not rewritten: "
+                    + e.getMessage(), e);
+        }
     }
 }

@@ -1,9 +1,8 @@
 package dev.ocilayout.registry;
 
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.model.Address;
 import dev.ocilayout.model.RefName;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
@@ -30,49 +29,16 @@ public record RegistryRef(String registry, String repository, String tag, Digest
 
     /**
      * Whether {@code text} names a registry: it starts with {@code docker://}, or (without {@code oci:}) its
-     * first component looks like a host ({@code localhost}, or containing '.' or ':') and is no local path.
+     * first component looks like a host and is no local path ({@link Address#looksLikeRegistry}).
      */
     public static boolean isRegistry(String text) {
-        if (text.startsWith(DOCKER_PREFIX)) {
-            return true;
-        }
-        if (text.startsWith(OCI_PREFIX) || text.startsWith("/") || text.startsWith(".")) {
-            return false;
-        }
-        int slash = text.indexOf('/');
-        if (slash <= 0) {
-            return false;
-        }
-        String first = text.substring(0, slash);
-        boolean host = first.equals("localhost") || first.contains(".") || first.contains(":");
-        return host && !Files.exists(Path.of(first));
+        return text.startsWith(DOCKER_PREFIX) || !text.startsWith(OCI_PREFIX) && Address.looksLikeRegistry(text);
     }
 
+    /** Parses {@code [docker://]REGISTRY/REPOSITORY[:TAG|@DIGEST]}, by the one reference grammar ({@link Address}). */
     public static RegistryRef parse(String text) {
-        String t = text.startsWith(DOCKER_PREFIX) ? text.substring(DOCKER_PREFIX.length()) : text;
-        int slash = t.indexOf('/');
-        if (slash <= 0) {
-            throw new IllegalArgumentException("invalid registry reference '" + text + "': REGISTRY/REPOSITORY[:TAG|@DIGEST]");
-        }
-        String registry = t.substring(0, slash);
-        String rest = t.substring(slash + 1);
-        Digest digest = null;
-        String tag = null;
-        int at = rest.indexOf('@');
-        if (at >= 0) {
-            digest = Digest.tryParse(rest.substring(at + 1));
-            if (digest == null) {
-                throw new IllegalArgumentException("invalid digest in '" + text + "'");
-            }
-            rest = rest.substring(0, at);
-        } else {
-            int colon = rest.lastIndexOf(':');
-            if (colon > rest.lastIndexOf('/')) {
-                tag = rest.substring(colon + 1);
-                rest = rest.substring(0, colon);
-            }
-        }
-        return new RegistryRef(registry, rest, tag, digest);
+        Address a = Address.parse(text.startsWith(DOCKER_PREFIX) ? text : DOCKER_PREFIX + text);
+        return new RegistryRef(a.location(), a.repository(), a.name(), a.digest());
     }
 
     /** The tag or digest, as the API's {@code <reference>}; {@code latest} when neither is given, as Docker does. */
