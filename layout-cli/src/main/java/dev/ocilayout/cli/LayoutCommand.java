@@ -2,6 +2,7 @@ package dev.ocilayout.cli;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.content.ReadOnlyTarget;
+import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.Reference;
@@ -88,11 +89,19 @@ public abstract class LayoutCommand implements Callable<Integer> {
     protected record Resolved(Layout layout, Reference reference, Descriptor descriptor) {
     }
 
-    /** Parses a REF argument that must name a tag or digest, opens its layout and resolves it. */
+    /**
+     * Parses a REF argument that must name a tag or digest in a layout ({@code DIR:TAG}, {@code oci:DIR:REF},
+     * {@code DIR@DIGEST}), opens its layout and resolves it.
+     */
     protected Resolved resolve(String arg) throws IOException {
-        Reference ref = contentReference(arg);
-        Layout layout = open(ref);
-        return new Resolved(layout, ref, layout.resolve(ref));
+        Address a = contentAddress(arg);
+        if (a.kind() != Address.Kind.LAYOUT) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "'" + arg + "': this command works on a layout"
+                    + " here (" + Address.Kind.LAYOUT.form() + ")");
+        }
+        Layout layout = open(Path.of(a.location()));
+        Descriptor d = new LayoutTarget(layout).resolve(a.reference());
+        return new Resolved(layout, new Reference(a.location(), a.name(), a.digest()), d);
     }
 
     /**

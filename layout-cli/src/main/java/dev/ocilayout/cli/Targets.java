@@ -1,10 +1,10 @@
 package dev.ocilayout.cli;
 
+import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.archive.ArchiveTarget;
 import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.copy.LayoutTarget;
-import dev.ocilayout.Layout;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.registry.RegistryTarget;
 import java.io.IOException;
