@@ -51,9 +51,11 @@ import picocli.CommandLine.ScopeType;
         description = {
             "Manage OCI Image Layouts on disk (oci-layout, index.json, blobs/) as offline repositories.",
             "",
-            "References: PATH[:TAG] or PATH@DIGEST. The tag is the text after the last ':' that follows the"
-                    + " last '/'. For a path containing ':' or '@', give it with --layout PATH and write just"
-                    + " TAG or @DIGEST.",
+            "References, one grammar for every command (spec-notes/references.md): DIR[:TAG|@DIGEST] (the tag is"
+                    + " the text after the last ':' that follows the last '/'), oci:DIR[:REF|@DIGEST] (REF: the whole"
+                    + " ref.name, e.g. localhost/app:2), oci-archive:FILE[:REF|@DIGEST] and"
+                    + " docker-archive:FILE[:NAME:TAG|@DIGEST] (read in place), [docker://]REGISTRY/REPO[:TAG|@DIGEST]."
+                    + " For a folder containing ':' or '@', give it with --layout DIR and write just REF or @DIGEST.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -170,4 +170,46 @@ class ServeClientsTest {
             assertEquals(0, Cli.run("fsck", copied.toString()).exit());
         }
     }
+
+    @Test
+    void anOciTarJibWritesIsReadInPlaceByItsFullName() throws Exception {
+        Path app = Files.writeString(tmp.resolve("hello.txt"), "hello from jib\n");
+        Path tar = tmp.resolve("jib-oci.tar");
+        JibContainer built = Jib.fromScratch().setFormat(com.google.cloud.tools.jib.api.buildplan.ImageFormat.OCI)
+                .addLayer(List.of(app), AbsoluteUnixPath.get("/app"))
+                .containerize(containerizer(Containerizer.to(TarImage.at(tar).named("localhost/jibimg:2"))));
+        Cli.Result tags = Cli.run("tags", "oci-archive:" + tar);
+        assertEquals(0, tags.exit(), tags.toString());
+        String name = tags.out().trim();
+        String digest = Cli.run("resolve", "oci-archive:" + tar + ":" + name).out().trim();
+        assertEquals(built.getDigest().toString(), digest, "the image Jib built, by the name Jib wrote: " + name);
+        assertEquals(0, Cli.run("fsck", "oci-archive:" + tar).exit());
+        Path copied = tmp.resolve("copied");
+        assertEquals(0, Cli.run("copy", "oci-archive:" + tar + ":" + name, copied + ":v1").exit());
+        assertEquals(digest, Cli.run("resolve", copied + ":v1").out().trim());
+    }
+
+    @Test
+    void archivesBuildahWritesAreReadInPlace() throws Exception {
+        PeerTools.require("buildah");
+        PeerTools.require("skopeo");
+        Path umoci = InteropTest.umociImage(tmp);
+        Path root = tmp.resolve("registry");
+        try (RegistryServer server = ServeInteropTest.serve(root, false)) {
+            String image = ServeInteropTest.host(server) + "/team/app:v1";
+            PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false", "oci:" + umoci + ":v1", "docker://" + image)
+                    .assertOk("skopeo copy into serve");
+            containers("buildah", "pull", "--tls-verify=false", image).assertOk("buildah pull");
+            Path oci = tmp.resolve("buildah-oci.tar");
+            Path docker = tmp.resolve("buildah-docker.tar");
+            containers("buildah", "push", image, "oci-archive:" + oci + ":" + image).assertOk("buildah push oci-archive");
+            containers("buildah", "push", image, "docker-archive:" + docker + ":" + image).assertOk("buildah push docker");
+            for (String archive : List.of("oci-archive:" + oci, "docker-archive:" + docker)) {
+                assertEquals(0, Cli.run("fsck", archive).exit(), archive);
+                assertEquals(0, Cli.run("tree", archive).exit(), archive);
+                String digest = Cli.run("resolve", archive + ":" + image).out().trim();
+                assertTrue(digest.startsWith("sha256:"), archive + " by the name buildah wrote: " + digest);
+            }
+        }
+    }
 }
