@@ -175,8 +175,8 @@ final class ArchiveReader {
             blob(name, e.getSize(), data);
         } else if (isSmall(name)) {
             small(name, e.getSize(), data);
-        } else if (name.endsWith(".tar")) {
-            layer(name, data);
+        } else if (isLayerName(name)) {
+            layer(name, data); // its compression comes from its first bytes, not from its name
         } else {
             contents.ignored.add(name);
         }
@@ -251,6 +251,14 @@ final class ArchiveReader {
             throw duplicate(name);
         }
         contents.links.put(name, resolved);
+    }
+
+    /**
+     * A docker-archive layer's name: {@code <id>/layer.tar} (older docker save), {@code <diffID>.tar} (skopeo,
+     * podman), {@code <digest>.tar.gz} (Jib's {@code buildTar}), or a zstd tar.
+     */
+    static boolean isLayerName(String name) {
+        return name.endsWith(".tar") || name.endsWith(".tar.gz") || name.endsWith(".tgz") || name.endsWith(".tar.zst");
     }
 
     private static boolean isSmall(String name) {

@@ -88,6 +88,13 @@ class ServeClientsTest {
             assertEquals(base.getDigest().toString(), Cli.run("resolve", layout + ":base").out().trim());
             assertEquals(derived.getDigest().toString(), Cli.run("resolve", layout + ":v1").out().trim());
             assertTrue(Files.size(tar) > 0, "jib pulled every layer of what it pushed");
+            // Jib's docker tar names its layers <digest>.tar.gz (issue #23): imported and read in place
+            Path imported = tmp.resolve("jib-imported");
+            Cli.Result r = Cli.run("import", tar.toString(), imported.toString());
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(0, Cli.run("fsck", imported.toString()).exit());
+            assertEquals(Cli.run("resolve", imported + ":v1").out(),
+                    Cli.run("resolve", "docker-archive:" + tar + ":pulled:v1").out());
         }
     }
 
