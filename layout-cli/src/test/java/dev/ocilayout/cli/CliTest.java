@@ -221,6 +221,8 @@ class CliTest {
         assertEquals(0, bash.exit());
         assertTrue(bash.out().contains("complete -F"), "bash completion");
         assertTrue(Cli.run("completion", "zsh").out().contains("bashcompinit"));
+        assertTrue(Cli.run("completion", "--help").out().contains("> \"${fpath[1]}/_oci-layout\""),
+                "the zsh example keeps its shell variable (picocli would read it as its own and print null)");
         assertEquals(2, Cli.run("completion", "fish").exit());
     }
 

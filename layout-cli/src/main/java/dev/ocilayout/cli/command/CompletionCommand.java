@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
         description = {"Print a shell completion script (bash or zsh).",
             "The script works in zsh too (it loads bashcompinit)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  source <(oci-layout completion bash)", "  oci-layout completion zsh > \"${fpath[1]}/_oci-layout\""})
+        footer = {"  source <(oci-layout completion bash)", "  oci-layout completion zsh > \"$${fpath[1]}/_oci-layout\""})
 public final class CompletionCommand implements java.util.concurrent.Callable<Integer> {
     enum Shell { bash, zsh }
 
