@@ -164,7 +164,12 @@ class AddressedReadingTest {
         Path tar = tmp.resolve("e.tar");
         assertEquals(0, Cli.run("export", layout.toString(), "-o", tar.toString()).exit());
         Path fromArchive = tmp.resolve("from-archive");
-        assertEquals(0, Cli.run("blob", "get", "oci-archive:" + tar + "@" + layer, "-o", fromArchive.toString()).exit());
+        Cli.Result got = Cli.run("blob", "get", "oci-archive:" + tar + "@" + layer, "-o", fromArchive.toString(), "--format",
+                "json");
+        assertEquals(0, got.exit(), got.toString());
+        JsonNode written = ModelJson.mapper().readTree(got.out());
+        assertEquals(layer, written.get("digest").asText(), "with -o, --format json says what was written (issue #23)");
+        assertEquals(fromArchive.toString(), written.get("path").asText());
         assertArrayEquals(expected, Files.readAllBytes(fromArchive));
         registry = Distribution.start(tmp, "");
         String host = registry.host();

@@ -109,6 +109,10 @@ public final class BlobCommand implements Runnable {
             try (Progress progress = Progress.of(root(), "blob get", size)) {
                 if (output != null) {
                     BlobFiles.writeVerified(root().layoutOptions().fs(), source, d, output, progress);
+                    if (out().json()) {
+                        out().json(Output.object().put("digest", d.digest().toString()).put("size", d.size())
+                                .put("path", output.toString()));
+                    }
                 } else {
                     try (InputStream in = source.fetch(d)) {
                         byte[] buf = new byte[256 * 1024];
