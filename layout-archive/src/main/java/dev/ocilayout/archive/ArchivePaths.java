@@ -1,5 +1,6 @@
 package dev.ocilayout.archive;
 
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.text.Text;
 import java.util.ArrayList;
@@ -67,5 +68,16 @@ final class ArchivePaths {
             }
         }
         return String.join("/", parts);
+    }
+
+    /** The entry name of a blob: {@code blobs/<algorithm>/<encoded>}. */
+    static String blobName(Digest d) {
+        return "blobs/" + d.algorithm() + "/" + d.encoded();
+    }
+
+    /** The digest an entry name {@code blobs/<algorithm>/<encoded>} gives, or null when it gives none. */
+    static Digest blobDigest(String name) {
+        String[] parts = name.split("/");
+        return parts.length == 3 && parts[0].equals("blobs") ? Digest.tryParse(parts[1] + ":" + parts[2]) : null;
     }
 }

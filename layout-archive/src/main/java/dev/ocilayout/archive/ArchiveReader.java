@@ -184,8 +184,7 @@ final class ArchiveReader {
 
     /** {@code blobs/<alg>/<encoded>}: stored through the verifying ingest, or skipped when present. */
     private void blob(String name, long size, InputStream data) throws IOException {
-        String[] parts = name.split("/");
-        Digest digest = parts.length == 3 ? Digest.tryParse(parts[1] + ":" + parts[2]) : null;
+        Digest digest = ArchivePaths.blobDigest(name);
         if (digest == null) {
             throw new InvalidContentException(contents.source + ": entry " + Text.quote(name)
                     + " is under blobs/ but is not blobs/<algorithm>/<encoded digest>");

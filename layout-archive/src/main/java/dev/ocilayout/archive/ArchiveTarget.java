@@ -292,8 +292,8 @@ public final class ArchiveTarget implements ReadOnlyTarget {
 
     /** The digest {@code blobs/<alg>/<encoded>} names, when this tool can compute it; else null. */
     private static Digest namedDigest(String name) {
-        String[] parts = name.split("/");
-        return parts.length == 3 && parts[0].equals("blobs") ? Digest.ofReference(parts[1] + ":" + parts[2]) : null;
+        Digest d = ArchivePaths.blobDigest(name);
+        return d != null && d.knownAlgorithm().isPresent() ? d : null;
     }
 
     /** The digest of an entry's data, whose first bytes {@code head} were read already. */
@@ -350,15 +350,11 @@ public final class ArchiveTarget implements ReadOnlyTarget {
                 if (e == null || e.offset() < 0) {
                     return null;
                 }
-                Digest d = e.digest();
+                Digest d = e.digest() != null ? e.digest() : ArchivePaths.blobDigest(n);
                 if (d == null) {
-                    String[] parts = n.split("/");
-                    d = parts.length == 3 && n.startsWith("blobs/") ? Digest.tryParse(parts[1] + ":" + parts[2]) : null;
-                    if (d == null) {
-                        return null; // a small file is no layer
-                    }
+                    return null; // a small file is no layer
                 }
-                entries.putIfAbsent(blobName(d), e);
+                entries.putIfAbsent(ArchivePaths.blobName(d), e);
                 Compression c = Compression.detect(new java.io.BufferedInputStream(new ByteArrayInputStream(
                         e.head() != null ? e.head() : small.getOrDefault(n, new byte[0]))), source + ": layer " + Text.quote(n));
                 return new DockerArchive.Layer(Descriptor.of(MediaType.OCTET_STREAM, d, e.size()), c);
@@ -367,8 +363,8 @@ public final class ArchiveTarget implements ReadOnlyTarget {
             @Override
             public Descriptor store(byte[] bytes, String mediaType) {
                 Descriptor d = Descriptor.of(mediaType, Digest.sha256(bytes), bytes.length);
-                small.putIfAbsent(blobName(d.digest()), bytes);
-                entries.putIfAbsent(blobName(d.digest()), new Entry(-1, bytes.length, d.digest(), null));
+                small.putIfAbsent(ArchivePaths.blobName(d.digest()), bytes);
+                entries.putIfAbsent(ArchivePaths.blobName(d.digest()), new Entry(-1, bytes.length, d.digest(), null));
                 return d;
             }
         };
@@ -390,13 +386,9 @@ public final class ArchiveTarget implements ReadOnlyTarget {
         return compression;
     }
 
-    private static String blobName(Digest d) {
-        return "blobs/" + d.algorithm() + "/" + d.encoded();
-    }
-
     @Override
     public InputStream fetch(Descriptor blob) throws IOException {
-        String name = blobName(blob.digest());
+        String name = ArchivePaths.blobName(blob.digest());
         Entry e = entries.get(name);
         if (e == null) {
             throw new NotFoundException("blob " + blob.digest() + " is not in " + source);
@@ -423,7 +415,7 @@ public final class ArchiveTarget implements ReadOnlyTarget {
 
     /** The size of what the archive holds under the digest, or -1 when it holds nothing there. */
     public long storedSize(Digest digest) {
-        Entry e = entries.get(blobName(digest));
+        Entry e = entries.get(ArchivePaths.blobName(digest));
         return e == null ? -1 : e.size();
     }
 
@@ -431,17 +423,12 @@ public final class ArchiveTarget implements ReadOnlyTarget {
     public List<Digest> blobDigests() {
         List<Digest> out = new ArrayList<>();
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
-            Digest d = e.getValue().offset() >= 0 ? namedDigestAny(e.getKey()) : null;
+            Digest d = e.getValue().offset() >= 0 ? ArchivePaths.blobDigest(e.getKey()) : null;
             if (d != null) {
                 out.add(d);
             }
         }
         return out;
-    }
-
-    private static Digest namedDigestAny(String name) {
-        String[] parts = name.split("/");
-        return parts.length == 3 && parts[0].equals("blobs") ? Digest.tryParse(parts[1] + ":" + parts[2]) : null;
     }
 
     /** The archive's own index (for a docker-archive, the one made for its images). */
@@ -451,7 +438,7 @@ public final class ArchiveTarget implements ReadOnlyTarget {
 
     @Override
     public boolean exists(Descriptor blob) {
-        return entries.containsKey(blobName(blob.digest()));
+        return entries.containsKey(ArchivePaths.blobName(blob.digest()));
     }
 
     @Override
@@ -463,11 +450,11 @@ public final class ArchiveTarget implements ReadOnlyTarget {
                     return d;
                 }
             }
-            Entry e = entries.get(blobName(digest));
+            Entry e = entries.get(ArchivePaths.blobName(digest));
             if (e == null) {
                 throw new NotFoundException(digest + " is not in " + source);
             }
-            byte[] held = small.get(blobName(digest));
+            byte[] held = small.get(ArchivePaths.blobName(digest));
             return Descriptor.of(held != null ? sniff(held) : MediaType.OCTET_STREAM, digest, e.size());
         }
         List<Descriptor> named = RefName.isValid(reference) ? Tags.entries(index, reference) : List.of();
@@ -540,10 +527,7 @@ public final class ArchiveTarget implements ReadOnlyTarget {
         if (referrers == null) {
             Map<Digest, List<Descriptor>> bySubject = new HashMap<>();
             for (Map.Entry<String, byte[]> e : small.entrySet()) {
-                if (!e.getKey().startsWith("blobs/")) {
-                    continue;
-                }
-                Digest d = Digest.tryParse(e.getKey().substring("blobs/".length()).replace('/', ':'));
+                Digest d = ArchivePaths.blobDigest(e.getKey());
                 Manifest m = d == null ? null : ReferrerIndex.manifestWithSubject(d, e.getValue());
                 if (m != null) {
                     bySubject.computeIfAbsent(m.subject().digest(), k -> new ArrayList<>()).add(ReferrerIndex

@@ -2,7 +2,6 @@ package dev.ocilayout.archive;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.content.Staging;
-import dev.ocilayout.content.Target;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.error.UnsupportedException;
@@ -33,7 +32,7 @@ import java.util.Map;
  * (referrers as subject-annotation entries, as {@code export} writes them) and ends the archive. Written
  * content cannot be read back: the archive is a stream.
  */
-public final class ArchiveWriter implements Target, Staging {
+public final class ArchiveWriter implements Staging, Staging.Stage {
     private final OutputStream compressed;
     private final TarWriter tar;
     private final Map<Digest, Descriptor> written = new LinkedHashMap<>();
@@ -50,10 +49,6 @@ public final class ArchiveWriter implements Target, Staging {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String name(Digest d) {
-        return "blobs/" + d.algorithm() + "/" + d.encoded();
-    }
-
     @Override
     public synchronized boolean exists(Descriptor blob) {
         return written.containsKey(blob.digest());
@@ -67,7 +62,7 @@ public final class ArchiveWriter implements Target, Staging {
         }
         try (InputStream in = new VerifyingInputStream(content, expected.digest(), expected.size(),
                 "blob " + expected.digest())) {
-            tar.stream(name(expected.digest()), expected.size(), in);
+            tar.stream(ArchivePaths.blobName(expected.digest()), expected.size(), in);
             if (in.read() >= 0) {
                 throw new IllegalStateException("unreachable: the stream fails past the expected size");
             }
@@ -80,7 +75,7 @@ public final class ArchiveWriter implements Target, Staging {
     public synchronized void pushManifest(RawManifest manifest) throws IOException {
         Manifest m = manifest.manifest();
         if (!written.containsKey(manifest.digest())) {
-            tar.file(name(manifest.digest()), manifest.bytes());
+            tar.file(ArchivePaths.blobName(manifest.digest()), manifest.bytes());
             written.put(manifest.digest(), manifest.descriptor());
             manifests.put(manifest.digest(), manifest);
             bytes += manifest.size();
@@ -100,67 +95,20 @@ public final class ArchiveWriter implements Target, Staging {
         index = Tags.tag(index, tag, manifest);
     }
 
-    /** Copies into the archive record their root the way a layout does: tagged, or as an untagged entry. */
+    /** A copy into the archive stages nothing of its own: the archive is written as the copy goes. */
     @Override
     public Stage stage() {
-        ArchiveWriter self = this;
-        return new Stage() {
-            @Override
-            public void commit(Descriptor root, String tag) throws IOException {
-                synchronized (self) {
-                    if (tag != null) {
-                        self.tag(root, tag);
-                    } else {
-                        index = Tags.addUntagged(index, root);
-                    }
-                }
-            }
+        return this;
+    }
 
-            @Override
-            public InputStream fetch(Descriptor blob) throws IOException {
-                return self.fetch(blob);
-            }
-
-            @Override
-            public boolean exists(Descriptor blob) {
-                return self.exists(blob);
-            }
-
-            @Override
-            public void push(Descriptor expected, InputStream content) throws IOException {
-                self.push(expected, content);
-            }
-
-            @Override
-            public void pushManifest(RawManifest manifest) throws IOException {
-                self.pushManifest(manifest);
-            }
-
-            @Override
-            public void tag(Descriptor manifest, String tag) throws IOException {
-                self.tag(manifest, tag);
-            }
-
-            @Override
-            public Descriptor resolve(String reference) throws IOException {
-                return self.resolve(reference);
-            }
-
-            @Override
-            public RawManifest fetchManifest(Descriptor manifest) throws IOException {
-                return self.fetchManifest(manifest);
-            }
-
-            @Override
-            public List<String> tags() {
-                return self.tags();
-            }
-
-            @Override
-            public List<Descriptor> referrers(Digest subject, String artifactType) {
-                return self.referrers(subject, artifactType);
-            }
-        };
+    /** Records a copy's root the way a layout does: tagged, or as an untagged entry. */
+    @Override
+    public synchronized void commit(Descriptor root, String tag) throws IOException {
+        if (tag != null) {
+            tag(root, tag);
+        } else {
+            index = Tags.addUntagged(index, root);
+        }
     }
 
     /** Writes {@code index.json} and ends the archive (and its compression); the sink is left open. */

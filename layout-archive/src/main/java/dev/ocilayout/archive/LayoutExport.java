@@ -196,7 +196,7 @@ public final class LayoutExport {
                         + "); a docker-archive holds images only");
             }
             ObjectNode entry = dockerManifest.addObject();
-            entry.put("Config", path(im.config().digest()));
+            entry.put("Config", ArchivePaths.blobName(im.config().digest()));
             ArrayNode tags = entry.putArray("RepoTags");
             String repoTag = null;
             if (root.tag() != null) {
@@ -211,7 +211,7 @@ public final class LayoutExport {
                     throw new UnsupportedException("layer " + l.digest() + " of " + image.digest()
                             + " is a foreign layer, not stored here; a docker-archive needs every layer");
                 }
-                layers.add(path(l.digest()));
+                layers.add(ArchivePaths.blobName(l.digest()));
             }
             if (repoTag != null && !im.layers().isEmpty()) {
                 int colon = repoTag.lastIndexOf(':');
@@ -256,7 +256,7 @@ public final class LayoutExport {
                 tar.file(EXPECTED_BLOBS, BlobList.format(expected));
             }
             for (Map.Entry<Digest, Object> e : all.entrySet()) {
-                String name = path(e.getKey());
+                String name = ArchivePaths.blobName(e.getKey());
                 if (e.getValue() instanceof byte[] b) {
                     tar.file(name, b);
                     bytes += b.length;
@@ -280,7 +280,4 @@ public final class LayoutExport {
         }
     }
 
-    private static String path(Digest d) {
-        return "blobs/" + d.algorithm() + "/" + d.encoded();
-    }
 }
