@@ -51,6 +51,7 @@ public record Address(Kind kind, String location, String repository, String name
     public static final String DOCKER_ARCHIVE = "docker-archive:";
     public static final String DOCKER = "docker://";
 
+    /** The distribution-spec's repository name grammar: lower-case components separated by '/'. */
     private static final Pattern REPOSITORY = Pattern.compile(
             "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
     /** A host name or address, with an optional port (distribution's reference grammar: domain). */
@@ -69,6 +70,11 @@ public record Address(Kind kind, String location, String repository, String name
         if ((kind == Kind.REGISTRY) != (repository != null)) {
             throw new IllegalArgumentException("invalid address: a repository belongs to a registry address");
         }
+    }
+
+    /** Whether {@code name} follows the distribution-spec's repository name grammar. */
+    public static boolean isRepositoryName(String name) {
+        return REPOSITORY.matcher(name).matches();
     }
 
     /** Parses any address; a malformed one says which form it looked like and why it is not one. */
@@ -181,7 +187,7 @@ public record Address(Kind kind, String location, String repository, String name
                 }
             }
         }
-        if (!REPOSITORY.matcher(rest).matches()) {
+        if (!isRepositoryName(rest)) {
             throw invalid(whole, Kind.REGISTRY, "repository " + Text.quote(rest)
                     + " is not lower-case components separated by '/' (distribution-spec)");
         }

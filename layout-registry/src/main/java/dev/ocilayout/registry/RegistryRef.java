@@ -3,7 +3,6 @@ package dev.ocilayout.registry;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.model.RefName;
-import java.util.regex.Pattern;
 
 /**
  * Content in a registry: {@code REGISTRY/REPOSITORY[:TAG|@DIGEST]}, e.g. {@code 127.0.0.1:5000/team/app:v1}.
@@ -15,11 +14,9 @@ public record RegistryRef(String registry, String repository, String tag, Digest
     public static final String DOCKER_PREFIX = "docker://";
     /** The explicit prefix that makes a reference a layout reference. */
     public static final String OCI_PREFIX = "oci:";
-    private static final Pattern REPOSITORY = Pattern.compile(
-            "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
 
     public RegistryRef {
-        if (!REPOSITORY.matcher(repository).matches()) {
+        if (!Address.isRepositoryName(repository)) {
             throw new IllegalArgumentException("invalid repository name '" + repository + "'");
         }
         if (tag != null) {

@@ -2,6 +2,7 @@ package dev.ocilayout.serve;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
+import dev.ocilayout.model.Address;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The repositories a server offers: every layout under a root folder, named by its path below the root
@@ -22,9 +22,6 @@ import java.util.regex.Pattern;
  * its folder's name. A push to a new name creates its layout (never in single-layout mode).
  */
 final class Repositories {
-    /** The distribution-spec's repository name grammar. */
-    static final Pattern NAME = Pattern.compile(
-            "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
 
     private final Path root;
     private final LayoutOptions options;
@@ -125,7 +122,7 @@ final class Repositories {
         if (name.length() > 255) {
             throw RegistryError.nameInvalid(name, "longer than 255 characters");
         }
-        if (!NAME.matcher(name).matches()) {
+        if (!Address.isRepositoryName(name)) {
             throw RegistryError.nameInvalid(name, "not of the form [a-z0-9]+([._-][a-z0-9]+)*(/...)*");
         }
         for (String component : name.split("/")) {
@@ -220,7 +217,7 @@ final class Repositories {
                         }
                         if (!dir.equals(root) && isLayout(dir)) {
                             String name = root.relativize(dir).toString().replace('\\', '/');
-                            if (NAME.matcher(name).matches() && name.length() <= 255) {
+                            if (Address.isRepositoryName(name) && name.length() <= 255) {
                                 names.add(name);
                             }
                         }
