@@ -58,31 +58,8 @@ public abstract class LayoutCommand implements Callable<Integer> {
         return Path.of(arg != null ? arg : layout);
     }
 
-    /** A reference that must name a tag or digest, not only a layout. */
-    protected Reference contentReference(String arg) {
-        Reference ref = reference(arg);
-        if (ref.isLayoutOnly()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "reference '" + arg
-                    + "' names no tag or digest; write PATH:TAG or PATH@DIGEST");
-        }
-        return ref;
-    }
-
-    /** A reference that must name a digest ({@code DIR@DIGEST}). */
-    protected Reference digestReference(String arg) {
-        Reference ref = reference(arg);
-        if (ref.digest() == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "'" + arg + "' names no digest; write DIR@DIGEST");
-        }
-        return ref;
-    }
-
     protected Layout open(Path dir) throws IOException {
         return Layout.open(dir, root().layoutOptions());
-    }
-
-    protected Layout open(Reference ref) throws IOException {
-        return open(Path.of(ref.layout()));
     }
 
     /** A layout and the descriptor a reference names in it. */
@@ -132,7 +109,8 @@ public abstract class LayoutCommand implements Callable<Integer> {
         return Targets.read(a, root().layoutOptions(), registry, root().stdin());
     }
 
-    protected Layout openOrCreate(Reference ref) throws IOException {
-        return Layout.create(Path.of(ref.layout()), root().layoutOptions());
+    /** The layout in {@code dir}, created (with the folder) when there is none. */
+    protected Layout openOrCreate(Path dir) throws IOException {
+        return Layout.create(dir, root().layoutOptions());
     }
 }

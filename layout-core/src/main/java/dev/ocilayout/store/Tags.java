@@ -109,9 +109,13 @@ public final class Tags {
 
     /** Tags whose name matches {@code include} (if given) and not {@code exclude} (if given), whole-name. */
     public static List<Tag> list(ImageIndex index, Pattern include, Pattern exclude) {
-        Predicate<String> keep = n -> (include == null || include.matcher(n).matches())
-                && (exclude == null || !exclude.matcher(n).matches());
+        Predicate<String> keep = filter(include, exclude);
         return list(index).stream().filter(t -> keep.test(t.name())).toList();
+    }
+
+    /** Tag names matching {@code include} (whole name) and not {@code exclude}; null for either: no condition. */
+    public static Predicate<String> filter(Pattern include, Pattern exclude) {
+        return n -> (include == null || include.matcher(n).matches()) && (exclude == null || !exclude.matcher(n).matches());
     }
 
     /** Entries named {@code name}, in index order. */

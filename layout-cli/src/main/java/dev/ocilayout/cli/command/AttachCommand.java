@@ -72,16 +72,13 @@ public final class AttachCommand extends LayoutCommand {
         if (manifest != null) {
             d = Referrers.attachManifest(subject.layout(), subject.descriptor(), Files.readAllBytes(manifest), strategy);
         } else {
-            ArtifactPush.Builder b = ArtifactPush.builder().artifactType(artifactType).subject(subject.descriptor());
             long total = 0;
             for (String f : files) {
-                PushCommand.FileArg arg = PushCommand.FileArg.parse(f);
-                b.file(arg.path(), arg.mediaType());
-                total += Files.isRegularFile(arg.path()) ? Files.size(arg.path()) : 0;
+                Path p = PushCommand.FileArg.parse(f).path();
+                total += Files.isRegularFile(p) ? Files.size(p) : 0;
             }
-            annotations.forEach(b::annotation);
             try (Progress progress = Progress.of(root(), "attach", total)) {
-                d = b.build().attach(subject.layout(), subject.descriptor(), strategy, progress);
+                d = artifact().attach(subject.layout(), subject.descriptor(), strategy, progress);
             }
         }
         if (out().json()) {
@@ -105,16 +102,10 @@ public final class AttachCommand extends LayoutCommand {
         }
         Target repo = (Target) read(where, registry);
         Descriptor subject = repo.resolve(where.reference());
-        ArtifactPush.Builder b = ArtifactPush.builder().artifactType(artifactType);
-        for (String f : files) {
-            PushCommand.FileArg arg = PushCommand.FileArg.parse(f);
-            b.file(arg.path(), arg.mediaType());
-        }
-        annotations.forEach(b::annotation);
         Descriptor d;
         try (TempDir staging = TempDir.create("oci-layout-attach-");
              Progress progress = Progress.of(root(), "attach", 0)) {
-            d = Publishing.attach(b.build(), repo, subject, staging.path().resolve("layout"), progress);
+            d = Publishing.attach(artifact(), repo, subject, staging.path().resolve("layout"), progress);
         }
         if (out().json()) {
             out().json(Reports.identity(d).put("subject", subject.digest().toString()));
@@ -122,5 +113,16 @@ public final class AttachCommand extends LayoutCommand {
             out().line(d.digest().toString());
         }
         return 0;
+    }
+
+    /** The artifact the files and annotations make; its subject is set where it is attached. */
+    private ArtifactPush artifact() {
+        ArtifactPush.Builder b = ArtifactPush.builder().artifactType(artifactType);
+        for (String f : files) {
+            PushCommand.FileArg arg = PushCommand.FileArg.parse(f);
+            b.file(arg.path(), arg.mediaType());
+        }
+        annotations.forEach(b::annotation);
+        return b.build();
     }
 }

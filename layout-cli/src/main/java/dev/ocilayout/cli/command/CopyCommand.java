@@ -1,7 +1,6 @@
 package dev.ocilayout.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.ocilayout.Layout;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
@@ -14,7 +13,6 @@ import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Platform;
-import dev.ocilayout.model.Reference;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.registry.RegistryRef;
 import dev.ocilayout.registry.RegistryTarget;
@@ -155,7 +153,7 @@ public final class CopyCommand extends LayoutCommand {
         }
         String reference = a.reference();
         Path dir = Path.of(a.location());
-        LayoutTarget target = destination ? new LayoutTarget(Layout.create(dir, root().layoutOptions()), recordAs)
+        LayoutTarget target = destination ? new LayoutTarget(openOrCreate(dir), recordAs)
                 : new LayoutTarget(open(dir));
         return new End(target, reference, destination ? a.location() : text, true);
     }

@@ -1,13 +1,12 @@
 package dev.ocilayout.cli.command;
 
-import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.RegistryOptions;
 import dev.ocilayout.model.Address;
-import dev.ocilayout.model.Reference;
 import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.registry.RegistryTarget;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,18 +29,16 @@ public final class DetachCommand extends LayoutCommand {
     @Override
     public Integer call() throws Exception {
         Address a = address(ref);
-        if (a.kind() == Address.Kind.REGISTRY) {
-            if (a.digest() == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "'" + ref + "' names no digest; write"
-                        + " REGISTRY/REPO@DIGEST");
-            }
-            ((RegistryTarget) read(a, registry)).detach(a.digest());
-            return report(a.digest());
+        if (a.digest() == null || a.kind() != Address.Kind.REGISTRY && a.kind() != Address.Kind.LAYOUT) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "'" + ref + "' names no referrer; write"
+                    + " DIR@DIGEST or REGISTRY/REPO@DIGEST");
         }
-        Reference r = digestReference(ref);
-        Layout layout = open(r);
-        Referrers.detach(layout, r.digest());
-        return report(r.digest());
+        if (a.kind() == Address.Kind.REGISTRY) {
+            ((RegistryTarget) read(a, registry)).detach(a.digest());
+        } else {
+            Referrers.detach(open(Path.of(a.location())), a.digest());
+        }
+        return report(a.digest());
     }
 
     private int report(dev.ocilayout.digest.Digest detached) {

@@ -8,7 +8,6 @@ import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.Reports;
 import dev.ocilayout.cli.Progress;
-import dev.ocilayout.model.Reference;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -78,7 +77,7 @@ public final class ImportCommand extends LayoutCommand {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Layout layout = openOrCreate(new Reference(layoutArg, null, null));
+        Layout layout = openOrCreate(layoutPath);
         boolean stdin = file.equals("-");
         LayoutImport.Report r;
         long total = stdin ? -1 : Files.size(Path.of(file));

@@ -7,6 +7,7 @@ import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.RegistryOptions;
 import dev.ocilayout.content.ReadOnlyTarget;
+import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.lint.Document;
 import dev.ocilayout.lint.LintFinding;
 import dev.ocilayout.lint.LintReport;
@@ -16,7 +17,6 @@ import dev.ocilayout.lint.RegistryProfiles;
 import dev.ocilayout.lint.Severity;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.model.MediaType;
-import dev.ocilayout.model.Reference;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,9 +76,9 @@ public final class LintCommand extends LayoutCommand {
         Address a = ref == null ? Address.inLayout(layoutDir(null).toString(), null) : address(ref);
         LintReport report;
         if (a.kind() == Address.Kind.LAYOUT) {
-            Reference r = ref == null ? Reference.inLayout(a.location(), null) : reference(ref);
-            Layout layout = open(r);
-            report = r.isLayoutOnly() ? Linter.lintLayout(layout, profiles) : Linter.lint(layout, layout.resolve(r), profiles);
+            Layout layout = open(Path.of(a.location()));
+            report = a.isLocationOnly() ? Linter.lintLayout(layout, profiles)
+                    : Linter.lint(layout, new LayoutTarget(layout).resolve(a.reference()), profiles);
         } else {
             if (a.isLocationOnly()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "lint in an archive or a registry names what"

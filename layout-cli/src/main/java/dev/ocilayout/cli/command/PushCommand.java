@@ -10,7 +10,6 @@ import dev.ocilayout.cli.TempDir;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.Reference;
 import dev.ocilayout.repository.Publishing;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +72,7 @@ public final class PushCommand extends LayoutCommand {
             }
             return report(r.manifest());
         }
-        Reference target = reference(ref);
-        if (target.digest() != null) {
+        if (where.digest() != null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "push to DIR:TAG or DIR; the digest is computed, not given");
         }
@@ -84,10 +82,10 @@ public final class PushCommand extends LayoutCommand {
             FileArg arg = FileArg.parse(f);
             total += Files.isRegularFile(arg.path()) ? Files.size(arg.path()) : 0;
         }
-        Layout layout = openOrCreate(target);
+        Layout layout = openOrCreate(Path.of(where.location()));
         ArtifactPush.Result r;
         try (Progress progress = Progress.of(root(), "push", total)) {
-            r = b.build().push(layout, target.tag(), progress);
+            r = b.build().push(layout, where.name(), progress);
         }
         return report(r.manifest());
     }

@@ -12,6 +12,7 @@ import dev.ocilayout.store.Tags;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,20 +53,20 @@ public final class TagsCommand extends LayoutCommand {
             throw new CommandLine.ParameterException(spec.commandLine(), "tags lists a whole layout, archive or"
                     + " repository: give it without a tag or digest");
         }
+        Predicate<String> keep = Tags.filter(include, exclude)
+                .and(n -> repository == null || repository.equals(RefName.repositoryOf(n)));
         List<Tags.Tag> tags;
         if (where.kind() == Address.Kind.LAYOUT) {
-            tags = Tags.list(open(Path.of(where.location())).index().read(), include, exclude);
+            tags = Tags.list(open(Path.of(where.location())).index().read()).stream().filter(t -> keep.test(t.name()))
+                    .toList();
         } else {
             ReadOnlyTarget target = read(where, registry);
             tags = new ArrayList<>();
             for (String t : target.tags()) {
-                if ((include == null || include.matcher(t).matches()) && (exclude == null || !exclude.matcher(t).matches())) {
-                    tags.add(new Tags.Tag(t, out().json() ? target.resolve(t) : null));
+                if (keep.test(t)) {
+                    tags.add(new Tags.Tag(t, out().json() ? target.resolve(t) : null)); // resolved only when shown
                 }
             }
-        }
-        if (repository != null) {
-            tags = tags.stream().filter(t -> repository.equals(RefName.repositoryOf(t.name()))).toList();
         }
         if (out().json()) {
             ArrayNode arr = Output.object().arrayNode();
