@@ -15,6 +15,7 @@ import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Platform;
+import dev.ocilayout.model.RefName;
 import dev.ocilayout.referrers.SubjectAnnotationStrategy;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
@@ -201,7 +202,9 @@ public final class LayoutExport {
             String repoTag = null;
             if (root.tag() != null) {
                 String named = root.descriptor().annotation(DockerArchive.IMAGE_NAME);
-                repoTag = named != null && DockerArchive.tagOf(named).equals(root.tag()) ? named
+                String fullName = RefName.repositoryOf(root.tag());
+                repoTag = fullName != null ? fullName + ":" + RefName.tagOf(root.tag()) // the name it was stored under
+                        : named != null && DockerArchive.tagOf(named).equals(root.tag()) ? named
                         : repository() + ":" + root.tag();
                 tags.add(repoTag);
             }

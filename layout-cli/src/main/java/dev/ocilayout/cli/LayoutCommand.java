@@ -35,16 +35,6 @@ public abstract class LayoutCommand implements Callable<Integer> {
         return output;
     }
 
-    /** Parses a REF argument, honouring {@code --layout}. */
-    protected Reference reference(String arg) {
-        String layout = root().layoutOption();
-        try {
-            return layout != null ? Reference.inLayout(layout, arg) : Reference.parse(arg);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-    }
-
     /** A DIR argument, which may be omitted when {@code --layout} is given. */
     protected Path layoutDir(String arg) {
         String layout = root().layoutOption();

@@ -70,7 +70,7 @@ import picocli.CommandLine.ScopeType;
         footerHeading = "%nExamples:%n",
         footer = {
             "  oci-layout init ./layout",
-            "  oci-layout push ./layout:v1 sbom.json:application/spdx+json --artifact-type application/spdx+json",
+            "  oci-layout push ./layout:v1 sbom.json:application/spdx+json \\", "      --artifact-type application/spdx+json",
             "  oci-layout tags ./layout --format json",
             "  oci-layout pull ./layout:v1 -o out/",
             "  oci-layout tree ./layout",
@@ -184,6 +184,7 @@ public final class OciLayout {
         ErrorHandler errors = new ErrorHandler();
         CommandLine cl = new CommandLine(new OciLayout(stdin, stdout, stderr));
         subcommands.forEach(cl::addSubcommand);
+        cl.getSubcommands().values().forEach(OciLayout::pointToTheReferenceGrammar);
         cl.setOut(new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler(errors);
@@ -199,6 +200,25 @@ public final class OciLayout {
             return new CommandLine.RunLast().execute(parsed);
         });
         return cl;
+    }
+
+    /** The forms of a reference, at the end of the help of every command that takes one. */
+    private static final List<String> REFERENCE_FORMS = List.of("",
+            "References (the grammar: oci-layout --help, spec-notes/references.md):",
+            "  DIR[:TAG|@DIGEST]                oci:DIR[:REF|@DIGEST]",
+            "  oci-archive:FILE[:REF|@DIGEST]   docker-archive:FILE[:NAME:TAG|@DIGEST]",
+            "  [docker://]REGISTRY/REPO[:TAG|@DIGEST]");
+
+    private static void pointToTheReferenceGrammar(CommandLine sub) {
+        boolean takesReferences = sub.getCommandSpec().positionalParameters().stream().map(p -> p.paramLabel())
+                .anyMatch(l -> l.contains("REF") || l.contains("WHERE") || l.contains("ARCHIVE") || l.startsWith("DIR:")
+                        || l.startsWith("DIR@"));
+        if (takesReferences) {
+            CommandLine.Model.UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
+            List<String> footer = new java.util.ArrayList<>(List.of(usage.footer()));
+            footer.addAll(REFERENCE_FORMS);
+            usage.footer(footer.toArray(String[]::new));
+        }
     }
 
     private static Map<String, Class<?>> subcommands(Object... classesAndNames) {

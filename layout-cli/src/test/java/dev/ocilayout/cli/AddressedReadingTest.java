@@ -240,7 +240,7 @@ class AddressedReadingTest {
     }
 
     /** A docker save of two repositories that share the tag latest, made by hand as docker writes it. */
-    private Path twoRepositoriesSharingLatest() throws Exception {
+    static Path twoRepositoriesSharingLatest(Path tmp) throws Exception {
         dev.ocilayout.testing.TarBuilder b = new dev.ocilayout.testing.TarBuilder();
         StringBuilder manifest = new StringBuilder("[");
         for (String repo : List.of("one", "two")) {
@@ -258,7 +258,7 @@ class AddressedReadingTest {
 
     @Test
     void repositoriesSharingATagAreKeptApartAndListedByRepository() throws Exception {
-        Path tar = twoRepositoriesSharingLatest();
+        Path tar = twoRepositoriesSharingLatest(tmp);
         Path layout = tmp.resolve("imported");
         assertEquals(0, Cli.run("import", tar.toString(), layout.toString()).exit());
         assertEquals("localhost/one:latest\nlocalhost/two:latest\n", Cli.run("tags", layout.toString()).out());

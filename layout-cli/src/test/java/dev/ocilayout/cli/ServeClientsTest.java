@@ -112,6 +112,12 @@ class ServeClientsTest {
         return PeerTools.run(tmp, cmd.toArray(String[]::new));
     }
 
+    /** skopeo pushes the umoci image's v1 into a served repository. */
+    void pushWithSkopeo(Path umoci, String image) throws Exception {
+        PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false", "oci:" + umoci + ":v1", "docker://" + image)
+                .assertOk("skopeo copy into serve");
+    }
+
     @Test
     void podmanAndBuildahPullFromServeAndPushIntoIt() throws Exception {
         PeerTools.require("podman");
@@ -121,8 +127,7 @@ class ServeClientsTest {
         Path root = tmp.resolve("registry");
         try (RegistryServer server = ServeInteropTest.serve(root, false)) {
             String host = ServeInteropTest.host(server);
-            PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false", "oci:" + umoci + ":v1",
-                    "docker://" + host + "/team/app:v1").assertOk("skopeo copy into serve");
+            pushWithSkopeo(umoci, host + "/team/app:v1");
 
             containers("podman", "pull", "--tls-verify=false", host + "/team/app:v1").assertOk("podman pull");
             containers("podman", "push", "--tls-verify=false", host + "/team/app:v1", "docker://" + host + "/team/podman:v1")
@@ -149,8 +154,7 @@ class ServeClientsTest {
         try (RegistryServer server = ServeInteropTest.serve(root, false)) {
             String host = ServeInteropTest.host(server);
             String image = host + "/team/app:v1";
-            PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false", "oci:" + umoci + ":v1", "docker://" + image)
-                    .assertOk("skopeo copy into serve");
+            pushWithSkopeo(umoci, image);
             containers("podman", "pull", "--tls-verify=false", image).assertOk("podman pull");
             Path ociArchive = tmp.resolve("podman-oci.tar");
             Path dockerArchive = tmp.resolve("podman-docker.tar");
@@ -175,6 +179,45 @@ class ServeClientsTest {
             Path copied = tmp.resolve("copied");
             assertEquals(0, Cli.run("copy", "docker-archive:" + dockerArchive + ":" + image, copied + ":v1").exit());
             assertEquals(0, Cli.run("fsck", copied.toString()).exit());
+        }
+    }
+
+    @Test
+    void aPodmanSaveOfTwoRepositoriesSharingLatestIsKeptApartReadInPlaceAndImported() throws Exception {
+        PeerTools.require("podman");
+        PeerTools.require("skopeo");
+        Path umoci = InteropTest.umociImage(tmp);
+        Path root = tmp.resolve("registry");
+        try (RegistryServer server = ServeInteropTest.serve(root, false)) {
+            String host = ServeInteropTest.host(server);
+            String a = host + "/team/a:latest";
+            String b = host + "/team/b:latest";
+            pushWithSkopeo(umoci, a);
+            Path app = Files.writeString(tmp.resolve("b.txt"), "the second image\n");
+            Jib.fromScratch().addLayer(List.of(app), AbsoluteUnixPath.get("/b"))
+                    .containerize(containerizer(Containerizer.to(RegistryImage.named(b))));
+            containers("podman", "pull", "--tls-verify=false", a).assertOk("podman pull a");
+            containers("podman", "pull", "--tls-verify=false", b).assertOk("podman pull b");
+            Path two = tmp.resolve("two.tar");
+            containers("podman", "save", "-m", "--format", "docker-archive", "-o", two.toString(), a, b)
+                    .assertOk("podman save -m");
+
+            String archive = "docker-archive:" + two;
+            assertEquals(a + "\n" + b + "\n", Cli.run("tags", archive).out(), "both full names, kept apart");
+            String digestA = Cli.run("resolve", archive + ":" + a).out().trim();
+            String digestB = Cli.run("resolve", archive + ":" + b).out().trim();
+            assertTrue(digestA.startsWith("sha256:") && digestB.startsWith("sha256:") && !digestA.equals(digestB),
+                    digestA + " " + digestB);
+            for (String command : List.of("fsck", "lint")) {
+                Cli.Result r = Cli.run(command, command.equals("lint") ? archive + ":" + a : archive);
+                assertEquals(0, r.exit(), command + ": " + r);
+            }
+            Cli.Result discover = Cli.run("discover", archive + ":" + b, "--format", "json");
+            assertEquals(0, discover.exit(), discover.toString());
+            Path imported = tmp.resolve("imported");
+            assertEquals(0, Cli.run("import", two.toString(), imported.toString()).exit());
+            assertEquals(digestA, Cli.run("resolve", "oci:" + imported + ":" + a).out().trim());
+            assertEquals(digestB, Cli.run("resolve", "oci:" + imported + ":" + b).out().trim());
         }
     }
 
@@ -204,8 +247,7 @@ class ServeClientsTest {
         Path root = tmp.resolve("registry");
         try (RegistryServer server = ServeInteropTest.serve(root, false)) {
             String image = ServeInteropTest.host(server) + "/team/app:v1";
-            PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false", "oci:" + umoci + ":v1", "docker://" + image)
-                    .assertOk("skopeo copy into serve");
+            pushWithSkopeo(umoci, image);
             containers("buildah", "pull", "--tls-verify=false", image).assertOk("buildah pull");
             Path oci = tmp.resolve("buildah-oci.tar");
             Path docker = tmp.resolve("buildah-docker.tar");

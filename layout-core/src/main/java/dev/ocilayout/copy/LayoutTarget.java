@@ -6,16 +6,19 @@ import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.content.Staging;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.model.RefName;
+import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.referrers.Referrer;
 import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.store.Tags;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
@@ -36,6 +39,7 @@ import java.util.Set;
 public final class LayoutTarget implements Target, BlobMount, Staging {
     private final Layout layout;
     private final ReferrerStrategy recordAs;
+    private final RepositoryScope scope;
     private ImageIndex lookupOf;
     private ReferrerIndex lookup;
 
@@ -46,8 +50,25 @@ public final class LayoutTarget implements Target, BlobMount, Staging {
 
     /** @param recordAs how referrers pushed here are recorded; null for the layout's own convention */
     public LayoutTarget(Layout layout, ReferrerStrategy recordAs) {
+        this(layout, recordAs, null);
+    }
+
+    /**
+     * One repository of a layout that holds several (spec-notes/repositories.md): its tags are the tag parts
+     * of its names ({@code 2} for {@code localhost/bimg:2}), a tag written here is stored under the full name,
+     * and referrers are those the repository sees (its own fallback tags, and every record by digest).
+     *
+     * @param scope the repository, or null for the whole layout (every ref.name as it is)
+     */
+    public LayoutTarget(Layout layout, ReferrerStrategy recordAs, RepositoryScope scope) {
         this.layout = layout;
         this.recordAs = recordAs;
+        this.scope = scope;
+    }
+
+    /** The repository this target is scoped to; null for the whole layout. */
+    public RepositoryScope scope() {
+        return scope;
     }
 
     public Layout layout() {
@@ -99,7 +120,17 @@ public final class LayoutTarget implements Target, BlobMount, Staging {
             return layout.resolve(digest);
         }
         RefName.validate(reference);
-        return layout.resolveTag(reference);
+        if (scope == null) {
+            return layout.resolveTag(reference);
+        }
+        String stored = scope.find(layout.index().read(), reference);
+        if (stored == null) {
+            List<String> known = tags();
+            throw new NotFoundException("tag " + Text.quote(reference) + " not found in repository " + scope + " of "
+                    + layout.root() + (known.isEmpty() ? " (it has no tags)" : " (tags: "
+                    + String.join(", ", known.subList(0, Math.min(10, known.size()))) + (known.size() > 10 ? ", ..." : "") + ")"));
+        }
+        return layout.resolveTag(stored);
     }
 
     @Override
@@ -126,16 +157,24 @@ public final class LayoutTarget implements Target, BlobMount, Staging {
 
     @Override
     public void tag(Descriptor manifest, String tag) throws IOException {
-        RefName.validate(tag);
+        String name = refName(tag);
         layout.index().update(index -> {
             layout.blobs().requirePresent(List.of(manifest));
-            return Tags.tag(index, tag, manifest);
+            return Tags.tag(index, name, manifest);
         });
+    }
+
+    /** The ref.name a tag written here is stored under. */
+    private String refName(String tag) {
+        RefName.validate(tag);
+        return scope == null ? tag : RefName.validate(scope.refName(tag));
     }
 
     @Override
     public List<String> tags() throws IOException {
-        return Tags.list(layout.index().read()).stream().map(Tags.Tag::name).toList();
+        ImageIndex index = layout.index().read();
+        return scope == null ? Tags.list(index).stream().map(Tags.Tag::name).toList()
+                : scope.tags(index).stream().map(RepositoryScope.Tagged::tag).toList();
     }
 
     /** Read from every convention, built once per version of {@code index.json}. */
@@ -147,7 +186,7 @@ public final class LayoutTarget implements Target, BlobMount, Staging {
             lookupOf = current;
         }
         List<Descriptor> out = new ArrayList<>();
-        for (Referrer r : lookup.referrers(subject, artifactType)) {
+        for (Referrer r : lookup.referrers(subject, artifactType, scope)) {
             out.add(r.descriptor());
         }
         return out;
@@ -167,7 +206,8 @@ public final class LayoutTarget implements Target, BlobMount, Staging {
     }
 
     private ReferrerStrategy strategy() throws IOException {
-        return recordAs != null ? recordAs : Referrers.choose(layout, null, false);
+        ReferrerStrategy s = recordAs != null ? recordAs : Referrers.choose(layout, null, false);
+        return scope == null ? s : s.in(scope);
     }
 
     /** The children a manifest needs stored: not those embedded in it, nor foreign ones. */
@@ -202,9 +242,7 @@ public final class LayoutTarget implements Target, BlobMount, Staging {
 
         @Override
         public synchronized void commit(Descriptor root, String tag) throws IOException {
-            if (tag != null) {
-                RefName.validate(tag);
-            }
+            String name = tag == null ? null : refName(tag);
             ReferrerStrategy strategy = referrersOf.isEmpty() ? null : strategy();
             List<Descriptor> present;
             synchronized (needed) {
@@ -213,7 +251,7 @@ public final class LayoutTarget implements Target, BlobMount, Staging {
             present.add(root);
             layout.index().update(index -> {
                 layout.blobs().requirePresent(present);
-                ImageIndex next = tag != null ? Tags.tag(index, tag, root) : Tags.addUntagged(index, root);
+                ImageIndex next = name != null ? Tags.tag(index, name, root) : Tags.addUntagged(index, root);
                 for (Map.Entry<Digest, List<Descriptor>> e : referrersOf.entrySet()) {
                     next = strategy.addAll(layout, next, e.getKey(), e.getValue());
                 }

@@ -10,6 +10,7 @@ import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.RefName;
 import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.store.BlobStore.Examined;
@@ -308,7 +309,7 @@ public final class GarbageCollector {
         if (annotated != null) {
             return Digest.tryParse(annotated);
         }
-        return ReferrerIndex.isFallbackEntry(d) ? ReferrerKeys.subjectOfFallbackTag(d.refName()) : null;
+        return ReferrerIndex.isFallbackEntry(d) ? ReferrerKeys.subjectOfFallbackTag(RefName.tagOf(d.refName())) : null;
     }
 
     /** Records the subject of an {@code index.json} entry's manifest, if it has one and can be read. */

@@ -5,6 +5,7 @@ import dev.ocilayout.digest.Digest;
 import dev.ocilayout.graph.FailClosed;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -44,9 +45,22 @@ public final class Untagging {
      * @return whether any entry listed it
      */
     public static boolean removeDigest(Layout layout, Digest digest, boolean ignoreUnreadable) throws IOException {
+        return removeDigest(layout, digest, null, ignoreUnreadable);
+    }
+
+    /**
+     * Removes the entries listing {@code digest} that one repository of the layout sees: its own names of it
+     * and the unnamed entries (shared by every repository); another repository's names of it stay.
+     *
+     * @param scope the repository, or null for every entry
+     * @return whether any such entry listed it
+     */
+    public static boolean removeDigest(Layout layout, Digest digest, RepositoryScope scope, boolean ignoreUnreadable)
+            throws IOException {
         boolean[] found = {false};
         layout.index().update(index -> {
-            ImageIndex next = index.without(d -> d.digest().equals(digest));
+            ImageIndex next = index.without(d -> d.digest().equals(digest)
+                    && (scope == null || d.refName() == null || scope.holds(d.refName())));
             found[0] = next.manifests().size() != index.manifests().size();
             return found[0] ? checked(layout, index, next, "delete " + digest, ignoreUnreadable) : index;
         });

@@ -5,6 +5,7 @@ import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
 import java.util.List;
@@ -16,6 +17,22 @@ import java.util.List;
  */
 public final class FallbackTagStrategy implements ReferrerStrategy {
     public static final String NAME = "fallback-tag";
+    private final RepositoryScope scope;
+
+    /** Fallback tags of the layout's unnamed repository: plain {@code sha256-<hex>} tags. */
+    public FallbackTagStrategy() {
+        this(RepositoryScope.UNNAMED);
+    }
+
+    /** Fallback tags of one repository of the layout: {@code NAME:sha256-<hex>} for a named one. */
+    public FallbackTagStrategy(RepositoryScope scope) {
+        this.scope = scope;
+    }
+
+    @Override
+    public ReferrerStrategy in(RepositoryScope repository) {
+        return new FallbackTagStrategy(repository);
+    }
 
     @Override
     public String name() {
@@ -25,7 +42,7 @@ public final class FallbackTagStrategy implements ReferrerStrategy {
     @Override
     public ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers)
             throws IOException {
-        String tag = ReferrerKeys.fallbackTag(subject);
+        String tag = scope.refName(ReferrerKeys.fallbackTag(subject));
         List<Descriptor> named = Tags.entries(index, tag);
         List<Descriptor> listed = List.of();
         if (!named.isEmpty()) {

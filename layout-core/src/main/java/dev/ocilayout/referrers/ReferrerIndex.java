@@ -10,6 +10,8 @@ import dev.ocilayout.model.ImageManifest;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RefName;
+import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.store.BlobStore;
 import dev.ocilayout.text.Text;
 import java.io.IOException;
@@ -37,7 +39,8 @@ public final class ReferrerIndex {
     public record Bookkeeping(Descriptor entry, Source kind, Digest subject) {
     }
 
-    private record Candidate(Descriptor descriptor, Source source) {
+    /** A recorded referrer; {@code scope} is the repository a fallback tag belongs to, null for records by digest. */
+    private record Candidate(Descriptor descriptor, Source source, RepositoryScope scope) {
     }
 
     private final Layout layout;
@@ -103,9 +106,23 @@ public final class ReferrerIndex {
      * @param artifactType only referrers of this artifact type, or null for all
      */
     public List<Referrer> referrers(Digest subject, String artifactType) throws IOException {
+        return referrers(subject, artifactType, null);
+    }
+
+    /**
+     * The referrers of {@code subject} seen from one repository of a layout that holds several
+     * (spec-notes/repositories.md): those recorded by digest, which every repository shares, and those under
+     * that repository's own fallback tag; another repository's fallback tag is its own.
+     *
+     * @param scope the repository, or null for every record of the layout
+     */
+    public List<Referrer> referrers(Digest subject, String artifactType, RepositoryScope scope) throws IOException {
         Map<Digest, Descriptor> found = new LinkedHashMap<>();
         Map<Digest, EnumSet<Source>> sources = new HashMap<>();
         for (Candidate c : bySubject.getOrDefault(subject, List.of())) {
+            if (scope != null && c.scope() != null && !c.scope().equals(scope)) {
+                continue;
+            }
             Digest d = c.descriptor().digest();
             if (found.containsKey(d)) {
                 sources.get(d).add(c.source());
@@ -218,13 +235,14 @@ public final class ReferrerIndex {
         if (response == null) {
             return;
         }
-        Digest s = ReferrerKeys.subjectOfFallbackTag(e.refName());
+        String tag = RefName.tagOf(e.refName());
+        Digest s = ReferrerKeys.subjectOfFallbackTag(tag);
         if (s == null) {
             // A truncated tag (sha512): the subject is whatever its entries point to, if the tag matches it.
             for (Descriptor c : response.manifests()) {
                 Manifest m = manifest(c);
                 if (m != null && m.subject() != null
-                        && ReferrerKeys.fallbackTag(m.subject().digest()).equals(e.refName())) {
+                        && ReferrerKeys.fallbackTag(m.subject().digest()).equals(tag)) {
                     s = m.subject().digest();
                     break;
                 }
@@ -235,8 +253,9 @@ public final class ReferrerIndex {
             return;
         }
         bookkeeping.add(new Bookkeeping(e, Source.FALLBACK_TAG, s));
+        RepositoryScope scope = RepositoryScope.ofRefName(e.refName());
         for (Descriptor c : response.manifests()) {
-            add(s, c, Source.FALLBACK_TAG);
+            bySubject.computeIfAbsent(s, k -> new ArrayList<>()).add(new Candidate(c, Source.FALLBACK_TAG, scope));
         }
     }
 
@@ -354,12 +373,15 @@ public final class ReferrerIndex {
         return -1;
     }
 
-    /** A tagged index whose tag is a referrers tag of a registered algorithm. */
+    /**
+     * A tagged index whose tag is a referrers tag of a registered algorithm: a plain tag, or the tag of a
+     * full name ({@code localhost/bimg:sha256-...}, that repository's fallback tag).
+     */
     public static boolean isFallbackEntry(Descriptor e) {
-        String tag = e.refName();
-        if (tag == null || !MediaType.isIndex(e.mediaType())) {
+        if (e.refName() == null || !MediaType.isIndex(e.mediaType())) {
             return false;
         }
+        String tag = RefName.tagOf(e.refName());
         int dash = tag.indexOf('-');
         if (dash <= 0) {
             return false;
@@ -376,7 +398,7 @@ public final class ReferrerIndex {
     }
 
     private void add(Digest subject, Descriptor referrer, Source source) {
-        bySubject.computeIfAbsent(subject, k -> new ArrayList<>()).add(new Candidate(referrer, source));
+        bySubject.computeIfAbsent(subject, k -> new ArrayList<>()).add(new Candidate(referrer, source, null));
     }
 
     private ImageIndex readIndex(Descriptor e, Source source) {

@@ -4,6 +4,7 @@ import dev.ocilayout.Layout;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.RepositoryScope;
 import java.io.IOException;
 import java.util.List;
 
@@ -28,6 +29,14 @@ public interface ReferrerStrategy {
 
     /** Records several referrers of one subject at once (a stored list is written once). */
     ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers) throws IOException;
+
+    /**
+     * This convention writing for one repository of a layout that holds several: a fallback tag is named,
+     * so it takes the repository's name; records by digest are shared by every repository and stay as they are.
+     */
+    default ReferrerStrategy in(RepositoryScope repository) {
+        return this;
+    }
 
     /** Removes every record of {@code referrer} this convention keeps. */
     ImageIndex remove(Layout layout, ImageIndex index, Digest referrer) throws IOException;

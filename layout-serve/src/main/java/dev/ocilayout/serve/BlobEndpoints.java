@@ -18,7 +18,7 @@ final class BlobEndpoints {
     }
 
     void get(Exchange x, String name, String reference) throws IOException {
-        Layout layout = repositories.existing(name);
+        Layout layout = repositories.existing(name).layout();
         Digest digest = Responses.parseDigest(reference);
         long size;
         try {

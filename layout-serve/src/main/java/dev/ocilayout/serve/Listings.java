@@ -2,14 +2,13 @@ package dev.ocilayout.serve;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ocilayout.Layout;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.referrers.ReferrerIndex;
-import dev.ocilayout.store.Tags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,8 +24,8 @@ final class Listings {
     }
 
     void tags(Exchange x, String name) throws IOException {
-        Layout layout = repositories.existing(name);
-        List<String> all = Tags.list(layout.index().read()).stream().map(Tags.Tag::name).distinct().sorted().toList();
+        Repositories.Repository r = repositories.existing(name);
+        List<String> all = r.scope().tags(r.layout().index().read()).stream().map(RepositoryScope.Tagged::tag).toList();
         page(x, "/v2/" + name + "/tags/list", all, "tags", Responses.JSON.objectNode().put("name", name));
     }
 
@@ -61,12 +60,12 @@ final class Listings {
     }
 
     void referrers(Exchange x, String name, String subject) throws IOException {
-        Layout layout = repositories.existing(name);
+        Repositories.Repository repository = repositories.existing(name);
         Digest digest = Responses.parseDigest(subject);
         String artifactType = x.query().get("artifactType");
-        ReferrerIndex index = ReferrerIndex.build(layout, false);
+        ReferrerIndex index = ReferrerIndex.build(repository.layout(), false);
         List<Descriptor> found = new ArrayList<>();
-        index.referrers(digest, artifactType).forEach(r -> found.add(r.descriptor()));
+        index.referrers(digest, artifactType, repository.scope()).forEach(r -> found.add(r.descriptor()));
         if (artifactType != null) {
             x.header("OCI-Filters-Applied", "artifactType");
         }

@@ -11,6 +11,7 @@ import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.RefName;
+import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.referrers.Referrers;
@@ -37,23 +38,26 @@ final class ManifestEndpoints {
      * malformed; else a tag. A tag that cannot exist is simply unknown ({@code MANIFEST_UNKNOWN}, as the
      * conformance suite and docker-registry answer a GET of {@code .INVALID_MANIFEST_NAME}).
      */
-    private static Descriptor resolveManifest(Layout layout, String reference) throws IOException {
+    private static Descriptor resolveManifest(Repositories.Repository repository, String reference) throws IOException {
+        Layout layout = repository.layout();
         try {
             if (reference.indexOf(':') >= 0) {
                 return layout.resolve(Responses.parseDigest(reference));
             }
-            if (!RefName.isValid(reference)) {
+            String stored = RefName.isValid(reference) ? repository.scope().find(layout.index().read(), reference) : null;
+            if (stored == null) {
                 throw RegistryError.manifestUnknown(reference);
             }
-            return layout.resolveTag(reference);
+            return layout.resolveTag(stored);
         } catch (NotFoundException e) {
             throw RegistryError.manifestUnknown(reference);
         }
     }
 
     void get(Exchange x, String name, String reference) throws IOException {
-        Layout layout = repositories.existing(name);
-        Descriptor d = resolveManifest(layout, reference);
+        Repositories.Repository repository = repositories.existing(name);
+        Layout layout = repository.layout();
+        Descriptor d = resolveManifest(repository, reference);
         if (!MediaType.isManifestOrIndex(d.mediaType()) && !d.mediaType().equals(MediaType.ORAS_ARTIFACT_MANIFEST)
                 && !d.mediaType().startsWith("application/vnd.docker.distribution.manifest")) {
             throw RegistryError.manifestUnknown(reference + " (a blob of type " + d.mediaType() + ")");
@@ -66,9 +70,10 @@ final class ManifestEndpoints {
     }
 
     void put(Exchange x, String name, String reference) throws IOException {
-        Layout layout = repositories.get(name, true);
+        Repositories.Repository repository = repositories.repository(name, true);
+        Layout layout = repository.layout();
         Digest byDigest = reference.indexOf(':') >= 0 ? Responses.parseDigest(reference) : null;
-        if (byDigest == null && !RefName.isValid(reference)) {
+        if (byDigest == null && !RefName.isValid(repository.scope().refName(reference))) {
             throw new RegistryError(400, "TAG_INVALID", "invalid tag: " + reference);
         }
         int cap = layout.options().maxManifestBytes();
@@ -110,11 +115,11 @@ final class ManifestEndpoints {
             throw RegistryError.digestInvalid("the manifest's digest is " + stored.digest() + ", not " + byDigest);
         }
         Descriptor subject = m.subject();
-        ReferrerStrategy strategy = subject == null ? null : Referrers.choose(layout, null, false);
+        ReferrerStrategy strategy = subject == null ? null : Referrers.choose(layout, null, false).in(repository.scope());
         Descriptor response = ReferrerIndex.responseDescriptor(stored, m);
         layout.index().update(index -> {
             layout.blobs().requirePresent(needed);
-            ImageIndex next = byDigest == null ? Tags.tag(index, reference, stored) : index;
+            ImageIndex next = byDigest == null ? Tags.tag(index, repository.scope().refName(reference), stored) : index;
             return subject == null ? next : strategy.add(layout, next, subject.digest(), response);
         });
                 x.header("Location", "/v2/" + name + "/manifests/" + stored.digest());
@@ -126,15 +131,20 @@ final class ManifestEndpoints {
     }
 
     void delete(Exchange x, String name, String reference) throws IOException {
-        Layout layout = repositories.existing(name);
+        Repositories.Repository repository = repositories.existing(name);
+        Layout layout = repository.layout();
         Digest digest = reference.indexOf(':') >= 0 ? Responses.parseDigest(reference) : null;
         if (digest == null) {
+            String stored = RefName.isValid(reference) ? repository.scope().find(layout.index().read(), reference) : null;
             try {
-                Untagging.untag(layout, List.of(reference), false);
+                if (stored == null) {
+                    throw RegistryError.manifestUnknown(reference);
+                }
+                Untagging.untag(layout, List.of(stored), false);
             } catch (NotFoundException e) {
                 throw RegistryError.manifestUnknown(reference);
             }
-        } else if (!Untagging.removeDigest(layout, digest, false) && !layout.blobs().exists(digest)) {
+        } else if (!Untagging.removeDigest(layout, digest, repository.scope(), false) && !layout.blobs().exists(digest)) {
             throw RegistryError.manifestUnknown(reference);
         }
         x.send(202, null);

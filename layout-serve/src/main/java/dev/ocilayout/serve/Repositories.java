@@ -3,6 +3,8 @@ package dev.ocilayout.serve;
 import dev.ocilayout.Layout;
 import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.model.Address;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.RepositoryScope;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -18,8 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The repositories a server offers: every layout under a root folder, named by its path below the root
- * ({@code ROOT/team/app} is {@code team/app}); or, when the root is itself a layout, that one layout under
- * its folder's name. A push to a new name creates its layout (never in single-layout mode).
+ * ({@code ROOT/team/app} is {@code team/app}); or, when the root is itself a layout, that one layout's
+ * repositories: its plain tags under its folder's name, its full names ({@code localhost/bimg:2}) under
+ * theirs ({@code localhost/bimg}). A push to a new name creates its layout, or with one layout served a new
+ * named repository in it.
  */
 final class Repositories {
 
@@ -51,21 +55,62 @@ final class Repositories {
      */
     static final Set<String> RESERVED = Set.of("blobs", "ingest", "index.json", "oci-layout");
 
+    /**
+     * A repository as served: the layout that holds it and which of its repositories it is (the unnamed one of
+     * plain tags, or a named one of full names, when one layout is served whole).
+     */
+    record Repository(String name, Layout layout, RepositoryScope scope) {
+    }
+
     /** The layout of {@code name}; null when there is none and {@code create} is false. */
     Layout get(String name, boolean create) throws IOException {
+        Repository r = repository(name, create);
+        return r == null ? null : r.layout();
+    }
+
+    /**
+     * The repository {@code name}; null when there is none and {@code create} is false. When the root is one
+     * layout, its plain tags are the repository named for its folder, and each full name it holds
+     * ({@code localhost/bimg:2}) is a tag of that name's repository ({@code localhost/bimg}); a push to a new
+     * name with a '/' adds that repository to the layout (spec-notes/repositories.md).
+     */
+    Repository repository(String name, boolean create) throws IOException {
         validate(name);
+        if (singleName == null) {
+            Layout layout = layoutAt(name, create);
+            return layout == null ? null : new Repository(name, layout, RepositoryScope.UNNAMED);
+        }
+        if (name.equals(singleName)) {
+            return new Repository(name, layoutAt(singleName, false), RepositoryScope.UNNAMED);
+        }
+        if (name.indexOf('/') < 0) {
+            if (create) {
+                throw new RegistryError(403, "DENIED", "this server serves one layout, as " + singleName
+                        + " and the repositories of the full names it holds (a name with a '/')");
+            }
+            return null;
+        }
+        RepositoryScope scope;
+        try {
+            scope = RepositoryScope.of(name);
+        } catch (IllegalArgumentException e) {
+            throw RegistryError.nameInvalid(name, "not a name a layout can hold as a full name");
+        }
+        Layout layout = layoutAt(singleName, false);
+        if (!create && !RepositoryScope.named(layout.index().read()).contains(name)) {
+            return null;
+        }
+        return new Repository(name, layout, scope);
+    }
+
+    /** The layout of a folder below the root (the root itself, served alone); null when absent and not created. */
+    private Layout layoutAt(String name, boolean create) throws IOException {
         Layout cached = open.get(name);
         if (cached != null) {
             return cached;
         }
         Path dir;
         if (singleName != null) {
-            if (!name.equals(singleName)) {
-                if (create) {
-                    throw new RegistryError(403, "DENIED", "this server serves one layout, as " + singleName);
-                }
-                return null;
-            }
             dir = root;
         } else {
             dir = create ? null : folder(name, false);
@@ -108,13 +153,13 @@ final class Repositories {
         }
     }
 
-    /** The layout of an existing repository; {@code NAME_UNKNOWN} when there is none. */
-    Layout existing(String name) throws IOException {
-        Layout l = get(name, false);
-        if (l == null) {
+    /** An existing repository; {@code NAME_UNKNOWN} when there is none. */
+    Repository existing(String name) throws IOException {
+        Repository r = repository(name, false);
+        if (r == null) {
             throw RegistryError.nameUnknown(name);
         }
-        return l;
+        return r;
     }
 
     /** The distribution-spec grammar, the length limit, and no reserved component. */
@@ -172,12 +217,15 @@ final class Repositories {
         return dir;
     }
 
-    /** Whether a layout found under the root is one a name reaches (not one inside another's own content). */
+    /**
+     * Whether a name reaches a repository: a layout found under the root (not one inside another's own
+     * content), or a full name the one layout served holds that the distribution grammar allows.
+     */
     private boolean addressable(String name) {
         try {
             validate(name);
-            return folder(name, false) != null;
-        } catch (RegistryError | IOException e) {
+            return singleName != null ? RepositoryScope.of(name) != null : folder(name, false) != null;
+        } catch (RegistryError | IllegalArgumentException | IOException e) {
             return false;
         }
     }
@@ -200,7 +248,18 @@ final class Repositories {
     /** Every repository name, sorted. */
     List<String> names() throws IOException {
         if (singleName != null) {
-            return List.of(singleName);
+            ImageIndex index = layoutAt(singleName, false).index().read();
+            List<String> names = new ArrayList<>();
+            if (RepositoryScope.hasPlainTags(index) || RepositoryScope.named(index).isEmpty()) {
+                names.add(singleName);
+            }
+            for (String n : RepositoryScope.named(index)) {
+                if (addressable(n)) {
+                    names.add(n);
+                }
+            }
+            names.sort(null);
+            return names;
         }
         List<String> names = new ArrayList<>();
         if (!Files.isDirectory(root)) {

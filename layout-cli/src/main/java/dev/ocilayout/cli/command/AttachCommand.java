@@ -29,8 +29,8 @@ import picocli.CommandLine.Parameters;
                 + " subject is REF, recorded by the layout's referrers convention. Prints its digest.",
             "With --manifest, an existing manifest file is stored as is (its subject must be REF)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  oci-layout attach ./layout:v1 sbom.spdx.json:application/spdx+json --artifact-type application/spdx+json",
-            "  oci-layout attach ./layout:v1 sig.bin --artifact-type application/vnd.example.signature.v1 --referrers fallback-tag",
+        footer = {"  oci-layout attach ./layout:v1 sbom.spdx.json:application/spdx+json \\", "      --artifact-type application/spdx+json",
+            "  oci-layout attach ./layout:v1 sig.bin --artifact-type \\", "      application/vnd.example.signature.v1 --referrers fallback-tag",
             "  oci-layout attach ./layout@sha256:0123... --manifest signature-manifest.json"})
 public final class AttachCommand extends LayoutCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "The subject: DIR:TAG, DIR@DIGEST, or REGISTRY/REPO:TAG|@DIGEST.")

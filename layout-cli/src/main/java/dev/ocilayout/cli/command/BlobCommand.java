@@ -76,7 +76,7 @@ public final class BlobCommand implements Runnable {
             footer = {"  oci-layout blob get ./layout@sha256:0123... -o layer.tar.gz",
                 "  oci-layout blob get ./layout@sha256:0123... | tar -tz",
                 "  oci-layout blob get oci-archive:app.tar@sha256:0123... -o layer.tar.gz",
-                "  oci-layout blob get localhost:5000/team/app@sha256:0123... --plain-http | tar -tz"})
+                "  oci-layout blob get localhost:5000/team/app@sha256:0123... --plain-http \\", "      | tar -tz"})
     public static final class Get extends LayoutCommand {
         @Parameters(paramLabel = "WHERE@DIGEST", description = "The blob, in a layout (DIR@DIGEST), an archive read in"
                 + " place (oci-archive:FILE@DIGEST) or a registry (REGISTRY/REPO@DIGEST).")

@@ -11,8 +11,11 @@ import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.copy.TargetCopy;
+import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Platform;
+import dev.ocilayout.model.RefName;
+import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.registry.RegistryRef;
 import dev.ocilayout.registry.RegistryTarget;
@@ -37,7 +40,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  oci-layout copy ./src:v1 ./dst", "  oci-layout copy ./src:v1 ./dst:stable --referrers",
             "  oci-layout copy ./src:multiarch ./dst:amd64 --platform linux/amd64", "  oci-layout copy ./src ./dst --all-tags",
             "  oci-layout copy ./layout:v1 registry.example.com/team/app:v1 --referrers",
-            "  oci-layout copy docker://localhost:5000/team/app:v1 ./layout --plain-http --referrers"})
+            "  oci-layout copy docker://localhost:5000/team/app:v1 ./layout --plain-http \\", "      --referrers"})
 public final class CopyCommand extends LayoutCommand {
     @Parameters(index = "0", paramLabel = "SRC_REF", description = "DIR:TAG, DIR@DIGEST, DIR with --all-tags, or"
             + " REGISTRY/REPO:TAG|@DIGEST (docker:// and oci: prefixes remove any doubt).")
@@ -55,6 +58,11 @@ public final class CopyCommand extends LayoutCommand {
 
     @Option(names = "--all-tags", description = "Copy every tag of the source.")
     boolean allTags;
+
+    @Option(names = "--repository", paramLabel = "NAME", description = "One repository of a layout that holds several"
+            + " by full names (localhost/bimg for localhost/bimg:2): a source layout's tags are that repository's"
+            + " (--all-tags: all of them), a destination layout stores them as NAME:TAG; a registry takes the tags.")
+    String repository;
 
     @Option(names = "--no-link", description = "Always send bytes: never hard-link between layouts or mount between"
             + " repositories.")
@@ -88,6 +96,13 @@ public final class CopyCommand extends LayoutCommand {
         }
         List<String[]> jobs = new ArrayList<>(); // {source reference, destination tag or null}
         if (allTags) {
+            if (from.target() instanceof LayoutTarget layout && layout.scope() == null && !to.layout()) {
+                List<String> named = RepositoryScope.named(layout.layout().index().read());
+                if (!named.isEmpty()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), from.shown() + " holds repositories by"
+                            + " full names (" + String.join(", ", named) + "); copy one to a registry with --repository NAME");
+                }
+            }
             if (from.reference() != null || to.reference() != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--all-tags copies every tag: name no tag"
                         + " on either side");
@@ -95,13 +110,16 @@ public final class CopyCommand extends LayoutCommand {
             for (String t : from.target().tags()) {
                 jobs.add(new String[] {t, t});
             }
+            if (jobs.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "nothing to copy: " + from.shown()
+                        + " has no tags" + (repository != null ? " in repository " + repository : ""));
+            }
         } else {
             if (from.reference() == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "name what to copy: DIR:TAG or DIR@DIGEST"
                         + " (or --all-tags)");
             }
-            String tag = to.reference() != null ? to.reference() : from.reference().indexOf(':') < 0 ? from.reference() : null;
-            jobs.add(new String[] {from.reference(), tag});
+            jobs.add(new String[] {from.reference(), to.reference() != null ? to.reference() : defaultTag(from, to)});
         }
         TargetCopy.Options options = new TargetCopy.Options(referrers, platforms, parallel, !noLink);
         ArrayNode results = Output.object().arrayNode();
@@ -129,6 +147,26 @@ public final class CopyCommand extends LayoutCommand {
         return 0;
     }
 
+    /**
+     * The destination takes the source's name: a layout the ref.name as it is (a full name stays one), a
+     * registry its tag part ({@code localhost/bimg:2} → {@code 2}); a digest gives no tag.
+     */
+    private static String defaultTag(End from, End to) {
+        String ref = from.reference();
+        if (Digest.ofReference(ref) != null) {
+            return null;
+        }
+        return to.layout() ? ref : RefName.tagOf(ref);
+    }
+
+    private RepositoryScope scope() {
+        try {
+            return RepositoryScope.of(repository);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--repository: " + e.getMessage());
+        }
+    }
+
     private End end(String text, boolean destination) throws IOException {
         Address a;
         try {
@@ -153,8 +191,9 @@ public final class CopyCommand extends LayoutCommand {
         }
         String reference = a.reference();
         Path dir = Path.of(a.location());
-        LayoutTarget target = destination ? new LayoutTarget(openOrCreate(dir), recordAs)
-                : new LayoutTarget(open(dir));
+        RepositoryScope scope = repository == null ? null : scope();
+        LayoutTarget target = destination ? new LayoutTarget(openOrCreate(dir), recordAs, scope)
+                : new LayoutTarget(open(dir), null, scope);
         return new End(target, reference, destination ? a.location() : text, true);
     }
 }

@@ -12,11 +12,12 @@ import dev.ocilayout.cli.OciLayout;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.RegistryOptions;
 import dev.ocilayout.cli.Reports;
+import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Platform;
-import dev.ocilayout.model.Reference;
+import dev.ocilayout.model.RepositoryScope;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,9 +43,9 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout export ./layout:v1 -o v1.tar", "  oci-layout export ./layout:v1 ./layout:v2 --referrers -o release.tar",
             "  oci-layout export ./layout --compress gzip -o all.tar.gz",
-            "  oci-layout export ./layout:v1 --format dual --platform linux/amd64 -o v1-docker.tar",
-            "  oci-layout blobs /mnt/airgap/layout > there.txt; oci-layout export ./layout:v2 --exclude-blobs-from there.txt -o v2-delta.tar", "  oci-layout export ./layout:v1 -o - | ssh host 'cat > v1.tar'",
-            "  oci-layout export registry.example.com/team/app:v1 --referrers --compress zstd -o app-v1.tar.zst"})
+            "  oci-layout export ./layout:v1 --format dual --platform linux/amd64 \\", "      -o v1-docker.tar",
+            "  oci-layout blobs /mnt/airgap/layout > there.txt; oci-layout export \\", "      ./layout:v2 --exclude-blobs-from there.txt -o v2-delta.tar", "  oci-layout export ./layout:v1 -o - | ssh host 'cat > v1.tar'",
+            "  oci-layout export registry.example.com/team/app:v1 --referrers \\", "      --compress zstd -o app-v1.tar.zst"})
 public final class ExportCommand extends LayoutCommand {
     @Parameters(arity = "1..*", paramLabel = "REF", description = "DIR:TAG, DIR@DIGEST, or DIR for the whole layout (one"
             + " layout); or references in registries and archives (REGISTRY/REPO:TAG, oci-archive:FILE:REF, ...), streamed"
@@ -55,8 +56,9 @@ public final class ExportCommand extends LayoutCommand {
     String output;
 
     @Option(names = "--repository", paramLabel = "NAME",
-            description = "Repository of docker-archive RepoTags (default: the image's io.containerd.image.name,"
-                    + " else the layout directory's name).")
+            description = "The repository exported. Of a layout holding several by full names (localhost/bimg:2),"
+                    + " its tags, names kept; else the repository docker-archive RepoTags give plain tags (default: the"
+                    + " image's io.containerd.image.name, else the layout directory's name).")
     String repository;
 
     @Option(names = "--exclude-blobs-from", paramLabel = "LAYOUT_OR_LIST",
@@ -82,23 +84,26 @@ public final class ExportCommand extends LayoutCommand {
         if (root().layoutOption() == null && refs.stream().anyMatch(r -> address(r).kind() != Address.Kind.LAYOUT)) {
             return streamed();
         }
-        List<Reference> parsed = new ArrayList<>();
+        List<Address> parsed = new ArrayList<>();
         for (String r : refs) {
-            parsed.add(reference(r));
+            parsed.add(address(r));
         }
-        String dir = parsed.get(0).layout();
-        if (parsed.stream().anyMatch(r -> !r.layout().equals(dir))) {
+        String dir = parsed.get(0).location();
+        if (parsed.stream().anyMatch(r -> !r.location().equals(dir))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "all references must be in one layout");
         }
-        boolean whole = parsed.size() == 1 && parsed.get(0).isLayoutOnly();
-        if (!whole && parsed.stream().anyMatch(Reference::isLayoutOnly)) {
+        boolean everything = parsed.size() == 1 && parsed.get(0).isLocationOnly();
+        if (!everything && parsed.stream().anyMatch(Address::isLocationOnly)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give DIR alone, or DIR:TAG / DIR@DIGEST references");
         }
         Layout layout = open(Path.of(dir));
-        List<LayoutExport.Root> roots = new ArrayList<>();
-        for (Reference r : parsed) {
-            if (!r.isLayoutOnly()) {
-                roots.add(new LayoutExport.Root(layout.resolve(r), r.tag()));
+        boolean oneRepository = everything && repository != null && !RepositoryScope.named(layout.index().read()).isEmpty();
+        boolean whole = everything && !oneRepository;
+        List<LayoutExport.Root> roots = oneRepository ? repositoryRoots(layout) : new ArrayList<>();
+        LayoutTarget target = new LayoutTarget(layout);
+        for (Address r : parsed) {
+            if (!r.isLocationOnly()) {
+                roots.add(new LayoutExport.Root(target.resolve(r.reference()), r.name()));
             }
         }
         LayoutExport.Format format = switch (root().format()) {
@@ -130,6 +135,30 @@ public final class ExportCommand extends LayoutCommand {
                     + (report.excluded() > 0 ? ", leaving out " + report.excluded() + " blobs the destination has" : ""));
         }
         return 0;
+    }
+
+    /**
+     * The tags of one repository of a layout that holds several, under their full names (the archive keeps
+     * them); a name the layout does not hold is refused with the ones it does.
+     */
+    private List<LayoutExport.Root> repositoryRoots(Layout layout) throws IOException {
+        List<String> named = RepositoryScope.named(layout.index().read());
+        RepositoryScope scope;
+        try {
+            scope = RepositoryScope.of(repository);
+        } catch (IllegalArgumentException e) {
+            scope = null;
+        }
+        if (scope == null || !named.contains(repository)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), layout.root() + " holds no repository '"
+                    + repository + "' (it holds " + String.join(", ", named)
+                    + (RepositoryScope.hasPlainTags(layout.index().read()) ? ", and plain tags" : "") + ")");
+        }
+        List<LayoutExport.Root> roots = new ArrayList<>();
+        for (RepositoryScope.Tagged t : scope.tags(layout.index().read())) {
+            roots.add(new LayoutExport.Root(t.entry(), t.refName()));
+        }
+        return roots;
     }
 
     /**

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         footer = {"  oci-layout fsck ./layout", "  oci-layout fsck ./layout --verbose", "  oci-layout fsck ./layout --format json",
             "  oci-layout fsck ./layout --repair", "  oci-layout fsck oci-archive:transfer.tar.zst"})
 public final class FsckCommand extends LayoutCommand {
-    @Parameters(arity = "0..1", paramLabel = "DIR", description = "The layout, or an archive to verify in place before"
+    @Parameters(arity = "0..1", paramLabel = "DIR|ARCHIVE", description = "The layout, or an archive to verify in place before"
             + " carrying it (oci-archive:FILE, docker-archive:FILE: every blob hashed in one pass, nothing written).")
     String dir;
 

@@ -29,8 +29,8 @@ import picocli.CommandLine.Parameters;
                     + " devices, mismatched digests, bombs) are refused."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout import release.tar ./layout", "  oci-layout import busybox.tar ./layout --tag busybox",
-            "  ssh host 'cat v1.tar.gz' | oci-layout import - ./layout --on-conflict overwrite",
-            "  oci-layout import delta.tar ./layout   # fails clearly if the base blobs are missing"})
+            "  ssh host 'cat v1.tar.gz' | oci-layout import - ./layout \\", "      --on-conflict overwrite",
+            "  oci-layout import delta.tar ./layout   # fails clearly without the base blobs"})
 public final class ImportCommand extends LayoutCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "The archive, or - for stdin.")
     String file;

@@ -29,10 +29,10 @@ import picocli.CommandLine.Parameters;
                     + " created if it does not exist."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  oci-layout push ./layout:v1 sbom.spdx.json:application/spdx+json --artifact-type application/spdx+json",
-            "  oci-layout push ./layout:docs README.md LICENSE --annotation org.opencontainers.image.source=https://example.com",
-            "  oci-layout push ./layout:cfg --config config.json:application/vnd.example.config.v1+json data.bin",
-            "  oci-layout push localhost:5000/team/sbom:v1 sbom.spdx.json:application/spdx+json --plain-http",
+            "  oci-layout push ./layout:v1 sbom.spdx.json:application/spdx+json \\", "      --artifact-type application/spdx+json",
+            "  oci-layout push ./layout:docs README.md LICENSE --annotation \\", "      org.opencontainers.image.source=https://example.com",
+            "  oci-layout push ./layout:cfg --config \\", "      config.json:application/vnd.example.config.v1+json data.bin",
+            "  oci-layout push localhost:5000/team/sbom:v1 \\", "      sbom.spdx.json:application/spdx+json --plain-http",
         })
 public final class PushCommand extends LayoutCommand {
     @Parameters(index = "0", paramLabel = "REF", description = "Where to push: DIR:TAG (or DIR for an untagged artifact),"

@@ -73,7 +73,7 @@ public final class ReferrersCommand implements Runnable {
             footerHeading = "%nExamples:%n",
             footer = {"  oci-layout referrers convert ./layout --to fallback-tag",
                 "  oci-layout referrers convert ./layout --to referrer-subject --olareg",
-                "  oci-layout referrers convert ./cosign-saved --to subject-annotation --scan-blobs"})
+                "  oci-layout referrers convert ./cosign-saved --to subject-annotation \\", "      --scan-blobs"})
     public static final class Convert extends LayoutCommand {
         @Parameters(arity = "0..1", paramLabel = "DIR", description = "The layout.")
         String dir;

@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
             "Listens on loopback unless told otherwise. Runs until interrupted."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout serve ./registry", "  oci-layout serve ./layout --listen 127.0.0.1:5000 --read-only",
-            "  oci-layout serve ./registry --listen 0.0.0.0:5443 --tls-cert cert.pem --tls-key key.pem --htpasswd users",
-            "  skopeo copy --src-tls-verify=false docker://127.0.0.1:5000/layout:v1 oci:out:v1"})
+            "  oci-layout serve ./registry --listen 0.0.0.0:5443 --tls-cert cert.pem \\", "      --tls-key key.pem --htpasswd users",
+            "  skopeo copy --src-tls-verify=false \\", "      docker://127.0.0.1:5000/layout:v1 oci:out:v1"})
 public final class ServeCommand extends LayoutCommand {
     @Parameters(paramLabel = "ROOT", description = "A layout, or a folder of layouts (created if missing).")
     Path root;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
                     + " is not removed (exit 4) unless --ignore-unreadable."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout untag ./layout:v1-rc1 ./layout:v1-rc2", "  oci-layout untag oci:./layout:localhost/app:2",
-            "  oci-layout untag registry.example.com/team/app:v1-rc1 (where the registry deletes by tag)"})
+            "  oci-layout untag registry.example.com/team/app:v1-rc1   # deletes by tag"})
 public final class UntagCommand extends LayoutCommand {
     @Parameters(arity = "1..*", paramLabel = "DIR:TAG", description = "Tags to remove: DIR:TAG, or oci:DIR:REF for a"
             + " full ref.name (with ':' or '/').")
