@@ -27,7 +27,7 @@ final class Hints {
             case RAISE_ARCHIVE_SIZE_LIMIT -> "; raise it with --max-size if it is trusted";
             case RAISE_ARCHIVE_RATIO_LIMIT -> "; raise --max-ratio if it is trusted";
             case WAIT_LONGER_FOR_LOCK -> "; retry later or raise --lock-timeout";
-            case CREATE_LAYOUT -> " (create it with: oci-layout init " + a.get(0) + ")";
+            case CREATE_LAYOUT -> fullNameInLayout(a.get(0));
             case RETAG_ONE -> "; re-tag one with: oci-layout tag " + a.get(0) + "@<digest> " + a.get(1);
             case CHOOSE_FROM_INDEX -> " (see: oci-layout cat)";
             case USE_MANIFEST_JSON -> " (--use-manifest-json imports manifest.json's images)";
@@ -40,5 +40,19 @@ final class Hints {
             case USE_PLAIN_HTTP_OR_INSECURE -> " (--plain-http for a registry without TLS, --insecure for an"
                     + " unverified certificate)";
         };
+    }
+
+    /**
+     * {@code pm-dir:localhost/bimg} is no folder, but {@code pm-dir} is a layout: the user meant a full name in
+     * it, which only the {@code oci:} form can say (the DIR form takes the text after the last ':'). Else the
+     * layout is to be created.
+     */
+    private static String fullNameInLayout(String folder) {
+        int colon = folder.indexOf(':');
+        if (colon > 0 && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(folder.substring(0, colon), "oci-layout"))) {
+            return "; " + folder.substring(0, colon) + " is a layout: to name a full name in it, write oci:"
+                    + folder + ":TAG (or --layout " + folder.substring(0, colon) + " " + folder.substring(colon + 1) + ":TAG)";
+        }
+        return " (create it with: oci-layout init " + folder + ")";
     }
 }

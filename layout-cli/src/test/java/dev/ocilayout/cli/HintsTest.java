@@ -26,6 +26,15 @@ class HintsTest {
     }
 
     @Test
+    void aFullNameWrittenInTheDirFormPointsToTheOciForm() {
+        Path layout = tmp.resolve("pm-dir");
+        assertEquals(0, Cli.run("init", layout.toString()).exit());
+        Cli.Result r = Cli.run("resolve", layout + ":localhost/bimg:2");
+        CliTest.assertOneLineError(r, 3, layout + " is a layout: to name a full name in it, write oci:" + layout
+                + ":localhost/bimg:TAG (or --layout " + layout + " localhost/bimg:TAG)");
+    }
+
+    @Test
     void aRegistryThatRefusesTheConnectionSuggestsPlainHttp() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
