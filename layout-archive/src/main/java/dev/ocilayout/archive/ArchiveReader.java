@@ -7,6 +7,7 @@ import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.LayoutException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.MediaType;
+import dev.ocilayout.store.BlobStore;
 import dev.ocilayout.text.Text;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
@@ -206,10 +207,15 @@ final class ArchiveReader {
     private void layer(String name, InputStream data) throws IOException {
         BufferedInputStream in = new BufferedInputStream(data, 1 << 16);
         Compression c = Compression.detect(in, contents.source + ": layer " + Text.quote(name));
-        Descriptor d = layout.blobs().put(in, DigestAlgorithm.SHA256, MediaType.OCTET_STREAM, progress);
-        contents.written++;
-        contents.bytesWritten += d.size();
-        contents.writtenBlobs.add(d);
+        BlobStore.Stored stored = layout.blobs().store(in, DigestAlgorithm.SHA256, MediaType.OCTET_STREAM, progress);
+        Descriptor d = stored.descriptor();
+        if (stored.written()) {
+            contents.written++;
+            contents.bytesWritten += d.size();
+            contents.writtenBlobs.add(d);
+        } else {
+            contents.present++;
+        }
         seen.put(name, d.digest());
         contents.stored.put(name, new Stored(d, c));
     }

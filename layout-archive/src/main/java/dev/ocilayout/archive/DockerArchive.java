@@ -106,6 +106,13 @@ final class DockerArchive {
 
             @Override
             public Descriptor store(byte[] bytes, String mediaType) throws IOException {
+                Descriptor d = Descriptor.of(mediaType, dev.ocilayout.digest.Digest.sha256(bytes), bytes.length);
+                if (layout.blobs().touchIfIntact(d.digest(), d.size())) {
+                    contents.present++;
+                    return d;
+                }
+                contents.written++; // a manifest made here, or a config the archive held: counted as stored
+                contents.bytesWritten += bytes.length;
                 return layout.blobs().put(bytes, mediaType);
             }
         };

@@ -49,6 +49,19 @@ public final class Converters {
         }
     }
 
+    /** A regular expression, or a one-line message saying where it breaks (not Java's three-line exception text). */
+    public static final class PatternConverter implements CommandLine.ITypeConverter<java.util.regex.Pattern> {
+        @Override
+        public java.util.regex.Pattern convert(String value) {
+            try {
+                return java.util.regex.Pattern.compile(value);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a regular expression: "
+                        + e.getDescription() + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""));
+            }
+        }
+    }
+
     /** Sizes like {@code 512}, {@code 64k}, {@code 10M}, {@code 2G}, {@code 1T} (powers of 1024). */
     public static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
         private static final Pattern SIZE = Pattern.compile("([0-9]{1,15})([kmgt]?)(i?b)?");

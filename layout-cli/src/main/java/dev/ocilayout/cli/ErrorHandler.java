@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -29,11 +30,69 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     public int handleParseException(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("oci-layout: " + e.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        String message = e.getMessage();
+        if (message.contains("'--format'") && cmd.getCommandSpec().findOption("--archive-format") != null) {
+            message += " (the archive's own format is --archive-format oci|docker|dual)";
+        }
+        String unknown = unknownSubcommand(e);
+        if (unknown != null) {
+            message = "'" + unknown + "' is not an " + cmd.getCommandSpec().qualifiedName() + " command";
+            List<String> near = nearest(unknown, cmd.getSubcommands().keySet());
+            if (!near.isEmpty()) {
+                message += "; did you mean " + String.join(" or ", near) + "?";
+            }
+        }
+        err.println("oci-layout: " + message);
+        if (unknown == null) {
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        }
         err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /** The word given where a subcommand was expected, when it names none; else null. */
+    private static String unknownSubcommand(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException u) || e.getCommandLine().getSubcommands().isEmpty()
+                || u.getUnmatched().isEmpty()) {
+            return null;
+        }
+        String first = u.getUnmatched().get(0);
+        return first.startsWith("-") || e.getCommandLine().getCommandSpec().parent() != null
+                && !e.getCommandLine().getCommandSpec().positionalParameters().isEmpty() ? null : first;
+    }
+
+    /** The commands within two edits (a swap of neighbours is one) of {@code word}, closest first. */
+    static List<String> nearest(String word, java.util.Collection<String> names) {
+        java.util.TreeMap<Integer, List<String>> byDistance = new java.util.TreeMap<>();
+        for (String n : names) {
+            int d = distance(word, n);
+            if (d <= 2 && d < n.length()) {
+                byDistance.computeIfAbsent(d, k -> new java.util.ArrayList<>()).add(n);
+            }
+        }
+        return byDistance.isEmpty() ? List.of() : byDistance.firstEntry().getValue();
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /**
@@ -49,7 +108,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
 
     /** A one-line message for any exception. */
     static String message(Throwable e) {
-        if (e instanceof LayoutException || e instanceof IllegalArgumentException) {
+        if (e instanceof LayoutException || e instanceof IllegalArgumentException || e instanceof java.net.BindException) {
             return oneLine(e.getMessage());
         }
         if (e instanceof NoSuchFileException nsf) {

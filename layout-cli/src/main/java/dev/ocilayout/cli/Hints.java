@@ -32,7 +32,7 @@ final class Hints {
             case CHOOSE_FROM_INDEX -> " (see: oci-layout cat)";
             case USE_MANIFEST_JSON -> " (--use-manifest-json imports manifest.json's images)";
             case CHOOSE_ON_CONFLICT -> " (use --on-conflict overwrite or skip)";
-            case EXPORT_OCI_OR_DUAL -> "; use --format dual or oci";
+            case EXPORT_OCI_OR_DUAL -> "; use --archive-format dual or oci";
             case CHOOSE_PLATFORM -> "; choose one with --platform";
             case IMPORT_ARCHIVE -> ": import it (oci-layout import " + a.get(0) + " DIR)";
             case GIVE_CREDENTIALS -> " (credentials: --username/--password-stdin or ~/.docker/config.json)";

@@ -96,21 +96,14 @@ public final class OciLayout {
     static final Set<String> VALUE_OPTIONS = Set.of("--format", "--lock-timeout", "--max-manifest-size",
             "--max-index-size", "--layout");
 
-    /**
-     * Output format of commands that print data; for {@code export}, {@code oci}, {@code docker} and
-     * {@code dual} name the archive format instead (one option name, as the issue and other tools spell it).
-     */
+    /** Output format of every command that prints data (an archive's format is export's --archive-format). */
     public enum Format {
-        text, json, tree, oci, docker, dual;
-
-        boolean isArchive() {
-            return this == oci || this == docker || this == dual;
-        }
+        text, json
     }
 
     @Option(names = "--format", scope = ScopeType.INHERIT, paramLabel = "text|json",
-            description = "Output format of commands that print data (default: ${DEFAULT-VALUE}; 'tree' is text);"
-                    + " for export, the archive format: oci, docker or dual.")
+            description = "Output: text for people, json for programs (one document per command; the fields are in"
+                    + " the README). Default: ${DEFAULT-VALUE}.")
     Format format = Format.text;
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
@@ -184,7 +177,9 @@ public final class OciLayout {
         ErrorHandler errors = new ErrorHandler();
         CommandLine cl = new CommandLine(new OciLayout(stdin, stdout, stderr));
         subcommands.forEach(cl::addSubcommand);
+        cl.registerConverter(java.util.regex.Pattern.class, new Converters.PatternConverter()); // after: it reaches those there
         cl.getSubcommands().values().forEach(OciLayout::pointToTheReferenceGrammar);
+        cl.getSubcommands().values().forEach(OciLayout::withoutVersionOption);
         cl.setOut(new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler(errors);
@@ -193,10 +188,6 @@ public final class OciLayout {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionStrategy(parsed -> {
             CommandLine leaf = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
-            if (root(leaf).format.isArchive() && !(leaf.getCommand() instanceof ExportCommand)) {
-                throw new CommandLine.ParameterException(leaf, "--format " + root(leaf).format
-                        + " names an archive format, for export only; use text or json");
-            }
             return new CommandLine.RunLast().execute(parsed);
         });
         return cl;
@@ -208,6 +199,15 @@ public final class OciLayout {
             "  DIR[:TAG|@DIGEST]                oci:DIR[:REF|@DIGEST]",
             "  oci-archive:FILE[:REF|@DIGEST]   docker-archive:FILE[:NAME:TAG|@DIGEST]",
             "  [docker://]REGISTRY/REPO[:TAG|@DIGEST]");
+
+    /** {@code oci-layout --version} says the version; a subcommand's {@code -V} only cluttered its help. */
+    private static void withoutVersionOption(CommandLine sub) {
+        CommandLine.Model.OptionSpec version = sub.getCommandSpec().findOption("--version");
+        if (version != null) {
+            sub.getCommandSpec().remove(version);
+        }
+        sub.getSubcommands().values().forEach(OciLayout::withoutVersionOption);
+    }
 
     private static void pointToTheReferenceGrammar(CommandLine sub) {
         boolean takesReferences = sub.getCommandSpec().positionalParameters().stream().map(p -> p.paramLabel())

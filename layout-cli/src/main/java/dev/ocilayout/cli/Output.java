@@ -83,6 +83,16 @@ public final class Output {
         return n == 1 ? "" : "s";
     }
 
+    /** A count for people: {@code 1 blob}, {@code 2 blobs}. */
+    public static String count(long n, String noun) {
+        return count(n, noun, noun + "s");
+    }
+
+    /** A count with an irregular plural: {@code 1 entry}, {@code 2 entries}. */
+    public static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
     /** Sizes for people: 512 B, 1.5 KiB, 2.0 GiB. */
     public static String humanSize(long bytes) {
         if (bytes < 1024) {

@@ -138,7 +138,7 @@ class ArchiveCommandsTest {
         PeerTools.require("skopeo");
         for (String format : new String[] {"docker", "dual"}) {
             Path tar = tmp.resolve(format + ".tar");
-            ok(Cli.run("export", u + ":v1", "--format", format, "--repository", "example/app", "-o", tar.toString()));
+            ok(Cli.run("export", u + ":v1", "--archive-format", format, "--repository", "example/app", "-o", tar.toString()));
             Path out = tmp.resolve("from-" + format);
             PeerTools.run(tmp, "skopeo", "copy", "docker-archive:" + tar + ":example/app:v1", "oci:" + out + ":v1")
                     .assertOk("skopeo copy docker-archive (" + format + ")");

@@ -146,12 +146,56 @@ class CliTest {
     }
 
     @Test
+    void aMistypedCommandGetsTheNearestNames() {
+        assertOneLineError(Cli.run("tgas", layout.toString()), 2, "'tgas' is not an oci-layout command; did you mean tags?");
+        assertOneLineError(Cli.run("blob", "gte"), 2, "'gte' is not an oci-layout blob command; did you mean get?");
+    }
+
+    @Test
+    void badArgumentsToPushExitTwoAndNameWhatIsWrong() throws Exception {
+        Path sbom = Files.writeString(tmp.resolve("sbom.json"), "{}");
+        assertOneLineError(Cli.run("push", layout + ":v9", sbom + ":spdx"), 2, "'spdx' in '" + sbom
+                + ":spdx' is not a media type: write FILE:TYPE/SUBTYPE");
+        assertOneLineError(Cli.run("push", layout + ":v9", sbom + ":app/x y"), 2, "invalid media type");
+        assertOneLineError(Cli.run("push", layout + ":v9", sbom.toString(), "--artifact-type", "x y"), 2,
+                "invalid artifact type");
+        assertOneLineError(Cli.run("tag", layout + ":v1", "bad tag!"), 2, "invalid tag");
+    }
+
+    @Test
+    void aBadRegularExpressionIsOneLineSayingWhere() {
+        Cli.Result r = Cli.run("tags", layout.toString(), "--include", "([");
+        assertOneLineError(r, 2, "'([' is not a regular expression: Unclosed character class at character 2");
+        assertEquals(2, r.err().lines().count(), "the message and the pointer to --help: " + r.err());
+    }
+
+    @Test
+    void initOfAnExistingLayoutSaysSoAndChangesNothing() throws Exception {
+        assertEquals("Initialized OCI layout in " + layout + "\n", Cli.run("init", layout.toString()).out());
+        byte[] index = Files.readAllBytes(layout.resolve("index.json"));
+        Cli.Result r = Cli.run("init", layout.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(layout + " is already an OCI layout (left as it is)\n", r.out());
+        assertArrayEquals(index, Files.readAllBytes(layout.resolve("index.json")));
+    }
+
+    @Test
+    void serveOnABusyPortSaysWhichAddressAndWhatToDo() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Cli.Result r = Cli.run("serve", layout.toString(), "--listen", "127.0.0.1:" + busy.getLocalPort());
+            assertOneLineError(r, 1, "cannot serve on 127.0.0.1:" + busy.getLocalPort());
+            assertTrue(r.err().contains("choose another address with --listen"), r.err());
+            assertFalse(r.err().contains("IOException"), r.err());
+        }
+    }
+
+    @Test
     void usageErrorsExitTwoWithAHint() {
         Cli.Result r = Cli.run("tag", "dir:v1", "bad tag");
         assertOneLineError(r, 2, "invalid tag");
         assertTrue(r.err().contains("--help"));
         assertOneLineError(Cli.run("resolve", "dir@sha256:../../etc"), 2, "invalid digest");
-        assertOneLineError(Cli.run("nonsense"), 2, "Unmatched argument");
+        assertOneLineError(Cli.run("nonsense"), 2, "'nonsense' is not an oci-layout command");
         assertOneLineError(Cli.run("tags", layout.toString(), "--lock-timeout", "soon"), 2, "invalid duration");
         assertOneLineError(Cli.run("resolve", layout.toString()), 2, "names no tag or digest");
     }

@@ -106,7 +106,7 @@ class GraphCommandsTest {
         Cli.run("push", layout + ":v1", TestData.dir().resolve("files/hello.txt").toString());
         Cli.Result ok = Cli.run("fsck", layout.toString());
         assertEquals(0, ok.exit(), ok.toString());
-        assertTrue(ok.out().startsWith("ok: 1 manifests"), ok.out());
+        assertTrue(ok.out().startsWith("ok: 1 manifest, "), ok.out());
         Path crashed = Files.writeString(layout.resolve("ingest/ocil-crashed.tmp"), "partial");
         Files.setLastModifiedTime(crashed, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
         assertEquals(0, Cli.run("fsck", layout.toString()).exit());

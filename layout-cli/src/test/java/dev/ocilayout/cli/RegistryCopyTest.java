@@ -96,6 +96,24 @@ class RegistryCopyTest {
     }
 
     @Test
+    void aDamagedLocalBlobIsRefusedHereAsAnIntegrityErrorAndNothingIsTagged() throws Exception {
+        String host = startDistribution();
+        Path src = InteropTest.umociImage(tmp);
+        JsonNode manifest = ModelJson.mapper().readTree(Cli.run("cat", src + ":v1").out());
+        String layer = manifest.get("layers").get(0).get("digest").asText();
+        Path blob = src.resolve("blobs/sha256/" + layer.substring(7));
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[bytes.length / 2] ^= 1; // same size, other content
+        blob.toFile().setWritable(true);
+        Files.write(blob, bytes);
+        Cli.Result r = Cli.run("copy", src + ":v1", host + "/team/app:v1", "--plain-http");
+        CliTest.assertOneLineError(r, 4, layer);
+        assertFalse(r.err().contains("DIGEST_INVALID"), r.err());
+        Cli.Result tags = Cli.run("tags", host + "/team/app", "--plain-http");
+        assertFalse(tags.out().contains("v1"), "nothing tagged: " + tags);
+    }
+
+    @Test
     void aRerunSkipsWhatIsAlreadyThere() throws Exception {
         String host = startDistribution();
         Path src = InteropTest.umociImage(tmp);

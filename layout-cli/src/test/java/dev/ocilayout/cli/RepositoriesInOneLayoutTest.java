@@ -121,7 +121,7 @@ class RepositoriesInOneLayoutTest {
     @Test
     void aDockerExportOfFullNamesGivesThemAsRepoTags() throws Exception {
         Path tar = tmp.resolve("one-docker.tar");
-        ok(Cli.run("export", layout.toString(), "--repository", "localhost/one", "--format", "docker", "-o", tar.toString()));
+        ok(Cli.run("export", layout.toString(), "--repository", "localhost/one", "--archive-format", "docker", "-o", tar.toString()));
         JsonNode manifest = ModelJson.mapper().readTree(entry(tar, "manifest.json"));
         List<String> repoTags = new java.util.ArrayList<>();
         manifest.forEach(image -> repoTags.addAll(texts(image.get("RepoTags"))));

@@ -88,7 +88,7 @@ public final class ArtifactPush {
         }
 
         /** The parsed manifest. */
-        public ImageManifest parsed() throws dev.ocilayout.error.InvalidContentException {
+        public ImageManifest parsed() throws InvalidContentException {
             return (ImageManifest) raw.manifest();
         }
     }
@@ -220,13 +220,13 @@ public final class ArtifactPush {
         for (FileSpec f : files) {
             ArtifactPull.checkTitle(f.title());
             if (!titles.add(f.title())) {
-                throw new InvalidContentException("two files have the title " + Text.quote(f.title())
+                throw new IllegalArgumentException("two files have the title " + Text.quote(f.title())
                         + "; titles must be unique in an artifact");
             }
         }
         for (Map.Entry<String, String> e : annotations.entrySet()) {
             if (e.getKey().isEmpty()) {
-                throw new InvalidContentException("annotation keys must not be empty");
+                throw new IllegalArgumentException("annotation keys must not be empty");
             }
         }
         if (annotations.containsKey(Annotations.CREATED)) {
@@ -240,18 +240,18 @@ public final class ArtifactPush {
         }
     }
 
-    static void checkMediaType(String what, String value) throws InvalidContentException {
+    static void checkMediaType(String what, String value) {
         if (value == null || !MEDIA_TYPE.matcher(value).matches()) {
-            throw new InvalidContentException("invalid " + what + " " + Text.quote(value)
+            throw new IllegalArgumentException("invalid " + what + " " + Text.quote(value)
                     + ": expected type/subtype, e.g. application/vnd.example.sbom.v1+json");
         }
     }
 
-    private static void checkRfc3339(String value) throws InvalidContentException {
+    private static void checkRfc3339(String value) {
         try {
             DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(value);
         } catch (RuntimeException e) {
-            throw new InvalidContentException("annotation " + Annotations.CREATED + " must be an RFC 3339 time,"
+            throw new IllegalArgumentException("annotation " + Annotations.CREATED + " must be an RFC 3339 time,"
                     + " e.g. 2024-01-31T12:00:00Z, got " + Text.quote(value));
         }
     }

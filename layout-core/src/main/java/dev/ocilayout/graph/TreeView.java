@@ -1,8 +1,15 @@
 package dev.ocilayout.graph;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocilayout.content.BlobSource;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageManifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.Platform;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,9 +37,10 @@ public final class TreeView {
      * @param repeated   a manifest already expanded above; its children are not repeated
      * @param truncated  children exist but lie beyond the depth limit
      * @param artifactType the artifact type (descriptor's, else the manifest's), or null
+     * @param platform   the descriptor's platform, else, for an image, its config's os and architecture; or null
      */
     public record Item(Role role, Descriptor descriptor, List<String> tags, Graph.Presence presence, boolean shared,
-                       boolean repeated, boolean truncated, String artifactType, List<Item> children) {
+                       boolean repeated, boolean truncated, String artifactType, Platform platform, List<Item> children) {
     }
 
     /**
@@ -61,13 +69,18 @@ public final class TreeView {
      */
     public static final int MAX_DEPTH = 64;
 
+    /** Configs larger than this are not read for a platform: an image config is a few KiB. */
+    private static final long MAX_CONFIG_READ = 1 << 20;
+
     private final Graph graph;
+    private final BlobSource configs;
     private final int maxDepth;
     private final Set<Digest> expanded = new HashSet<>();
     private boolean depthLimited;
 
-    private TreeView(Graph graph, int maxDepth) {
+    private TreeView(Graph graph, BlobSource configs, int maxDepth) {
         this.graph = graph;
+        this.configs = configs;
         this.maxDepth = maxDepth < 0 ? MAX_DEPTH : Math.min(maxDepth, MAX_DEPTH);
     }
 
@@ -78,7 +91,17 @@ public final class TreeView {
      * @param maxDepth levels shown below the entries; negative for all (up to {@link #MAX_DEPTH})
      */
     public static Tree build(Graph graph, List<Descriptor> entries, int maxDepth) {
-        return new TreeView(graph, maxDepth).render(entries);
+        return build(graph, entries, maxDepth, null);
+    }
+
+    /**
+     * Builds the tree, reading the config of an image whose descriptor names no platform (a single-platform
+     * image, tagged directly) for its os and architecture.
+     *
+     * @param configs where the graph's blobs are, or null to show only descriptors' platforms
+     */
+    public static Tree build(Graph graph, List<Descriptor> entries, int maxDepth, BlobSource configs) {
+        return new TreeView(graph, configs, maxDepth).render(entries);
     }
 
     private Tree render(List<Descriptor> entries) {
@@ -112,16 +135,17 @@ public final class TreeView {
         String artifactType = d.artifactType() != null ? d.artifactType()
                 : node != null && node.manifest() != null ? node.manifest().artifactType() : null;
         if (node == null || !node.isManifestLike()) {
-            return new Item(role, d, tags, presence, shared, false, false, artifactType, List.of());
+            return new Item(role, d, tags, presence, shared, false, false, artifactType, d.platform(), List.of());
         }
+        Platform platform = d.platform() != null ? d.platform() : platformOfConfig(node);
         List<Digest> referrers = graph.referrersOf(d.digest());
         boolean hasChildren = !node.children().isEmpty() || !referrers.isEmpty();
         if (expanded.contains(d.digest())) {
-            return new Item(role, d, tags, presence, shared, hasChildren, false, artifactType, List.of());
+            return new Item(role, d, tags, presence, shared, hasChildren, false, artifactType, platform, List.of());
         }
         if (depth >= maxDepth) {
             depthLimited |= hasChildren && depth >= MAX_DEPTH;
-            return new Item(role, d, tags, presence, shared, false, hasChildren, artifactType, List.of());
+            return new Item(role, d, tags, presence, shared, false, hasChildren, artifactType, platform, List.of());
         }
         expanded.add(d.digest());
         List<Item> children = new ArrayList<>();
@@ -140,7 +164,33 @@ public final class TreeView {
         for (Digest r : referrers) {
             children.add(item(Role.REFERRER, graph.node(r).descriptor(), List.of(), depth + 1));
         }
-        return new Item(role, d, tags, presence, shared, false, false, artifactType, children);
+        return new Item(role, d, tags, presence, shared, false, false, artifactType, platform, children);
+    }
+
+    /**
+     * The os and architecture an image's config names, when it is an image config of a sensible size that can
+     * be read and verified; else null (the tree is a view: what cannot be read is shown without a platform,
+     * and fsck is where it is reported).
+     */
+    private Platform platformOfConfig(Graph.Node node) {
+        if (configs == null || !(node.manifest() instanceof ImageManifest m) || m.config() == null
+                || m.config().size() > MAX_CONFIG_READ || !(MediaType.OCI_CONFIG.equals(m.config().mediaType())
+                || MediaType.DOCKER_CONFIG.equals(m.config().mediaType()))) {
+            return null;
+        }
+        try (InputStream in = configs.fetch(m.config())) {
+            JsonNode config = ModelJson.readTree(in.readAllBytes(), "config " + m.config().digest());
+            JsonNode os = config.get("os");
+            JsonNode architecture = config.get("architecture");
+            JsonNode variant = config.get("variant");
+            if (os == null || !os.isTextual() || architecture == null || !architecture.isTextual()) {
+                return null;
+            }
+            return Platform.of(os.asText(), architecture.asText(), variant != null && variant.isTextual()
+                    ? variant.asText() : null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private Summary summarize() {

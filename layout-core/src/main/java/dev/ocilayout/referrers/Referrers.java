@@ -77,34 +77,75 @@ public final class Referrers {
     }
 
     /**
+     * What {@link #detach} did.
+     *
+     * @param manifestRemoved the referrer's manifest was deleted from {@code blobs/} too (its config and layers
+     *                        then go at the next gc)
+     * @param keptBecause     why the manifest was kept, when it was: a tag names it, another manifest lists it,
+     *                        or other referrers have it as their subject; null when removed
+     */
+    public record Detached(boolean manifestRemoved, String keptBecause) {
+    }
+
+    /**
      * Removes a referrer's bookkeeping everywhere it is recorded (untagged entries, response indexes,
-     * fallback tags). Tags naming it stay; the manifest stays in blobs/ until gc.
+     * fallback tags); then, under the same lock, its manifest, unless something still needs it (a tag naming
+     * it, a manifest listing it, referrers of it). A detached referrer is so not kept by gc as a blob-only
+     * referrer of its live subject (spec-notes/gc.md), while one that {@code cosign save} left in
+     * {@code blobs/}, which nothing detached, still is.
      *
      * @throws NotFoundException when no convention records it
      * @throws UnsupportedException when it is only recorded inside another manifest (a BuildKit attestation)
      */
-    public static void detach(Layout layout, Digest referrer) throws IOException {
-        layout.index().update(index -> {
-            ReferrerIndex lookup = ReferrerIndex.build(layout, index);
-            FailClosed.requireReadable(layout, recordsOf(index, lookup), "detach " + referrer);
-            ImageIndex next = index;
-            for (ReferrerStrategy s : all()) {
-                next = s.remove(layout, next, referrer);
-            }
-            if (next.equals(index)) {
-                for (Digest subject : lookup.subjects()) {
-                    for (Referrer r : lookup.referrers(subject, null)) {
-                        if (r.descriptor().digest().equals(referrer)) {
-                            throw new UnsupportedException(referrer + " is recorded only inside another manifest ("
-                                    + r.sources().iterator().next().label() + "); detaching it would change that"
-                                    + " manifest's digest");
+    public static Detached detach(Layout layout, Digest referrer) throws IOException {
+        try (dev.ocilayout.store.LayoutLock.Held held = layout.lock()) {
+            ImageIndex after = layout.index().update(index -> {
+                ReferrerIndex lookup = ReferrerIndex.build(layout, index);
+                FailClosed.requireReadable(layout, recordsOf(index, lookup), "detach " + referrer);
+                ImageIndex next = index;
+                for (ReferrerStrategy s : all()) {
+                    next = s.remove(layout, next, referrer);
+                }
+                if (next.equals(index)) {
+                    for (Digest subject : lookup.subjects()) {
+                        for (Referrer r : lookup.referrers(subject, null)) {
+                            if (r.descriptor().digest().equals(referrer)) {
+                                throw new UnsupportedException(referrer + " is recorded only inside another manifest ("
+                                        + r.sources().iterator().next().label() + "); detaching it would change that"
+                                        + " manifest's digest");
+                            }
                         }
                     }
+                    throw new NotFoundException("no referrer " + referrer + " is recorded in " + layout.root());
                 }
-                throw new NotFoundException("no referrer " + referrer + " is recorded in " + layout.root());
+                return next;
+            });
+            String kept = stillNeeded(layout, after, referrer);
+            if (kept == null) {
+                layout.blobs().deleteIf(List.of(referrer), a -> a.isRegularFile());
             }
-            return next;
-        });
+            return new Detached(kept == null, kept);
+        }
+    }
+
+    /** Why the detached referrer's manifest must stay, or null when nothing in the layout needs it any more. */
+    private static String stillNeeded(Layout layout, ImageIndex index, Digest referrer) throws IOException {
+        for (Descriptor e : index.manifests()) {
+            if (e.digest().equals(referrer)) {
+                return e.refName() != null ? "tag " + e.refName() + " names it" : "an index.json entry lists it";
+            }
+        }
+        dev.ocilayout.graph.Graph graph = dev.ocilayout.graph.GraphWalker.walk(layout, index.manifests());
+        if (!graph.unreadable().isEmpty()) {
+            return "content it might be part of cannot be read"; // fail closed: gc decides later
+        }
+        if (graph.reachable().contains(referrer)) {
+            return "another manifest lists it";
+        }
+        if (ReferrerIndex.build(layout, index).subjects().contains(referrer)) {
+            return "other referrers have it as their subject";
+        }
+        return null;
     }
 
     /** What a conversion found and wrote. */

@@ -227,9 +227,20 @@ public final class BlobStore {
     /** Stores a stream as a new blob, computing its digest with {@code algorithm}. */
     public Descriptor put(InputStream in, DigestAlgorithm algorithm, String mediaType, LongConsumer progress)
             throws IOException {
+        return store(in, algorithm, mediaType, progress).descriptor();
+    }
+
+    /** A blob stored from a stream, and whether it was written (false: an intact copy was already there). */
+    public record Stored(Descriptor descriptor, boolean written) {
+    }
+
+    /** Like {@link #put(InputStream, DigestAlgorithm, String, LongConsumer)}, saying whether it was new here. */
+    public Stored store(InputStream in, DigestAlgorithm algorithm, String mediaType, LongConsumer progress)
+            throws IOException {
         try (Ingest ingest = newIngest(algorithm, mediaType)) {
             copy(in, ingest, progress);
-            return ingest.commit();
+            Descriptor d = ingest.commit();
+            return new Stored(d, ingest.wrote());
         }
     }
 
@@ -506,15 +517,17 @@ public final class BlobStore {
     }
 
     /** Moves a verified, fsynced temp file to its blob path (called by {@link Ingest#commit()}). */
-    void publish(Path temp, Digest digest, long size) throws IOException {
+    /** Publishes a verified temp file as the blob; false when an intact one was there (the temp file is dropped). */
+    boolean publish(Path temp, Digest digest, long size) throws IOException {
         checkAlgorithmDir(digest.algorithm(), true);
         if (touchIfIntact(digest, size)) {
             fs.deleteIfExists(temp);
-            return;
+            return false;
         }
         Path target = files.blob(digest);
         fs.moveAtomic(temp, target);
         fs.syncDirectory(target.getParent());
+        return true;
     }
 
     /**

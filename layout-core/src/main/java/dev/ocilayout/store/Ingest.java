@@ -36,6 +36,7 @@ public final class Ingest implements AutoCloseable {
     private final String subject;
     private long count;
     private boolean done;
+    private boolean wrote;
 
     Ingest(BlobStore store, Fs fs, WritableFile out, DigestAlgorithm algorithm, Digest expectedDigest,
            long expectedSize, String mediaType) throws IOException {
@@ -112,7 +113,7 @@ public final class Ingest implements AutoCloseable {
             out.force();
             // renamed while still locked: gc leaves a locked temp file alone, and would otherwise take an
             // unlocked one that is old enough between the unlock and the rename (found by GcRaceTest)
-            store.publish(out.path(), digest, count);
+            wrote = store.publish(out.path(), digest, count);
             done = true;
             closeQuietly();
             return Descriptor.of(mediaType, digest, count);
@@ -121,6 +122,11 @@ public final class Ingest implements AutoCloseable {
                 abort();
             }
         }
+    }
+
+    /** After {@link #commit}: whether the blob was written, not found already there intact. */
+    public boolean wrote() {
+        return wrote;
     }
 
     /** Deletes the temp file unless the blob was committed. */

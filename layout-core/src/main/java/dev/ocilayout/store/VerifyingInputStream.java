@@ -21,6 +21,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     private final MessageDigest md;
     private long count;
     private boolean verified;
+    private boolean beforeTheLastBytes;
 
     /**
      * @param expectedDigest digest to check at the end; its algorithm must be one this tool implements,
@@ -35,6 +36,18 @@ public final class VerifyingInputStream extends FilterInputStream {
         this.md = expectedDigest.knownAlgorithm().map(DigestAlgorithm::newMessageDigest).orElse(null);
     }
 
+    /**
+     * The same check, made as the expected size is reached, before the read that would hand over the last bytes
+     * returns: for a consumer that stops reading at the size it was told (an HTTP body of a fixed length), and
+     * must not get the whole of content that does not match.
+     */
+    public static VerifyingInputStream beforeTheLastBytes(InputStream in, Digest expectedDigest, long expectedSize,
+                                                           String subject) {
+        VerifyingInputStream v = new VerifyingInputStream(in, expectedDigest, expectedSize, subject);
+        v.beforeTheLastBytes = expectedSize >= 0;
+        return v;
+    }
+
     @Override
     public int read() throws IOException {
         int b = super.read();
@@ -45,6 +58,7 @@ public final class VerifyingInputStream extends FilterInputStream {
             if (md != null) {
                 md.update((byte) b);
             }
+            atSize();
         }
         return b;
     }
@@ -59,6 +73,7 @@ public final class VerifyingInputStream extends FilterInputStream {
             if (md != null) {
                 md.update(buf, off, n);
             }
+            atSize();
         }
         return n;
     }
@@ -92,6 +107,12 @@ public final class VerifyingInputStream extends FilterInputStream {
         count += n;
         if (expectedSize >= 0 && count > expectedSize) {
             throw new SizeMismatchException(subject, expectedSize, -1);
+        }
+    }
+
+    private void atSize() throws IOException {
+        if (beforeTheLastBytes && count == expectedSize) {
+            finish();
         }
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocilayout.Layout;
 import dev.ocilayout.digest.Digest;
-import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Annotations;
 import dev.ocilayout.model.Descriptor;
@@ -117,13 +116,13 @@ class ArtifactPushTest {
         byte[] before = Files.readAllBytes(layout.files().indexJson());
         assertThrows(NotFoundException.class, () -> ArtifactPush.builder()
                 .file(sbom.resolveSibling("missing"), null).build().push(layout, "v1", null));
-        assertThrows(InvalidContentException.class, () -> ArtifactPush.builder()
+        assertThrows(IllegalArgumentException.class, () -> ArtifactPush.builder()
                 .file(sbom, null).file(sbom, null).build().push(layout, "v1", null));
-        assertThrows(InvalidContentException.class, () -> ArtifactPush.builder()
+        assertThrows(IllegalArgumentException.class, () -> ArtifactPush.builder()
                 .artifactType("not a media type").file(sbom, null).build().push(layout, "v1", null));
-        assertThrows(InvalidContentException.class, () -> ArtifactPush.builder()
+        assertThrows(IllegalArgumentException.class, () -> ArtifactPush.builder()
                 .file(sbom, "bad").build().push(layout, "v1", null));
-        assertThrows(InvalidContentException.class, () -> ArtifactPush.builder()
+        assertThrows(IllegalArgumentException.class, () -> ArtifactPush.builder()
                 .annotation(Annotations.CREATED, "yesterday").file(sbom, null).build().push(layout, "v1", null));
         assertThrows(IllegalArgumentException.class, () -> ArtifactPush.builder()
                 .file(sbom, null).build().push(layout, "bad tag", null));

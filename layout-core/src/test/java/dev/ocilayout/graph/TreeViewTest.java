@@ -39,6 +39,19 @@ class TreeViewTest {
     }
 
     @Test
+    void aSingleImageShowsThePlatformItsConfigNames() throws IOException {
+        Descriptor config = b.blob("{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\","
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}", dev.ocilayout.model.MediaType.OCI_CONFIG);
+        Descriptor image = b.manifest(config, null, null);
+        b.tag("v1", image);
+        List<Descriptor> entries = layout.index().read().manifests();
+        TreeView.Tree tree = TreeView.build(GraphWalker.walk(layout, entries), entries, -1,
+                new dev.ocilayout.copy.LayoutTarget(layout));
+        assertEquals("linux/arm64/v8", tree.roots().get(0).platform().toString());
+        assertEquals(null, tree(-1).roots().get(0).platform(), "without a blob source, only descriptors' platforms");
+    }
+
+    @Test
     void entriesOfOneDigestAreOneRootWithAllTheirTags() throws IOException {
         Descriptor m = b.image("a", "l");
         b.tag("v1", m);

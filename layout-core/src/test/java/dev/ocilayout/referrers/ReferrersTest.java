@@ -189,6 +189,31 @@ class ReferrersTest {
     }
 
     @Test
+    void aDetachedReferrerLosesItsManifestAndGcThenTakesWhatOnlyItUsed() throws IOException {
+        Path file = Files.writeString(root.resolve("only-the-signature.txt"), "signature bytes");
+        Descriptor sig = ArtifactPush.builder().artifactType("a/sig").file(file, "text/plain").subject(image).build()
+                .attach(layout, image, new SubjectAnnotationStrategy(), null);
+        Descriptor layer = layout.readManifest(sig).children().stream()
+                .filter(c -> c.mediaType().equals("text/plain")).findFirst().orElseThrow();
+        Referrers.Detached d = Referrers.detach(layout, sig.digest());
+        assertTrue(d.manifestRemoved(), String.valueOf(d.keptBecause()));
+        assertTrue(!layout.blobs().exists(sig.digest()), "the manifest is gone, so gc cannot keep it as a referrer");
+        GarbageCollector.run(layout, new GarbageCollector.Policy(false, Duration.ZERO, false));
+        assertTrue(!layout.blobs().exists(layer.digest()), "its layer goes at the next gc");
+        assertTrue(layout.blobs().exists(image.digest()));
+    }
+
+    @Test
+    void aDetachedReferrerThatATagNamesKeepsItsManifest() throws IOException {
+        Descriptor sig = attach(image, "a/sig", new SubjectAnnotationStrategy());
+        layout.index().update(i -> Tags.tag(i, "the-signature", sig));
+        Referrers.Detached d = Referrers.detach(layout, sig.digest());
+        assertTrue(!d.manifestRemoved());
+        assertEquals("tag the-signature names it", d.keptBecause());
+        assertTrue(layout.blobs().exists(sig.digest()));
+    }
+
+    @Test
     void anAttestationInsideAnImageCannotBeDetached() throws IOException {
         Path dir = TestData.copy("referrers/buildkit-oci-artifact", root.resolve("bk"));
         Layout bk = Layout.open(dir);

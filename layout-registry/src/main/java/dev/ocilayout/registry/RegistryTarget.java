@@ -4,6 +4,7 @@ import dev.ocilayout.content.BlobMount;
 import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.content.Target;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.IntegrityException;
 import dev.ocilayout.error.LayoutException;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.model.Descriptor;
@@ -77,15 +78,31 @@ public final class RegistryTarget implements Target, BlobMount {
     }
 
     @Override
+    /**
+     * Uploads the blob, verifying it as it goes (the sink's check, here, not the registry's): content that does
+     * not match is refused before its last bytes are sent, so the upload never completes, and the error is
+     * the digest mismatch, not the registry's {@code DIGEST_INVALID}.
+     */
     public void push(Descriptor expected, InputStream content) throws IOException {
         boolean[] used = {false};
-        client.putBlob(repository, expected, () -> {
-            if (used[0]) {
-                throw new IllegalStateException("the content of " + expected.digest() + " can be sent once");
+        InputStream checked = VerifyingInputStream.beforeTheLastBytes(content, expected.digest(), expected.size(),
+                "blob " + expected.digest());
+        try {
+            client.putBlob(repository, expected, () -> {
+                if (used[0]) {
+                    throw new IllegalStateException("the content of " + expected.digest() + " can be sent once");
+                }
+                used[0] = true;
+                return checked;
+            });
+        } catch (IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof IntegrityException integrity) {
+                    throw integrity;
+                }
             }
-            used[0] = true;
-            return content;
-        });
+            throw e;
+        }
     }
 
     /**
@@ -102,7 +119,7 @@ public final class RegistryTarget implements Target, BlobMount {
         try {
             manifest = client.manifest(repository, reference);
         } catch (LayoutException e) {
-            if (digest == null || e instanceof dev.ocilayout.error.IntegrityException) {
+            if (digest == null || e instanceof IntegrityException) {
                 throw e;
             }
             manifest = java.util.Optional.empty();

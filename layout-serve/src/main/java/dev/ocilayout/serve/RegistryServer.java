@@ -215,6 +215,10 @@ public final class RegistryServer implements AutoCloseable {
         return options.tlsCert() != null;
     }
 
+    private static String hostAndPort(java.net.InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
     /** Starts serving; {@link #close()} stops. */
     public static RegistryServer start(Options options) throws IOException {
         // Jetty logs through slf4j; with no provider on the class path slf4j would warn on stderr
@@ -225,10 +229,17 @@ public final class RegistryServer implements AutoCloseable {
             s.http.start();
         } catch (IOException e) {
             s.close();
+            if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException) {
+                java.net.BindException bind = new java.net.BindException("cannot serve on " + hostAndPort(options.address())
+                        + ": " + (e.getCause() != null ? e.getCause() : e).getMessage()
+                        + " (another process listens there; choose another address with --listen)");
+                bind.initCause(e);
+                throw bind;
+            }
             throw e;
         } catch (Exception e) {
             s.close();
-            throw new IOException("cannot serve on " + options.address() + ": " + e.getMessage(), e);
+            throw new IOException("cannot serve on " + hostAndPort(options.address()) + ": " + e.getMessage(), e);
         }
         long every = Math.max(100, Math.min(60_000, options.limits().idle().toMillis() / 4));
         s.janitor.scheduleWithFixedDelay(s.uploads::dropIdle, every, every, TimeUnit.MILLISECONDS);

@@ -31,9 +31,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "copy", mixinStandardHelpOptions = true,
-        description = {"Copy content between layouts and registries: everything it references, blobs the destination"
-                + " has skipped; hard links between layouts on one file system (else verified copies), blobs mounted"
-                + " between repositories of one registry; the destination is tagged only once everything is in place.",
+        description = {"Copy an image, index or artifact with everything it references, from a layout, an archive or a"
+                + " registry into a layout or a registry. Blobs the destination has are skipped; between layouts on one"
+                + " file system blobs are hard-linked (else copied and verified), between repositories of one registry"
+                + " mounted. The destination is tagged only once everything is in place.",
             "With --referrers, signatures and SBOMs come along, recorded by the destination's convention. With"
                     + " --platform, an index is narrowed to those platforms (a new index is written, and said so)."},
         footerHeading = "%nExamples:%n",
@@ -42,8 +43,9 @@ import picocli.CommandLine.Parameters;
             "  oci-layout copy ./layout:v1 registry.example.com/team/app:v1 --referrers",
             "  oci-layout copy docker://localhost:5000/team/app:v1 ./layout --plain-http \\", "      --referrers"})
 public final class CopyCommand extends LayoutCommand {
-    @Parameters(index = "0", paramLabel = "SRC_REF", description = "DIR:TAG, DIR@DIGEST, DIR with --all-tags, or"
-            + " REGISTRY/REPO:TAG|@DIGEST (docker:// and oci: prefixes remove any doubt).")
+    @Parameters(index = "0", paramLabel = "SRC_REF", description = "What to copy: DIR:TAG, DIR@DIGEST, oci:DIR:REF,"
+            + " oci-archive:FILE:REF, docker-archive:FILE:NAME:TAG or REGISTRY/REPO:TAG|@DIGEST; with --all-tags, a"
+            + " layout or repository alone.")
     String src;
 
     @Parameters(index = "1", paramLabel = "DST_REF", description = "DIR[:TAG] or REGISTRY/REPO[:TAG] (default tag: the source's).")
@@ -135,10 +137,10 @@ public final class CopyCommand extends LayoutCommand {
                         + (job[1] != null ? ":" + job[1] : "") + " " + r.root().digest()
                         + (r.filtered() ? " (a new index with only " + platforms.stream().map(Platform::toString)
                                 .collect(Collectors.joining(", ")) + ")" : "")
-                        + ": " + r.blobs() + " blobs (" + (to.layout() ? r.mounted() + " linked, " : r.mounted() > 0
+                        + ": " + Output.count(r.blobs(), "blob") + " (" + (to.layout() ? r.mounted() + " linked, " : r.mounted() > 0
                                 ? r.mounted() + " mounted, " : "") + r.copied() + " copied, " + r.skipped()
                         + " already there, " + Output.humanSize(r.bytes()) + " moved)"
-                        + (referrers ? ", " + r.referrers().size() + " referrers" : ""));
+                        + (referrers ? ", " + Output.count(r.referrers().size(), "referrer") : ""));
             }
         }
         if (out().json()) {

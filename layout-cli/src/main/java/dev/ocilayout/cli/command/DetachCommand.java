@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "detach", mixinStandardHelpOptions = true,
         description = {"Stop recording a referrer: remove it (and its bookkeeping) from every convention that records it.",
-            "The manifest stays in blobs/ until gc; tags naming it stay."},
+            "Its manifest is deleted too unless something still needs it (a tag naming it, a manifest listing it,"
+                    + " referrers of it); its config and layers then go at the next gc."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout detach ./layout@sha256:0123...",
             "  oci-layout detach localhost:5000/team/app@sha256:0123... --plain-http"})
@@ -33,19 +34,29 @@ public final class DetachCommand extends LayoutCommand {
             throw new CommandLine.ParameterException(spec.commandLine(), "'" + ref + "' names no referrer; write"
                     + " DIR@DIGEST or REGISTRY/REPO@DIGEST");
         }
+        Referrers.Detached d = null;
         if (a.kind() == Address.Kind.REGISTRY) {
             ((RegistryTarget) read(a, registry)).detach(a.digest());
         } else {
-            Referrers.detach(open(Path.of(a.location())), a.digest());
+            d = Referrers.detach(open(Path.of(a.location())), a.digest());
         }
-        return report(a.digest());
+        return report(a.digest(), d);
     }
 
-    private int report(dev.ocilayout.digest.Digest detached) {
+    private int report(dev.ocilayout.digest.Digest detached, Referrers.Detached d) {
         if (out().json()) {
-            out().json(Output.object().put("detached", detached.toString()));
+            var json = Output.object().put("detached", detached.toString());
+            if (d != null) {
+                json.put("manifestRemoved", d.manifestRemoved());
+                if (d.keptBecause() != null) {
+                    json.put("keptBecause", d.keptBecause());
+                }
+            }
+            out().json(json);
         } else {
-            out().info("Detached " + detached);
+            out().info("Detached " + detached + (d == null ? "" : d.manifestRemoved()
+                    ? "; its manifest is removed (its blobs go at the next gc)"
+                    : "; its manifest stays: " + d.keptBecause()));
         }
         return 0;
     }

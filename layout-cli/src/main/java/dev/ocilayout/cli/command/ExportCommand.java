@@ -8,7 +8,6 @@ import dev.ocilayout.archive.Compression;
 import dev.ocilayout.archive.LayoutExport;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
-import dev.ocilayout.cli.OciLayout;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.RegistryOptions;
 import dev.ocilayout.cli.Reports;
@@ -36,14 +35,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write an OCI layout tar (oci-archive) of some references and everything they need, tags kept;"
                 + " a bare DIR exports the whole layout. Deterministic: the same input gives the same bytes.",
-            "--format docker writes docker save's format, --format dual both in one tar (docker load reads it, and"
+            "--archive-format docker writes docker save's format, --archive-format dual both in one tar (docker load reads it, and"
                     + " it is an OCI layout); those hold single-platform images (choose with --platform).",
             "--exclude-blobs-from leaves out what the destination has, for delta transfers.",
             "Each blob is read once and verified as it streams; with -o the file appears only when complete."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout export ./layout:v1 -o v1.tar", "  oci-layout export ./layout:v1 ./layout:v2 --referrers -o release.tar",
             "  oci-layout export ./layout --compress gzip -o all.tar.gz",
-            "  oci-layout export ./layout:v1 --format dual --platform linux/amd64 \\", "      -o v1-docker.tar",
+            "  oci-layout export ./layout:v1 --archive-format dual \\", "      --platform linux/amd64 -o v1-docker.tar",
             "  oci-layout blobs /mnt/airgap/layout > there.txt; oci-layout export \\", "      ./layout:v2 --exclude-blobs-from there.txt -o v2-delta.tar", "  oci-layout export ./layout:v1 -o - | ssh host 'cat > v1.tar'",
             "  oci-layout export registry.example.com/team/app:v1 --referrers \\", "      --compress zstd -o app-v1.tar.zst"})
 public final class ExportCommand extends LayoutCommand {
@@ -65,6 +64,18 @@ public final class ExportCommand extends LayoutCommand {
             description = "Leave out blobs the destination has: its layout directory, or a file listing digests"
                     + " (oci-layout blobs DIR > list). The archive records them; import fails clearly without them.")
     String excludeFrom;
+
+    @Option(names = "--archive-format", paramLabel = "oci|docker|dual", completionCandidates = ArchiveFormats.class,
+            description = "oci (default): an OCI layout;"
+            + " docker: docker save's format; dual: both in one tar (docker load reads it, and it is an OCI layout).")
+    LayoutExport.Format archiveFormat = LayoutExport.Format.OCI;
+
+    /** The archive formats as they are typed. */
+    static final class ArchiveFormats extends java.util.ArrayList<String> {
+        ArchiveFormats() {
+            super(List.of("oci", "docker", "dual"));
+        }
+    }
 
     @Option(names = "--compress", paramLabel = "none|gzip|zstd", description = "Compression (default: ${DEFAULT-VALUE}).")
     Compression compress = Compression.NONE;
@@ -106,11 +117,7 @@ public final class ExportCommand extends LayoutCommand {
                 roots.add(new LayoutExport.Root(target.resolve(r.reference()), r.name()));
             }
         }
-        LayoutExport.Format format = switch (root().format()) {
-            case docker -> LayoutExport.Format.DOCKER;
-            case dual -> LayoutExport.Format.DUAL;
-            default -> LayoutExport.Format.OCI;
-        };
+        LayoutExport.Format format = archiveFormat;
         Set<Digest> exclude = new HashSet<>();
         if (excludeFrom != null) {
             Path from = Path.of(excludeFrom);
@@ -130,9 +137,10 @@ public final class ExportCommand extends LayoutCommand {
         if (out().json()) {
             out().json(Reports.export(format, report));
         } else if (!output.equals("-")) {
-            out().info("Exported " + report.index().manifests().size() + " entries, " + report.blobs() + " blobs ("
+            out().info("Exported " + Output.count(report.index().manifests().size(), "entry", "entries") + ", "
+                    + Output.count(report.blobs(), "blob") + " ("
                     + Output.humanSize(report.bytes()) + ") to " + output
-                    + (report.excluded() > 0 ? ", leaving out " + report.excluded() + " blobs the destination has" : ""));
+                    + (report.excluded() > 0 ? ", leaving out " + Output.count(report.excluded(), "blob") + " the destination has" : ""));
         }
         return 0;
     }
@@ -166,10 +174,9 @@ public final class ExportCommand extends LayoutCommand {
      * engine into an {@link ArchiveWriter}), one blob at a time, each once, referrers included on request.
      */
     private int streamed() throws Exception {
-        if (root().format() != OciLayout.Format.text && root().format() != OciLayout.Format.json
-                && root().format() != OciLayout.Format.oci || excludeFrom != null || repository != null) {
+        if (archiveFormat != LayoutExport.Format.OCI || excludeFrom != null || repository != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "from a registry or an archive, export writes an"
-                    + " OCI archive (no --format docker/dual, --exclude-blobs-from or --repository yet)");
+                    + " OCI archive (no --archive-format docker/dual, --exclude-blobs-from or --repository yet)");
         }
         List<Address> sources = new ArrayList<>();
         for (String r : refs) {
@@ -196,7 +203,8 @@ public final class ExportCommand extends LayoutCommand {
         if (out().json()) {
             out().json(Reports.export(LayoutExport.Format.OCI, report));
         } else {
-            out().info("Exported " + report.index().manifests().size() + " entries, " + report.blobs() + " blobs ("
+            out().info("Exported " + Output.count(report.index().manifests().size(), "entry", "entries") + ", "
+                    + Output.count(report.blobs(), "blob") + " ("
                     + Output.humanSize(report.bytes()) + ") to " + output);
         }
         return 0;

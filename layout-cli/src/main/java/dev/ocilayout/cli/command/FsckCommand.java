@@ -79,9 +79,10 @@ public final class FsckCommand extends LayoutCommand {
                     out().line(f.severity().name().toLowerCase(Locale.ROOT) + " " + f.code() + ": " + f.message());
                 }
             }
-            out().info(String.format(Locale.ROOT, "%s: %d manifests, %d blobs (%s) verified; %d error%s, %d warning%s,"
+            out().info(String.format(Locale.ROOT, "%s: %s, %s (%s) verified; %d error%s, %d warning%s,"
                             + " %d note%s (%d orphan%s)%s",
-                    failed ? "FAILED" : "ok", r.manifests(), r.blobsVerified(), Output.humanSize(r.bytesVerified()),
+                    failed ? "FAILED" : "ok", Output.count(r.manifests(), "manifest"), Output.count(r.blobsVerified(), "blob"),
+                    Output.humanSize(r.bytesVerified()),
                     r.count(Severity.ERROR), Output.plural(r.count(Severity.ERROR)), r.count(Severity.WARNING),
                     Output.plural(r.count(Severity.WARNING)), r.count(Severity.INFO), Output.plural(r.count(Severity.INFO)),
                     r.orphans(), Output.plural(r.orphans()), verbose || r.count(Severity.INFO) == 0 ? "" : "; --verbose shows notes"));

@@ -66,10 +66,10 @@ public final class GcCommand extends LayoutCommand {
         for (Graph.Problem p : r.problems()) {
             out().warn(p.message());
         }
-        out().info((r.dryRun() ? "Would remove " : "Removed ") + r.removed().size() + " blob"
-                + (r.removed().size() == 1 ? "" : "s") + " (" + Output.humanSize(r.reclaimedBytes()) + "), "
-                + r.temps().size() + " temp file" + (r.temps().size() == 1 ? "" : "s")
-                + (r.droppedEntries().isEmpty() ? "" : ", " + r.droppedEntries().size() + " untagged entries")
+        out().info((r.dryRun() ? "Would remove " : "Removed ") + Output.count(r.removed().size(), "blob")
+                + " (" + Output.humanSize(r.reclaimedBytes()) + "), " + Output.count(r.temps().size(), "temp file")
+                + (r.droppedEntries().isEmpty() ? "" : ", " + Output.count(r.droppedEntries().size(), "untagged entry",
+                        "untagged entries"))
                 + "; kept " + r.live() + " live (" + Output.humanSize(r.liveBytes()) + ")"
                 + (r.referrersKept().isEmpty() ? "" : ", " + r.referrersKept().size() + " as referrers of kept content")
                 + (r.keptYoung() == 0 ? "" : ", " + r.keptYoung() + " younger than the grace period"));

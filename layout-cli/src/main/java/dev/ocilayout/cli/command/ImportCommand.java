@@ -95,10 +95,10 @@ public final class ImportCommand extends LayoutCommand {
                         + i.descriptor().digest() + (i.tag() != null && r.skippedTags().contains(i.tag()) ? " (not tagged)" : ""));
             }
             out().info(r.format() + (r.compression() == dev.ocilayout.archive.Compression.NONE ? ""
-                    : " (" + r.compression().name().toLowerCase() + ")") + ": " + r.blobsWritten() + " blobs written ("
+                    : " (" + r.compression().name().toLowerCase() + ")") + ": " + Output.count(r.blobsWritten(), "blob") + " written ("
                     + Output.humanSize(r.bytesWritten()) + "), " + r.blobsPresent() + " already there"
-                    + (r.referrers() > 0 ? ", " + r.referrers() + " referrers" : "")
-                    + (r.unneeded() > 0 ? ", " + r.unneeded() + " unneeded blobs removed (" + Output.humanSize(r.unneededBytes())
+                    + (r.referrers() > 0 ? ", " + Output.count(r.referrers(), "referrer") : "")
+                    + (r.unneeded() > 0 ? ", " + Output.count(r.unneeded(), "unneeded blob") + " removed (" + Output.humanSize(r.unneededBytes())
                     + ")" : ""));
         }
         return 0;

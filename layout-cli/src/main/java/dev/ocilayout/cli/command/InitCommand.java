@@ -16,11 +16,14 @@ public final class InitCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
-        Layout layout = Layout.create(layoutDir(dir), root().layoutOptions());
+        java.nio.file.Path where = layoutDir(dir);
+        boolean existed = java.nio.file.Files.isRegularFile(where.resolve("oci-layout"));
+        Layout layout = Layout.create(where, root().layoutOptions()); // an existing one is opened, and checked
         if (out().json()) {
-            out().json(Output.object().put("layout", layout.root().toString()));
+            out().json(Output.object().put("layout", layout.root().toString()).put("created", !existed));
         } else {
-            out().info("Initialized OCI layout in " + layout.root());
+            out().info(existed ? layout.root() + " is already an OCI layout (left as it is)"
+                    : "Initialized OCI layout in " + layout.root());
         }
         return 0;
     }

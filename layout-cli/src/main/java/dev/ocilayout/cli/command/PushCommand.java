@@ -113,12 +113,22 @@ public final class PushCommand extends LayoutCommand {
         return 0;
     }
 
-    /** {@code FILE[:MEDIATYPE]}: split at the last ':' when what follows looks like a media type. */
+    /**
+     * {@code FILE[:MEDIATYPE]}: split at the last ':' when what follows looks like a media type, or when no file
+     * has the whole name but one has the part before it ({@code sbom.json:spdx}: then the type is checked, so
+     * the error names the type, not a file that was never meant).
+     */
     record FileArg(Path path, String mediaType) {
         static FileArg parse(String text) {
             int colon = text.lastIndexOf(':');
-            if (colon > 0 && text.indexOf('/', colon) > colon && !Files.exists(Path.of(text))) {
-                return new FileArg(Path.of(text.substring(0, colon)), text.substring(colon + 1));
+            if (colon > 0 && !Files.exists(Path.of(text))
+                    && (text.indexOf('/', colon) > colon || Files.isRegularFile(Path.of(text.substring(0, colon))))) {
+                String type = text.substring(colon + 1);
+                if (type.indexOf('/') < 0) {
+                    throw new IllegalArgumentException("'" + type + "' in '" + text + "' is not a media"
+                            + " type: write FILE:TYPE/SUBTYPE, e.g. " + text.substring(0, colon) + ":application/spdx+json");
+                }
+                return new FileArg(Path.of(text.substring(0, colon)), type);
             }
             return new FileArg(Path.of(text), null);
         }

@@ -108,8 +108,9 @@ public final class ReferrersCommand implements Runnable {
                 r.problems().forEach(problems::add);
                 out().json(json);
             } else {
-                out().info("Recorded " + r.referrers() + " referrers of " + r.subjects() + " subjects as " + r.target()
-                        + (keepSource ? "" : "; removed " + r.bookkeepingRemoved() + " other records"));
+                out().info("Recorded " + Output.count(r.referrers(), "referrer") + " of " + Output.count(r.subjects(), "subject")
+                        + " as " + r.target() + (keepSource || r.bookkeepingRemoved() == 0 ? ""
+                        : "; removed " + Output.count(r.bookkeepingRemoved(), "other record")));
                 r.problems().forEach(out()::warn);
             }
             return 0;

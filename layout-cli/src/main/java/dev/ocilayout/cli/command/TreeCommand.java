@@ -6,6 +6,7 @@ import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.cli.RegistryOptions;
+import dev.ocilayout.content.BlobSource;
 import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.digest.Digest;
@@ -54,8 +55,10 @@ public final class TreeCommand extends LayoutCommand {
         Address a = ref == null ? Address.inLayout(layoutDir(null).toString(), null) : address(ref);
         List<Descriptor> entries = new ArrayList<>();
         Graph graph;
+        BlobSource blobs;
         if (a.kind() == Address.Kind.LAYOUT) {
             Layout layout = open(Path.of(a.location()));
+            blobs = new LayoutTarget(layout);
             if (a.isLocationOnly()) {
                 entries.addAll(layout.index().read().manifests());
             } else {
@@ -78,8 +81,9 @@ public final class TreeCommand extends LayoutCommand {
                 entries.add(a.digest() != null ? d : d.withAnnotation(Annotations.REF_NAME, tag));
             }
             graph = GraphWalker.walk(target, entries);
+            blobs = target;
         }
-        TreeView.Tree tree = TreeView.build(graph, entries, depth);
+        TreeView.Tree tree = TreeView.build(graph, entries, depth, blobs);
         if (out().json()) {
             ObjectNode json = Output.object().put("layout", a.place().toString());
             ArrayNode roots = json.putArray("roots");
@@ -137,8 +141,8 @@ public final class TreeCommand extends LayoutCommand {
         }
         sb.append(MediaType.shortName(d.mediaType())).append(' ').append(digest(d.digest())).append(' ')
                 .append(Output.humanSize(d.size()));
-        if (d.platform() != null) {
-            sb.append(' ').append(d.platform());
+        if (item.platform() != null) {
+            sb.append(' ').append(item.platform());
         }
         if (item.artifactType() != null) {
             sb.append(" artifactType=").append(item.artifactType());
@@ -177,8 +181,8 @@ public final class TreeCommand extends LayoutCommand {
             ArrayNode tags = n.putArray("tags");
             item.tags().forEach(tags::add);
         }
-        if (d.platform() != null) {
-            n.put("platform", d.platform().toString());
+        if (item.platform() != null) {
+            n.put("platform", item.platform().toString());
         }
         if (item.artifactType() != null) {
             n.put("artifactType", item.artifactType());
