@@ -8,6 +8,7 @@ import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.graph.Closure;
+import dev.ocilayout.io.ProgressListener;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.ImageManifest;
@@ -247,6 +248,13 @@ public final class LayoutExport {
                 }
             });
             made.forEach(all::put);
+            if (progress instanceof ProgressListener listener) {
+                long total = 0;
+                for (Object o : all.values()) {
+                    total += o instanceof Descriptor desc ? desc.size() : 0;
+                }
+                listener.planned(total);
+            }
 
             boolean plain = options.compression() == Compression.NONE;
             OutputStream compressed = options.compression().compress(sink.stream());

@@ -9,6 +9,7 @@ import dev.ocilayout.archive.LayoutExport;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.cli.Progress;
 import dev.ocilayout.cli.RegistryOptions;
 import dev.ocilayout.cli.Reports;
 import dev.ocilayout.copy.LayoutTarget;
@@ -129,10 +130,14 @@ public final class ExportCommand extends LayoutCommand {
         LayoutExport.Report report;
         if (output.equals("-")) {
             OutputStream out = new BufferedOutputStream(root().stdout(), 1 << 16);
-            report = run(layout, whole, roots, LayoutExport.Sink.of(out), options, null);
+            try (Progress progress = Progress.of(root(), "export", 0)) {
+                report = run(layout, whole, roots, LayoutExport.Sink.of(out), options, progress);
+            }
             out.flush();
         } else {
-            report = ArchiveFile.write(Path.of(output), sink -> run(layout, whole, roots, sink, options, null));
+            try (Progress progress = Progress.of(root(), "export", 0)) {
+                report = ArchiveFile.write(Path.of(output), sink -> run(layout, whole, roots, sink, options, progress));
+            }
         }
         if (out().json()) {
             out().json(Reports.export(format, report));
@@ -195,8 +200,10 @@ public final class ExportCommand extends LayoutCommand {
         LayoutExport.Report report = ArchiveFile.write(Path.of(output), sink -> {
             ArchiveWriter archive = new ArchiveWriter(sink, compress);
             for (Address a : sources) {
-                TargetCopy.copy(read(a, registry), a.reference(), archive, a.name() != null && a.digest() == null
-                        && a.kind() != Address.Kind.DOCKER_ARCHIVE ? a.name() : null, options, null);
+                try (Progress progress = Progress.of(root(), "export " + a.reference(), 0)) {
+                    TargetCopy.copy(read(a, registry), a.reference(), archive, a.name() != null && a.digest() == null
+                            && a.kind() != Address.Kind.DOCKER_ARCHIVE ? a.name() : null, options, progress);
+                }
             }
             return archive.finish();
         });
