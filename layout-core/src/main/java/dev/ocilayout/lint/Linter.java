@@ -209,7 +209,7 @@ public final class Linter {
             if (bytes == null) {
                 return;
             }
-            findings.addAll(SpecChecks.config(ModelJson.mapper().readTree(bytes), config.digest()));
+            findings.addAll(ConfigChecks.check(ModelJson.mapper().readTree(bytes), config.digest()));
         } catch (JsonProcessingException e) {
             findings.add(new LintFinding("OCI-JSON-INVALID", Severity.ERROR, null, config.digest(), "$",
                     "the image config is not valid JSON: " + Text.oneLine(e.getOriginalMessage()), "write the config again"));

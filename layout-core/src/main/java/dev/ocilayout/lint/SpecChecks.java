@@ -25,6 +25,7 @@ final class SpecChecks {
     /** RFC 6838 media type, as the image-spec's JSON schema spells it. */
     static final Pattern MEDIA_TYPE = Pattern.compile(
             "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$");
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
     private static final Pattern RFC_3339 = Pattern.compile(
             "^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$");
     /** GOOS and GOARCH values, as the image-spec's platform fields use them. */
@@ -220,6 +221,9 @@ final class SpecChecks {
         } else if (size.asLong() < 0) {
             add("OCI-SIZE-NEGATIVE", Severity.ERROR, at + ".size", "size " + size + " is negative", "use the content's size in bytes");
         }
+        if (d.has("urls")) {
+            urls(d.get("urls"), at + ".urls");
+        }
         JsonNode data = d.get("data");
         if (data != null && parsed != null && size != null && size.isIntegralNumber()) {
             data(data, parsed, size.asLong(), at + ".data");
@@ -235,7 +239,8 @@ final class SpecChecks {
     private void data(JsonNode data, Digest digest, long size, String at) {
         byte[] bytes = decode(data);
         if (bytes == null) {
-            add("OCI-DATA-INVALID", Severity.ERROR, at, "data is not base64", "remove data, or encode the content in base64");
+            add("OCI-DATA-INVALID", Severity.ERROR, at, "data is not padded base64 (RFC 4648)",
+                    "remove data, or encode the content in base64 with its = padding");
             return;
         }
         boolean matches = bytes.length == size && digest.knownAlgorithm()
@@ -246,11 +251,39 @@ final class SpecChecks {
         }
     }
 
+    /**
+     * descriptor.md: data is "base64 characters as defined in RFC 4648", whose base64 is padded to a multiple of
+     * four characters (Java's decoder would also take it unpadded, which Go's StdEncoding refuses).
+     */
     private static byte[] decode(JsonNode data) {
+        if (!data.isTextual() || data.textValue().length() % 4 != 0 || !BASE64.matcher(data.textValue()).matches()) {
+            return null;
+        }
         try {
-            return data.isTextual() ? Base64.getDecoder().decode(data.textValue()) : null;
+            return Base64.getDecoder().decode(data.textValue());
         } catch (IllegalArgumentException e) {
             return null;
+        }
+    }
+
+    /** descriptor.md: each of urls "MUST conform to RFC 3986", and is a location to fetch from: absolute. */
+    private void urls(JsonNode urls, String at) {
+        if (!urls.isArray()) {
+            add("OCI-URLS-INVALID", Severity.ERROR, at, "urls must be an array of URIs", "make urls an array of strings");
+            return;
+        }
+        for (int i = 0; i < urls.size(); i++) {
+            JsonNode u = urls.get(i);
+            boolean absolute;
+            try {
+                absolute = u.isTextual() && new java.net.URI(u.textValue()).isAbsolute();
+            } catch (java.net.URISyntaxException e) {
+                absolute = false;
+            }
+            if (!absolute) {
+                add("OCI-URLS-INVALID", Severity.ERROR, at + "[" + i + "]", "urls entry " + u + " is not an absolute URI"
+                        + " (RFC 3986)", "write a full URL, e.g. https://example.com/layer.tar.gz");
+            }
         }
     }
 
@@ -290,21 +323,6 @@ final class SpecChecks {
             add("OCI-PLATFORM-UNKNOWN", Severity.WARNING, at, Text.quote(os + "/" + arch) + " is not a GOOS/GOARCH pair runtimes "
                     + "know", "use Go's names, e.g. linux/amd64, linux/arm64");
         }
-    }
-
-    /** An image config's own rules (config.md): os and architecture are required; created is RFC 3339. */
-    static List<LintFinding> config(JsonNode config, Digest digest) {
-        SpecChecks c = new SpecChecks(new Document(dev.ocilayout.model.Descriptor.of(MediaType.OCI_CONFIG, digest, 0),
-                "config", config));
-        if (!config.path("os").isTextual() || !config.path("architecture").isTextual()) {
-            c.add("OCI-CONFIG-PLATFORM", Severity.ERROR, "$", "an image config needs os and architecture",
-                    "add \"os\" and \"architecture\" to the config");
-        }
-        if (config.has("created") && !(config.get("created").isTextual() && isRfc3339(config.get("created").textValue()))) {
-            c.add("OCI-CREATED-FORMAT", Severity.WARNING, "$.created", "created " + config.get("created")
-                    + " is not an RFC 3339 date-time", "write e.g. 2024-01-31T12:00:00Z");
-        }
-        return c.findings;
     }
 
     static boolean isRfc3339(String s) {

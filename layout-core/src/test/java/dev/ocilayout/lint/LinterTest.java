@@ -46,7 +46,8 @@ class LinterTest {
 
     @Test
     void aMissingLayerIsAWarningOnTheManifestThatNamesIt() throws IOException {
-        Descriptor config = b.blob("{\"os\":\"linux\",\"architecture\":\"amd64\"}", MediaType.OCI_CONFIG);
+        Descriptor config = b.blob("{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\","
+                + "\"diff_ids\":[]}}", MediaType.OCI_CONFIG);
         Descriptor m = b.manifest(config, null, null, LayoutBuilder.absent(MediaType.OCI_LAYER, 'f'));
         LintReport r = Linter.lint(layout, m, List.of());
         assertEquals(List.of("OCI-BLOB-MISSING"), codes(r));
@@ -59,7 +60,7 @@ class LinterTest {
         Descriptor config = b.blob("{\"created\":\"now\"}", MediaType.OCI_CONFIG);
         Descriptor m = b.manifest(config, null, null, b.blob("layer", MediaType.OCI_LAYER));
         LintReport r = Linter.lint(layout, m, List.of());
-        assertEquals(List.of("OCI-CONFIG-PLATFORM", "OCI-CREATED-FORMAT"), codes(r));
+        assertEquals(List.of("OCI-CONFIG-PLATFORM", "OCI-CREATED-FORMAT", "OCI-CONFIG-ROOTFS"), codes(r));
         assertEquals(config.digest(), r.findings().get(0).digest());
     }
 
