@@ -8,10 +8,13 @@ import dev.ocilayout.error.UnsupportedException;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.model.RefName;
 import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.referrers.ReferrerStrategy;
+import dev.ocilayout.referrers.ResponseStore;
 import dev.ocilayout.referrers.SubjectAnnotationStrategy;
 import dev.ocilayout.store.Tags;
 import dev.ocilayout.store.VerifyingInputStream;
@@ -29,7 +32,8 @@ import java.util.Map;
  * An OCI archive being written, as a copy destination: content from anywhere (a registry, another archive)
  * streams straight into tar entries, each blob once and verified as it is written, with no layout between
  * (oras's {@code backup}); tags and referrers are recorded, and {@link #finish} writes {@code index.json}
- * (referrers as subject-annotation entries, as {@code export} writes them) and ends the archive. Written
+ * (referrers by the convention asked, subject-annotation entries by default, as {@code export} writes them)
+ * and ends the archive. Written
  * content cannot be read back: the archive is a stream.
  */
 public final class ArchiveWriter implements Staging, Staging.Stage {
@@ -41,8 +45,16 @@ public final class ArchiveWriter implements Staging, Staging.Stage {
     private ImageIndex index = ImageIndex.empty();
     private long bytes;
 
-    /** Writes an archive, compressed as asked, into {@code sink}. */
+    private final ReferrerStrategy referrersAs;
+
+    /** Writes an archive, compressed as asked, into {@code sink}, referrers as subject-annotation entries. */
     public ArchiveWriter(LayoutExport.Sink sink, Compression compression) throws IOException {
+        this(sink, compression, null);
+    }
+
+    /** @param referrersAs how {@code index.json} records referrers; null for subject-annotation entries */
+    public ArchiveWriter(LayoutExport.Sink sink, Compression compression, ReferrerStrategy referrersAs) throws IOException {
+        this.referrersAs = referrersAs != null ? referrersAs : new SubjectAnnotationStrategy();
         this.compressed = compression.compress(sink.stream());
         this.tar = new TarWriter(compressed, null);
         tar.file("oci-layout", ("{\"imageLayoutVersion\":\"" + Layout.LAYOUT_VERSION + "\"}")
@@ -114,9 +126,16 @@ public final class ArchiveWriter implements Staging, Staging.Stage {
     /** Writes {@code index.json} and ends the archive (and its compression); the sink is left open. */
     public synchronized LayoutExport.Report finish() throws IOException {
         ImageIndex out = index;
-        SubjectAnnotationStrategy strategy = new SubjectAnnotationStrategy();
+        Map<Digest, byte[]> responses = new java.util.TreeMap<>();
         for (Map.Entry<Digest, List<Descriptor>> e : referrersOf.entrySet()) {
-            out = strategy.addAll(null, out, e.getKey(), e.getValue());
+            out = referrersAs.addAll(ResponseStore.inMemory(responses), out, e.getKey(), e.getValue());
+        }
+        for (Map.Entry<Digest, byte[]> r : responses.entrySet()) {
+            if (!written.containsKey(r.getKey())) {
+                tar.file(ArchivePaths.blobName(r.getKey()), r.getValue());
+                written.put(r.getKey(), Descriptor.of(MediaType.OCI_INDEX, r.getKey(), r.getValue().length));
+                bytes += r.getValue().length;
+            }
         }
         tar.file("index.json", ModelJson.toBytes(out, false));
         tar.finish();

@@ -17,6 +17,9 @@ import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.RefName;
+import dev.ocilayout.referrers.ReferrerStrategy;
+import dev.ocilayout.referrers.Referrers;
+import dev.ocilayout.referrers.ResponseStore;
 import dev.ocilayout.referrers.SubjectAnnotationStrategy;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
@@ -55,14 +58,21 @@ public final class LayoutExport {
      * @param repository the repository of docker-archive RepoTags for roots without an image name annotation;
      *                   null for one made of the layout directory's name
      * @param exclude    blobs the destination has: left out, and listed as {@link #EXPECTED_BLOBS}
+     * @param referrersAs how the archive's {@code index.json} records referrers; null for the source layout's own
+     *                   convention ({@link Referrers#detected}), else subject-annotation entries
      */
     public record Options(boolean referrers, List<Platform> platforms, Compression compression, Format format,
-                          String repository, Set<Digest> exclude) {
+                          String repository, Set<Digest> exclude, ReferrerStrategy referrersAs) {
         public Options {
             platforms = platforms == null ? List.of() : List.copyOf(platforms);
             compression = compression == null ? Compression.NONE : compression;
             format = format == null ? Format.OCI : format;
             exclude = exclude == null ? Set.of() : Set.copyOf(exclude);
+        }
+
+        public Options(boolean referrers, List<Platform> platforms, Compression compression, Format format,
+                       String repository, Set<Digest> exclude) {
+            this(referrers, platforms, compression, format, repository, exclude, null);
         }
 
         public Options(boolean referrers, List<Platform> platforms, Compression compression) {
@@ -139,7 +149,8 @@ public final class LayoutExport {
         }
         Plan plan = new Plan(layout, options);
         ImageIndex index = ImageIndex.empty();
-        SubjectAnnotationStrategy referrers = new SubjectAnnotationStrategy();
+        ReferrerStrategy referrers = referrersAs(layout, options);
+        ResponseStore responses = ResponseStore.inMemory(plan.made);
         for (Root root : roots) {
             Closure c = Closure.of(layout, root.descriptor(), options.referrers() ? new LayoutTarget(layout) : null, options.platforms());
             plan.add(c);
@@ -148,10 +159,22 @@ public final class LayoutExport {
             }
             index = root.tag() != null ? Tags.tag(index, root.tag(), c.top()) : Tags.addUntagged(index, c.top());
             for (Map.Entry<Digest, List<Descriptor>> e : c.referrersOf().entrySet()) {
-                index = referrers.addAll(layout, index, e.getKey(), e.getValue());
+                index = referrers.addAll(responses, index, e.getKey(), e.getValue());
             }
         }
         return plan.write(index, out, progress);
+    }
+
+    /**
+     * How the archive records referrers: as asked; else as the layout does, so that an import into a new layout
+     * gives the readers of the source their referrers back; else as subject-annotation entries.
+     */
+    static ReferrerStrategy referrersAs(Layout layout, Options options) throws IOException {
+        if (options.referrersAs() != null) {
+            return options.referrersAs();
+        }
+        ReferrerStrategy own = Referrers.detected(layout.index().read());
+        return own != null ? own : new SubjectAnnotationStrategy();
     }
 
     /** Everything one archive holds, gathered before a byte is written. */

@@ -88,10 +88,12 @@ public final class LayoutImport {
      * @param unneeded    blobs the archive carried that neither its images nor their referrers need: written
      *                    while the archive streamed, removed before the import ended
      * @param unneededBytes their size
+     * @param referrersAs the convention the referrers were recorded by, or null when there were none
      */
     public record Report(String format, Compression compression, List<Imported> images, int blobsWritten,
                          int blobsPresent, long bytesWritten, int referrers, List<String> skippedTags,
-                         List<String> ignored, List<String> warnings, int unneeded, long unneededBytes) {
+                         List<String> ignored, List<String> warnings, int unneeded, long unneededBytes,
+                         String referrersAs) {
     }
 
     private LayoutImport() {
@@ -139,8 +141,8 @@ public final class LayoutImport {
 
         List<Imported> imported = plan(images, options.tags(), source);
         List<Descriptor> needed = requireComplete(layout, imported, referrersOf, source);
-        ReferrerStrategy strategy = referrersOf.isEmpty() ? null
-                : options.strategy() != null ? options.strategy() : Referrers.choose(layout, null, false);
+        ReferrerStrategy strategy = referrersOf.isEmpty() ? null : options.strategy() != null ? options.strategy()
+                : recordedAs(layout, index);
         List<String> skippedTags = new ArrayList<>();
         layout.index().update(current -> {
             layout.blobs().requirePresent(needed);
@@ -177,7 +179,17 @@ public final class LayoutImport {
         List<Descriptor> unneeded = removeUnneeded(layout, contents.writtenBlobs, needed);
         return new Report(format, contents.compression, imported, contents.written, contents.present,
                 contents.bytesWritten, referrerCount, List.copyOf(skippedTags), List.copyOf(contents.ignored),
-                referrerIndex.problems(), unneeded.size(), unneeded.stream().mapToLong(Descriptor::size).sum());
+                referrerIndex.problems(), unneeded.size(), unneeded.stream().mapToLong(Descriptor::size).sum(),
+                strategy == null ? null : strategy.name());
+    }
+
+    /**
+     * The layout's own convention; for a layout that records no referrers yet, the archive's, so that an
+     * export then import gives the source's readers their referrers (regclient reads only fallback tags).
+     */
+    private static ReferrerStrategy recordedAs(Layout layout, ImageIndex archive) throws IOException {
+        ReferrerStrategy s = Referrers.forCopy(layout.index().read(), archive);
+        return s != null ? s : Referrers.choose(layout, null, false);
     }
 
     /**
@@ -216,14 +228,16 @@ public final class LayoutImport {
                 }
             }
         }
-        List<Descriptor> remove = candidates.stream().filter(d -> !keep.contains(d.digest())).toList();
-        if (remove.isEmpty()) {
-            return List.of();
-        }
         try (LayoutLock.Held held = layout.lock()) {
-            layout.blobs().deleteIf(remove.stream().map(Descriptor::digest).toList(), a -> true);
+            // what index.json lists now stays: a referrers response the import recorded may have the digest of
+            // the archive's own (the same referrers, the same bytes), written while the archive streamed
+            layout.index().read().manifests().forEach(d -> keep.add(d.digest()));
+            List<Descriptor> remove = candidates.stream().filter(d -> !keep.contains(d.digest())).toList();
+            if (!remove.isEmpty()) {
+                layout.blobs().deleteIf(remove.stream().map(Descriptor::digest).toList(), a -> true);
+            }
+            return remove;
         }
-        return remove;
     }
 
     /** The entries to record: the archive's own tags, or the caller's tags on the archive's one image. */

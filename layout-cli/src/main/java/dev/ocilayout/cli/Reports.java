@@ -108,6 +108,9 @@ public final class Reports {
                 .put("blobsWritten", r.blobsWritten()).put("blobsPresent", r.blobsPresent())
                 .put("bytesWritten", r.bytesWritten()).put("referrers", r.referrers())
                 .put("unneededRemoved", r.unneeded()).put("unneededBytes", r.unneededBytes());
+        if (r.referrersAs() != null) {
+            n.put("referrersAs", r.referrersAs());
+        }
         ArrayNode images = n.putArray("images");
         for (LayoutImport.Imported i : r.images()) {
             ObjectNode o = identity(i.descriptor());

@@ -40,7 +40,7 @@ public final class FallbackTagStrategy implements ReferrerStrategy {
     }
 
     @Override
-    public ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers)
+    public ImageIndex addAll(ResponseStore responses, ImageIndex index, Digest subject, List<Descriptor> referrers)
             throws IOException {
         String tag = scope.refName(ReferrerKeys.fallbackTag(subject));
         List<Descriptor> named = Tags.entries(index, tag);
@@ -51,13 +51,13 @@ public final class FallbackTagStrategy implements ReferrerStrategy {
                 throw new InvalidContentException("tag " + tag + " exists but is not a referrers index ("
                         + current.mediaType() + "); not overwriting it");
             }
-            listed = ResponseIndexes.entries(layout, current);
+            listed = responses.entries(current);
         }
         List<Descriptor> next = ResponseIndexes.withReferrers(listed, referrers);
         if (next.equals(listed) && !named.isEmpty()) {
             return index;
         }
-        return Tags.tag(index, tag, ResponseIndexes.store(layout, next));
+        return Tags.tag(index, tag, responses.store(next));
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * How referrers are recorded in a layout for new writes. Three conventions (referrers-in-layouts.md):
  * {@link SubjectAnnotationStrategy subject-annotation} (default), {@link ResponseIndexStrategy
- * referrer-subject} and {@link FallbackTagStrategy fallback-tag}. Implementations are pure functions from
+ * referrer-subject} and {@link FallbackTagStrategy fallback-tag}; and {@link EveryReaderStrategy every-reader},
+ * the first and the last kept in step. Implementations are pure functions from
  * one {@code index.json} to the next (they may store response indexes as blobs); callers apply them
  * under the layout lock, and never rewrite a referrer manifest.
  */
@@ -28,7 +29,17 @@ public interface ReferrerStrategy {
     }
 
     /** Records several referrers of one subject at once (a stored list is written once). */
-    ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers) throws IOException;
+    default ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers)
+            throws IOException {
+        return addAll(ResponseStore.of(layout), index, subject, referrers);
+    }
+
+    /**
+     * Records several referrers of one subject in {@code index}, keeping the referrers responses this
+     * convention needs in {@code responses}: for an index that is not a layout's (an archive being written).
+     */
+    ImageIndex addAll(ResponseStore responses, ImageIndex index, Digest subject, List<Descriptor> referrers)
+            throws IOException;
 
     /**
      * This convention writing for one repository of a layout that holds several: a fallback tag is named,
@@ -43,7 +54,8 @@ public interface ReferrerStrategy {
 
     /** The strategies, by name. */
     static List<String> names() {
-        return List.of(SubjectAnnotationStrategy.NAME, ResponseIndexStrategy.NAME, FallbackTagStrategy.NAME);
+        return List.of(SubjectAnnotationStrategy.NAME, ResponseIndexStrategy.NAME, FallbackTagStrategy.NAME,
+                EveryReaderStrategy.NAME);
     }
 
     /**
@@ -57,6 +69,7 @@ public interface ReferrerStrategy {
             case SubjectAnnotationStrategy.NAME -> new SubjectAnnotationStrategy();
             case ResponseIndexStrategy.NAME -> new ResponseIndexStrategy(olareg);
             case FallbackTagStrategy.NAME -> new FallbackTagStrategy();
+            case EveryReaderStrategy.NAME -> new EveryReaderStrategy();
             default -> throw new IllegalArgumentException("unknown referrers strategy '" + name + "': use one of "
                     + String.join(", ", names()));
         };

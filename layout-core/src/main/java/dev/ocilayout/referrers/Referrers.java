@@ -26,25 +26,52 @@ public final class Referrers {
 
     /**
      * The strategy for new writes: {@code name} when given, else the convention the layout already uses
-     * (fallback tags, then response indexes), else subject-annotation, which the most tools can read.
+     * ({@link #detected}), else subject-annotation, which the most tools can read.
      */
     public static ReferrerStrategy choose(Layout layout, String name, boolean olareg) throws IOException {
         if (name != null) {
             return ReferrerStrategy.named(name, olareg);
         }
+        ReferrerStrategy found = detected(layout.index().read());
+        if (found instanceof ResponseIndexStrategy && olareg) {
+            return new ResponseIndexStrategy(true);
+        }
+        return found != null ? found : new SubjectAnnotationStrategy();
+    }
+
+    /**
+     * The convention an index records its referrers by, or null when it records none: fallback tags together
+     * with subject-annotation entries are every-reader; fallback tags alone fallback-tag; response indexes
+     * referrer-subject (olareg's key when only it is seen); subject-annotation entries subject-annotation.
+     */
+    public static ReferrerStrategy detected(ImageIndex index) {
+        boolean fallback = false;
+        boolean annotated = false;
         boolean olaregSeen = false;
         boolean ociSeen = false;
-        for (Descriptor d : layout.index().read().manifests()) {
-            if (ReferrerIndex.isFallbackEntry(d)) {
-                return new FallbackTagStrategy();
-            }
+        for (Descriptor d : index.manifests()) {
+            fallback |= ReferrerIndex.isFallbackEntry(d);
+            annotated |= d.refName() == null && d.annotation(ReferrerKeys.CONTAINERD_SUBJECT) != null;
             olaregSeen |= d.annotation(ReferrerKeys.OLAREG_REFERRER_SUBJECT) != null;
             ociSeen |= d.annotation(ReferrerKeys.OCI_REFERRER_SUBJECT) != null;
         }
-        if (ociSeen || olaregSeen) {
-            return new ResponseIndexStrategy(olaregSeen && !ociSeen || olareg);
+        if (fallback) {
+            return annotated ? new EveryReaderStrategy() : new FallbackTagStrategy();
         }
-        return new SubjectAnnotationStrategy();
+        if (ociSeen || olaregSeen) {
+            return new ResponseIndexStrategy(olaregSeen && !ociSeen);
+        }
+        return annotated ? new SubjectAnnotationStrategy() : null;
+    }
+
+    /**
+     * How a copy records referrers in its destination when not told: the destination's own convention when it
+     * has one; a destination that records none yet takes the source's, so that the tools that read the source's
+     * referrers find them in the copy too (regclient reads only fallback tags); else null (the default).
+     */
+    public static ReferrerStrategy forCopy(ImageIndex destination, ImageIndex source) {
+        ReferrerStrategy own = detected(destination);
+        return own != null ? own : source == null ? null : detected(source);
     }
 
     /**
@@ -149,7 +176,12 @@ public final class Referrers {
     }
 
     /** What a conversion found and wrote. */
-    public record ConvertReport(String target, int subjects, int referrers, int bookkeepingRemoved, List<String> problems) {
+    /**
+     * @param bookkeepingRemoved records of other conventions that are gone (none when they were already the target's)
+     * @param changed            whether {@code index.json} changed at all
+     */
+    public record ConvertReport(String target, int subjects, int referrers, int bookkeepingRemoved, boolean changed,
+                                List<String> problems) {
     }
 
     /**
@@ -161,6 +193,7 @@ public final class Referrers {
     public static ConvertReport convert(Layout layout, ReferrerStrategy target, boolean keepSource, boolean scanBlobs)
             throws IOException {
         int[] counts = new int[3];
+        boolean[] changed = {false};
         List<String> problems = new ArrayList<>();
         layout.index().update(index -> {
             ReferrerIndex lookup = ReferrerIndex.build(layout, scanBlobs);
@@ -180,7 +213,6 @@ public final class Referrers {
                 for (ReferrerIndex.Bookkeeping b : lookup.bookkeeping()) {
                     drop.add(b.entry());
                 }
-                counts[2] = drop.size();
                 next = next.without(drop::contains);
                 if (!(target instanceof ResponseIndexStrategy)) {
                     Map<String, String> a = new LinkedHashMap<>(next.annotations());
@@ -193,9 +225,13 @@ public final class Referrers {
                 counts[1] += e.getValue().size();
                 next = target.addAll(layout, next, e.getKey(), e.getValue().stream().map(Referrer::descriptor).toList());
             }
+            Set<Descriptor> kept = new HashSet<>(next.manifests());
+            counts[2] = (int) lookup.bookkeeping().stream().map(ReferrerIndex.Bookkeeping::entry).distinct()
+                    .filter(d -> !kept.contains(d)).count();
+            changed[0] = !next.equals(index);
             return next;
         });
-        return new ConvertReport(target.name(), counts[0], counts[1], counts[2], problems);
+        return new ConvertReport(target.name(), counts[0], counts[1], counts[2], changed[0], problems);
     }
 
     /**

@@ -36,7 +36,7 @@ public final class ResponseIndexStrategy implements ReferrerStrategy {
     }
 
     @Override
-    public ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers)
+    public ImageIndex addAll(ResponseStore responses, ImageIndex index, Digest subject, List<Descriptor> referrers)
             throws IOException {
         Descriptor existing = null;
         for (Descriptor d : index.manifests()) {
@@ -44,10 +44,10 @@ public final class ResponseIndexStrategy implements ReferrerStrategy {
                 existing = d;
             }
         }
-        List<Descriptor> listed = existing == null ? new ArrayList<>() : ResponseIndexes.entries(layout, existing);
+        List<Descriptor> listed = existing == null ? new ArrayList<>() : responses.entries(existing);
         List<Descriptor> next = ResponseIndexes.withReferrers(listed, referrers);
         ImageIndex result = next.equals(listed) && existing != null ? index
-                : replace(index, existing, ResponseIndexes.store(layout, next)
+                : replace(index, existing, responses.store(next)
                         .withAnnotations(Map.of(key(), subject.toString())));
         if (olareg && !"true".equals(result.annotations().get(ReferrerKeys.OLAREG_REFERRER_CONVERT))) {
             Map<String, String> a = new LinkedHashMap<>(result.annotations());

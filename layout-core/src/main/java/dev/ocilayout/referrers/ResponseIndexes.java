@@ -56,7 +56,11 @@ final class ResponseIndexes {
 
     /** Stores a referrers response listing {@code referrers} and returns its descriptor. */
     static Descriptor store(Layout layout, List<Descriptor> referrers) throws IOException {
-        ImageIndex response = new ImageIndex(2, MediaType.OCI_INDEX, null, referrers, null, null, null);
-        return layout.blobs().put(ModelJson.toBytes(response, false), MediaType.OCI_INDEX);
+        return layout.blobs().put(bytes(referrers), MediaType.OCI_INDEX);
+    }
+
+    /** The bytes of a referrers response listing {@code referrers}. */
+    static byte[] bytes(List<Descriptor> referrers) {
+        return ModelJson.toBytes(new ImageIndex(2, MediaType.OCI_INDEX, null, referrers, null, null, null), false);
     }
 }

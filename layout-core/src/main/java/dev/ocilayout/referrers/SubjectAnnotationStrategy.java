@@ -24,7 +24,7 @@ public final class SubjectAnnotationStrategy implements ReferrerStrategy {
     }
 
     @Override
-    public ImageIndex addAll(Layout layout, ImageIndex index, Digest subject, List<Descriptor> referrers) {
+    public ImageIndex addAll(ResponseStore responses, ImageIndex index, Digest subject, List<Descriptor> referrers) {
         Map<Digest, Descriptor> entries = new LinkedHashMap<>();
         for (Descriptor referrer : referrers) {
             Map<String, String> annotations = new LinkedHashMap<>(referrer.annotations());

@@ -214,6 +214,50 @@ class ReferrersTest {
     }
 
     @Test
+    void everyReaderWritesBothConventionsInStepAndEachReferrerIsFoundOnce() throws IOException {
+        Descriptor one = attach(image, "a/one", new EveryReaderStrategy());
+        Descriptor two = attach(image, "a/two", new EveryReaderStrategy());
+        var index = layout.index().read();
+        assertTrue(index.manifests().stream().anyMatch(ReferrerIndex::isFallbackEntry), "the fallback tag");
+        assertEquals(2, index.manifests().stream().filter(d -> d.refName() == null
+                && d.annotation(ReferrerKeys.CONTAINERD_SUBJECT) != null).count(), "an annotated entry per referrer");
+        List<Referrer> found = ReferrerIndex.build(layout, false).referrers(image.digest(), null);
+        assertEquals(List.of(one.digest(), two.digest()), found.stream().map(r -> r.descriptor().digest()).toList());
+        assertEquals(Set.of(Source.SUBJECT_ANNOTATION, Source.FALLBACK_TAG), found.get(0).sources());
+        assertEquals(EveryReaderStrategy.NAME, Referrers.detected(index).name());
+        Referrers.detach(layout, one.digest());
+        ReferrerIndex after = ReferrerIndex.build(layout, false);
+        assertEquals(List.of(two.digest()), referrers(image.digest(), null));
+        assertEquals(Set.of(Source.SUBJECT_ANNOTATION, Source.FALLBACK_TAG),
+                after.referrers(image.digest(), null).get(0).sources(), "removed from both, the other kept in both");
+    }
+
+    @Test
+    void theConventionOfAnIndexIsDetectedFromWhatItRecords() throws IOException {
+        assertEquals(null, Referrers.detected(layout.index().read()), "no referrers: no convention");
+        attach(image, "a/one", new FallbackTagStrategy());
+        assertEquals(FallbackTagStrategy.NAME, Referrers.detected(layout.index().read()).name());
+        var empty = dev.ocilayout.model.ImageIndex.empty();
+        assertEquals(FallbackTagStrategy.NAME, Referrers.forCopy(empty, layout.index().read()).name(),
+                "a destination with none takes the source's");
+        assertEquals(null, Referrers.forCopy(empty, null));
+        Referrers.convert(layout, new SubjectAnnotationStrategy(), false, false);
+        assertEquals(SubjectAnnotationStrategy.NAME, Referrers.forCopy(layout.index().read(), empty).name(),
+                "a destination with its own keeps it");
+    }
+
+    @Test
+    void convertingToWhatIsThereChangesNothingAndSaysSo() throws IOException {
+        attach(image, "a/one", new FallbackTagStrategy());
+        Referrers.ConvertReport first = Referrers.convert(layout, new EveryReaderStrategy(), false, false);
+        assertTrue(first.changed());
+        Referrers.ConvertReport again = Referrers.convert(layout, new EveryReaderStrategy(), false, false);
+        assertTrue(!again.changed());
+        assertEquals(0, again.bookkeepingRemoved(), "records rewritten as they were are not removed ones");
+        assertEquals(1, again.referrers());
+    }
+
+    @Test
     void anAttestationInsideAnImageCannotBeDetached() throws IOException {
         Path dir = TestData.copy("referrers/buildkit-oci-artifact", root.resolve("bk"));
         Layout bk = Layout.open(dir);

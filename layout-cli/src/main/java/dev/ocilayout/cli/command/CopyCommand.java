@@ -1,6 +1,7 @@
 package dev.ocilayout.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.ocilayout.archive.ArchiveTarget;
 import dev.ocilayout.cli.Converters;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
@@ -13,10 +14,12 @@ import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Address;
+import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.RefName;
 import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.referrers.ReferrerStrategy;
+import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.registry.RegistryRef;
 import dev.ocilayout.registry.RegistryTarget;
 import java.io.IOException;
@@ -71,8 +74,9 @@ public final class CopyCommand extends LayoutCommand {
     boolean noLink;
 
     @Option(names = "--referrers-as", paramLabel = "STRATEGY", converter = Converters.StrategyConverter.class,
-            description = "How a destination layout records the copied referrers: subject-annotation, referrer-subject or"
-                    + " fallback-tag (default: the destination's convention).")
+            description = "How a destination layout records the copied referrers: subject-annotation, referrer-subject,"
+                    + " fallback-tag or every-reader (default: the destination's convention; for one that has none yet,"
+                    + " the source's).")
     ReferrerStrategy recordAs;
 
     @Option(names = "--parallel", paramLabel = "N", description = "Blobs moved at once (default: ${DEFAULT-VALUE}).")
@@ -95,6 +99,9 @@ public final class CopyCommand extends LayoutCommand {
         }
         if (recordAs != null && !to.layout()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--referrers-as is for a destination layout");
+        }
+        if (referrers && recordAs == null && to.target() instanceof LayoutTarget dstLayout) {
+            to = takeTheSourcesConvention(from, to, dstLayout);
         }
         List<String[]> jobs = new ArrayList<>(); // {source reference, destination tag or null}
         if (allTags) {
@@ -147,6 +154,27 @@ public final class CopyCommand extends LayoutCommand {
             out().json(results);
         }
         return 0;
+    }
+
+    /**
+     * A destination layout that records no referrers yet records them as the source does (a layout's or an
+     * archive's convention), so that whoever read them there reads them in the copy; and says so.
+     */
+    private End takeTheSourcesConvention(End from, End to, LayoutTarget dst) throws IOException {
+        ImageIndex source = from.target() instanceof LayoutTarget l ? l.layout().index().read()
+                : from.target() instanceof ArchiveTarget a ? a.index() : null;
+        ImageIndex destination = dst.layout().index().read();
+        if (Referrers.detected(destination) != null) {
+            return to;
+        }
+        ReferrerStrategy taken = Referrers.forCopy(destination, source);
+        if (taken == null) {
+            return to;
+        }
+        if (!out().json()) {
+            out().info("Referrers are recorded as " + taken.name() + ", the source's convention (--referrers-as to choose)");
+        }
+        return new End(new LayoutTarget(dst.layout(), taken, dst.scope()), to.reference(), to.shown(), true);
     }
 
     /**

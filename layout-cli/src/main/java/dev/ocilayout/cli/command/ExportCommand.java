@@ -18,6 +18,7 @@ import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.RepositoryScope;
+import dev.ocilayout.referrers.ReferrerStrategy;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,6 +85,11 @@ public final class ExportCommand extends LayoutCommand {
     @Option(names = "--referrers", description = "Include referrers (signatures, SBOMs) of everything exported.")
     boolean referrers;
 
+    @Option(names = "--referrers-as", paramLabel = "STRATEGY", converter = Converters.StrategyConverter.class,
+            description = "How the archive records referrers: subject-annotation, referrer-subject, fallback-tag or"
+                    + " every-reader (default: the layout's own convention, else subject-annotation).")
+    ReferrerStrategy referrersAs;
+
     @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", converter = Converters.PlatformConverter.class,
             description = "Keep only these platforms of indexes; repeatable.")
     List<Platform> platforms = new ArrayList<>();
@@ -126,7 +132,8 @@ public final class ExportCommand extends LayoutCommand {
                     : BlobList.parse(Files.readAllBytes(from), excludeFrom);
             list.forEach(e -> exclude.add(e.digest()));
         }
-        LayoutExport.Options options = new LayoutExport.Options(referrers, platforms, compress, format, repository, exclude);
+        LayoutExport.Options options = new LayoutExport.Options(referrers, platforms, compress, format, repository, exclude,
+                referrersAs);
         LayoutExport.Report report;
         if (output.equals("-")) {
             OutputStream out = new BufferedOutputStream(root().stdout(), 1 << 16);
@@ -198,7 +205,7 @@ public final class ExportCommand extends LayoutCommand {
         }
         TargetCopy.Options options = new TargetCopy.Options(referrers, platforms, 1, false);
         LayoutExport.Report report = ArchiveFile.write(Path.of(output), sink -> {
-            ArchiveWriter archive = new ArchiveWriter(sink, compress);
+            ArchiveWriter archive = new ArchiveWriter(sink, compress, referrersAs);
             for (Address a : sources) {
                 try (Progress progress = Progress.of(root(), "export " + a.reference(), 0)) {
                     TargetCopy.copy(read(a, registry), a.reference(), archive, a.name() != null && a.digest() == null

@@ -97,7 +97,7 @@ public final class ImportCommand extends LayoutCommand {
             out().info(r.format() + (r.compression() == dev.ocilayout.archive.Compression.NONE ? ""
                     : " (" + r.compression().name().toLowerCase() + ")") + ": " + Output.count(r.blobsWritten(), "blob") + " written ("
                     + Output.humanSize(r.bytesWritten()) + "), " + r.blobsPresent() + " already there"
-                    + (r.referrers() > 0 ? ", " + Output.count(r.referrers(), "referrer") : "")
+                    + (r.referrers() > 0 ? ", " + Output.count(r.referrers(), "referrer") + " (recorded as " + r.referrersAs() + ")" : "")
                     + (r.unneeded() > 0 ? ", " + Output.count(r.unneeded(), "unneeded blob") + " removed (" + Output.humanSize(r.unneededBytes())
                     + ")" : ""));
         }

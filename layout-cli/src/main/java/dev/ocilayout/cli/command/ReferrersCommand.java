@@ -103,12 +103,15 @@ public final class ReferrersCommand implements Runnable {
             Referrers.ConvertReport r = Referrers.convert(layout, target, keepSource, scanBlobs);
             if (out().json()) {
                 ObjectNode json = Output.object().put("target", r.target()).put("subjects", r.subjects())
-                        .put("referrers", r.referrers()).put("bookkeepingRemoved", r.bookkeepingRemoved());
+                        .put("referrers", r.referrers()).put("bookkeepingRemoved", r.bookkeepingRemoved())
+                        .put("changed", r.changed());
                 var problems = json.putArray("problems");
                 r.problems().forEach(problems::add);
                 out().json(json);
             } else {
-                out().info("Recorded " + Output.count(r.referrers(), "referrer") + " of " + Output.count(r.subjects(), "subject")
+                out().info(!r.changed() ? "Nothing to change: " + Output.count(r.referrers(), "referrer") + " of "
+                        + Output.count(r.subjects(), "subject") + " already recorded as " + r.target()
+                        : "Recorded " + Output.count(r.referrers(), "referrer") + " of " + Output.count(r.subjects(), "subject")
                         + " as " + r.target() + (keepSource || r.bookkeepingRemoved() == 0 ? ""
                         : "; removed " + Output.count(r.bookkeepingRemoved(), "other record")));
                 r.problems().forEach(out()::warn);
