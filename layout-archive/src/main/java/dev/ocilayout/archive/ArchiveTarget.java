@@ -377,7 +377,8 @@ public final class ArchiveTarget implements ReadOnlyTarget {
         if (name.startsWith("blobs/")) {
             return size <= options.maxManifestBytes();
         }
-        return name.equals(ArchiveReader.INDEX_JSON) ? size <= options.maxIndexBytes()
+        return name.equals(ArchiveReader.INDEX_JSON) || name.equals(LayoutExport.EXPECTED_BLOBS)
+                ? size <= options.maxIndexBytes()
                 : (name.equals(ArchiveReader.OCI_LAYOUT) || name.endsWith(".json")) && size <= options.maxManifestBytes();
     }
 
@@ -427,6 +428,19 @@ public final class ArchiveTarget implements ReadOnlyTarget {
             if (d != null) {
                 out.add(d);
             }
+        }
+        return out;
+    }
+
+    /**
+     * The blobs a delta archive left out because its destination has them ({@link LayoutExport#EXPECTED_BLOBS});
+     * empty for a whole archive.
+     */
+    public java.util.Set<Digest> expectedBlobs() throws InvalidContentException {
+        byte[] list = small.get(LayoutExport.EXPECTED_BLOBS);
+        java.util.Set<Digest> out = new java.util.HashSet<>();
+        if (list != null) {
+            BlobList.parse(list, file + ": " + LayoutExport.EXPECTED_BLOBS).forEach(e -> out.add(e.digest()));
         }
         return out;
     }

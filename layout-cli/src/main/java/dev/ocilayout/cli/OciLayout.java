@@ -14,6 +14,7 @@ import dev.ocilayout.cli.command.CopyCommand;
 import dev.ocilayout.cli.command.ExportCommand;
 import dev.ocilayout.cli.command.ImportCommand;
 import dev.ocilayout.cli.command.LintCommand;
+import dev.ocilayout.cli.command.MirrorCommand;
 import dev.ocilayout.cli.command.ServeCommand;
 import dev.ocilayout.cli.command.FsckCommand;
 import dev.ocilayout.cli.command.GcCommand;
@@ -90,7 +91,7 @@ public final class OciLayout {
             ImportCommand.class, "import", BlobsCommand.class, "blobs", AttachCommand.class, "attach",
             DiscoverCommand.class, "discover", DetachCommand.class, "detach", ReferrersCommand.class, "referrers",
             GcCommand.class, "gc", FsckCommand.class, "fsck", LintCommand.class, "lint",
-            ServeCommand.class, "serve", CompletionCommand.class, "completion");
+            ServeCommand.class, "serve", MirrorCommand.class, "mirror", CompletionCommand.class, "completion");
 
     /** Global options that take a value as the next argument (the rest are flags). */
     static final Set<String> VALUE_OPTIONS = Set.of("--format", "--lock-timeout", "--max-manifest-size",

@@ -37,6 +37,11 @@ public final class RegistryOptions {
     private final Map<String, RegistryClient> clients = new HashMap<>();
     private Credentials credentials;
 
+    /** Whether the registry is reached over plain HTTP or unverified TLS. */
+    public boolean notVerified() {
+        return plainHttp || insecure;
+    }
+
     /** The client for {@code registry}, made once. */
     public RegistryClient client(String registry, InputStream stdin) throws IOException {
         RegistryClient known = clients.get(registry);

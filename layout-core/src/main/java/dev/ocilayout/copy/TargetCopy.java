@@ -53,10 +53,16 @@ public final class TargetCopy {
      * @param parallel  blobs moved at once
      * @param mount     let the destination take blobs without their bytes (hard links, registry mounts)
      */
-    public record Options(boolean referrers, List<Platform> platforms, int parallel, boolean mount) {
+    public record Options(boolean referrers, List<Platform> platforms, int parallel, boolean mount,
+                          java.util.Set<String> referrerTypes) {
         public Options {
             platforms = List.copyOf(platforms);
             parallel = Math.max(1, parallel);
+            referrerTypes = referrerTypes == null ? java.util.Set.of() : java.util.Set.copyOf(referrerTypes);
+        }
+
+        public Options(boolean referrers, List<Platform> platforms, int parallel, boolean mount) {
+            this(referrers, platforms, parallel, mount, java.util.Set.of());
         }
 
         public static Options defaults() {
@@ -64,19 +70,24 @@ public final class TargetCopy {
         }
 
         public Options withReferrers(boolean on) {
-            return new Options(on, platforms, parallel, mount);
+            return new Options(on, platforms, parallel, mount, referrerTypes);
+        }
+
+        /** Only referrers of these artifact types, at every level (a signature of an SBOM too); empty: every referrer. */
+        public Options withReferrerTypes(java.util.Collection<String> types) {
+            return new Options(referrers, platforms, parallel, mount, java.util.Set.copyOf(types));
         }
 
         public Options withPlatforms(List<Platform> only) {
-            return new Options(referrers, only, parallel, mount);
+            return new Options(referrers, only, parallel, mount, referrerTypes);
         }
 
         public Options withParallel(int n) {
-            return new Options(referrers, platforms, n, mount);
+            return new Options(referrers, platforms, n, mount, referrerTypes);
         }
 
         public Options withMount(boolean on) {
-            return new Options(referrers, platforms, parallel, on);
+            return new Options(referrers, platforms, parallel, on, referrerTypes);
         }
     }
 
@@ -217,6 +228,9 @@ public final class TargetCopy {
                     manifests.add(f.manifest);
                     if (options.referrers()) {
                         for (Descriptor r : src.referrers(f.manifest.digest(), null)) {
+                            if (!options.referrerTypes().isEmpty() && !options.referrerTypes().contains(r.artifactType())) {
+                                continue;
+                            }
                             if (referrerDigests.add(r.digest())) {
                                 referrers.add(r);
                             }

@@ -38,7 +38,8 @@ class ArchitectureTest {
             Map.entry("dev.ocilayout.repository", 9),
             Map.entry("dev.ocilayout.archive", 10),
             Map.entry("dev.ocilayout.registry", 10),
-            Map.entry("dev.ocilayout.serve", 10));
+            Map.entry("dev.ocilayout.serve", 10),
+            Map.entry("dev.ocilayout.mirror", 11));
 
     static Path libraryClasses() throws Exception {
         return Path.of(Layout.class.getProtectionDomain().getCodeSource().getLocation().toURI());

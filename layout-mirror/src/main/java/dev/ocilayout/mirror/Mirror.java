@@ -1,0 +1,225 @@
+package dev.ocilayout.mirror;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.copy.LayoutTarget;
+import dev.ocilayout.copy.TargetCopy;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.model.Annotations;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.ImageIndex;
+import dev.ocilayout.model.RepositoryScope;
+import dev.ocilayout.registry.Credentials;
+import dev.ocilayout.registry.RegistryClient;
+import dev.ocilayout.registry.RegistryTarget;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fills a store with what an {@link ImageSet} selects (spec-notes/image-sets.md). The store is one layout
+ * holding many repositories by full names ({@code registry.example.com/team/app:v1}), so that a blob two
+ * images share is stored once and the store is exported, checked and served as any layout. Each image goes
+ * through the copy engine: what the store has is skipped, so a second run fetches only what changed
+ * upstream; an image selected by digest is an untagged entry named by {@code io.containerd.image.name}.
+ * One image failing does not stop the others; the report says what failed and why.
+ */
+public final class Mirror {
+    /** What became of one selected image. */
+    public enum Status { ADDED, UPDATED, PRESENT, WOULD_COPY, FAILED }
+
+    /**
+     * @param repository the full repository name in the store ({@code registry.example.com/team/app})
+     * @param reference  the tag or digest selected
+     * @param digest     what the store holds for it now (null when failed)
+     * @param bytes      bytes fetched for it
+     * @param message    why it failed, else null
+     */
+    public record Item(String repository, String reference, Status status, Digest digest, long bytes, String message) {
+    }
+
+    public record Report(List<Item> items) {
+        public Report {
+            items = List.copyOf(items);
+        }
+
+        public long count(Status s) {
+            return items.stream().filter(i -> i.status() == s).count();
+        }
+    }
+
+    /** @param parallel blobs fetched at once per image */
+    public record Options(boolean dryRun, int parallel) {
+        public static Options defaults() {
+            return new Options(false, 4);
+        }
+    }
+
+    private final ImageSet set;
+    private final Layout store;
+    private final Options options;
+    private final Map<String, RegistryClient> clients = new LinkedHashMap<>();
+
+    private Mirror(ImageSet set, Layout store, Options options) {
+        this.set = set;
+        this.store = store;
+        this.options = options;
+    }
+
+    public static Report run(ImageSet set, Layout store, Options options) throws IOException {
+        return new Mirror(set, store, options).run();
+    }
+
+    /** The full name an image of a registry block is stored under: Docker Hub's short names get library/. */
+    public static String fullName(String host, String repository) {
+        boolean hub = host.equals("docker.io") || host.equals("index.docker.io") || host.equals("registry-1.docker.io");
+        return (hub ? "docker.io" : host) + "/" + (hub && repository.indexOf('/') < 0 ? "library/" + repository : repository);
+    }
+
+    private Report run() throws IOException {
+        List<Item> items = new ArrayList<>();
+        for (ImageSet.Registry registry : set.registries()) {
+            for (String repository : registry.repositories()) {
+                String full = fullName(registry.host(), repository);
+                List<String> selected;
+                RegistryClient client;
+                try {
+                    client = client(registry, repository);
+                    selected = registry.select(repository, registry.needsTagList(repository)
+                            ? client.tags(repository) : List.of());
+                } catch (IOException | IllegalArgumentException e) {
+                    items.add(new Item(full, "*", Status.FAILED, null, 0, "cannot list its tags: " + message(e)));
+                    continue;
+                }
+                for (String reference : selected) {
+                    items.add(one(client, repository, full, reference));
+                }
+            }
+        }
+        return new Report(items);
+    }
+
+    private Item one(RegistryClient client, String repository, String full, String reference) {
+        RepositoryScope scope = RepositoryScope.of(full);
+        Digest byDigest = Digest.ofReference(reference);
+        try {
+            RegistryTarget source = new RegistryTarget(client, repository);
+            Digest before = held(scope, reference, byDigest);
+            if (options.dryRun()) {
+                Descriptor upstream = source.resolve(reference);
+                boolean same = upstream.digest().equals(before) && set.platforms().isEmpty();
+                return new Item(full, reference, same ? Status.PRESENT : Status.WOULD_COPY, upstream.digest(), 0, null);
+            }
+            TargetCopy.Options copy = TargetCopy.Options.defaults().withReferrers(set.referrers())
+                    .withReferrerTypes(set.referrerTypes()).withPlatforms(set.platforms()).withParallel(options.parallel());
+            TargetCopy.Report r = TargetCopy.copy(source, reference, new LayoutTarget(store, null, scope),
+                    byDigest == null ? reference : null, copy, null);
+            if (byDigest != null) {
+                nameByDigest(full, r.root());
+            }
+            Digest after = r.root().digest();
+            Status status = after.equals(before) && r.copied() == 0 ? Status.PRESENT
+                    : before == null ? Status.ADDED : Status.UPDATED;
+            return new Item(full, reference, status, after, r.bytes(), null);
+        } catch (IOException | IllegalArgumentException e) {
+            return new Item(full, reference, Status.FAILED, null, 0, message(e));
+        }
+    }
+
+    /** What the store holds for a tag or a digest of the repository now, or null. */
+    private Digest held(RepositoryScope scope, String reference, Digest byDigest) throws IOException {
+        ImageIndex index = store.index().read();
+        if (byDigest != null) {
+            String name = scope.name() + "@" + byDigest;
+            return index.manifests().stream().anyMatch(d -> name.equals(d.annotation(Annotations.CONTAINERD_IMAGE_NAME)))
+                    ? byDigest : null;
+        }
+        String stored = scope.find(index, reference);
+        return stored == null ? null : store.resolveTag(stored).digest();
+    }
+
+    /** An image taken by digest: its untagged entry, named {@code REPOSITORY@DIGEST} for export and push. */
+    private void nameByDigest(String full, Descriptor root) throws IOException {
+        String name = full + "@" + root.digest();
+        store.index().update(index -> {
+            List<Descriptor> list = new ArrayList<>();
+            boolean named = false;
+            for (Descriptor d : index.manifests()) {
+                if (d.refName() == null && d.digest().equals(root.digest()) && d.annotations().isEmpty() && !named) {
+                    list.add(d.withAnnotation(Annotations.CONTAINERD_IMAGE_NAME, name));
+                    named = true;
+                } else {
+                    if (name.equals(d.annotation(Annotations.CONTAINERD_IMAGE_NAME))) {
+                        named = true;
+                    }
+                    list.add(d);
+                }
+            }
+            if (!named) {
+                list.add(Descriptor.of(root.mediaType(), root.digest(), root.size())
+                        .withAnnotation(Annotations.CONTAINERD_IMAGE_NAME, name));
+            }
+            return index.withManifests(list);
+        });
+    }
+
+    /** One client per registry, speaking TLS, unverified TLS or plain HTTP as its block says. */
+    private RegistryClient client(ImageSet.Registry registry, String probe) throws IOException {
+        RegistryClient known = clients.get(registry.host());
+        if (known != null) {
+            return known;
+        }
+        RegistryClient c = Upstreams.connect(registry, probe);
+        clients.put(registry.host(), c);
+        return c;
+    }
+
+    static String message(Exception e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+    }
+
+    /** Registry clients for image-set blocks. */
+    static final class Upstreams {
+        private Upstreams() {
+        }
+
+        /**
+         * A client for the block's registry: plain HTTP with {@code plain-http}; with {@code tls-verify: false},
+         * TLS without verification, and plain HTTP when the registry does not speak TLS at all (skopeo's
+         * insecure registries fall back the same way); credentials from the block, else Docker's config.
+         */
+        static RegistryClient connect(ImageSet.Registry registry, String probe) throws IOException {
+            Credentials credentials = registry.username() != null
+                    ? new Credentials(registry.username(), registry.password())
+                    : Credentials.fromDockerConfig(registry.host());
+            if (registry.plainHttp()) {
+                return new RegistryClient(registry.host(), new RegistryClient.Options(true, false, credentials));
+            }
+            boolean insecure = Boolean.FALSE.equals(registry.tlsVerify());
+            RegistryClient tls = new RegistryClient(registry.host(), new RegistryClient.Options(false, insecure, credentials));
+            if (!insecure) {
+                return tls;
+            }
+            try {
+                tls.tags(probe);
+                return tls;
+            } catch (IOException e) {
+                if (!causedByTls(e)) {
+                    return tls; // TLS works; the error is the repository's, and the run reports it
+                }
+                return new RegistryClient(registry.host(), new RegistryClient.Options(true, false, credentials));
+            }
+        }
+
+        private static boolean causedByTls(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof javax.net.ssl.SSLException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
