@@ -182,13 +182,13 @@ class MirrorTest {
                 conf.toString(), "--format", "json"));
         assertEquals(List.of(), JsonOutputTest.differences("mirror push", rerun.out(),
                 JsonOutputTest.readmeTable().get("mirror push")), "a rerun pushes again, skipping what is there");
-        PeerTools.Result inspect = PeerTools.run(tmp, "skopeo", "inspect", "--tls-verify=false",
-                "docker://" + inside.host() + "/mirror/team/app:1.2.0");
-        inspect.assertOk("skopeo inspect on the inside");
-        assertEquals(ok(Cli.run("resolve", "oci:" + store + ":" + ha + "/team/app:1.2.0")).out().trim(),
-                ModelJson.mapper().readTree(inspect.stdout()).get("Digest").asText());
-        PeerTools.run(tmp, "skopeo", "inspect", "--tls-verify=false", "--raw",
-                "docker://" + inside.host() + "/mirror/team/multi:v1").assertOk("the index on the inside");
+        for (String name : expected) {
+            String path = inside.host() + "/mirror/" + name.substring(name.indexOf('/') + 1); // the upstream host goes
+            PeerTools.run(tmp, "skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + path)
+                    .assertOk("skopeo inspect of " + path + " on the inside");
+            assertEquals(ok(Cli.run("resolve", "oci:" + store + ":" + name)).out(),
+                    ok(Cli.run("resolve", path, "--plain-http")).out(), name + " arrived as it is");
+        }
         assertTrue(ok(Cli.run("discover", inside.host() + "/mirror/team/app:1.2.0", "--plain-http")).out()
                 .contains("application/spdx+json"), "the SBOM came along");
         String registriesConf = Files.readString(conf.resolve("registries.conf"));
