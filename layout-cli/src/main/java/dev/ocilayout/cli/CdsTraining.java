@@ -23,6 +23,10 @@ public final class CdsTraining {
             Path dir = temp.path();
             Path file = Files.writeString(dir.resolve("hello.txt"), "hello");
             String l = dir.resolve("layout").toString();
+            // an image set whose registry refuses the connection: the set's YAML, the mirror and the HTTP client
+            // load all the same
+            Path set = Files.writeString(dir.resolve("set.yaml"), "127.0.0.1:9:\n  tls-verify: false\n  images:\n"
+                    + "    team/app: [v1]\n");
             List<String[]> runs = List.of(
                     new String[] {"push", l + ":v1", file + ":text/plain", "--artifact-type", "application/vnd.example"},
                     new String[] {"attach", l + ":v1", file + ":text/plain", "--artifact-type", "application/vnd.example.sig"},
@@ -33,6 +37,9 @@ public final class CdsTraining {
                     new String[] {"discover", l + ":v1"}, new String[] {"discover", l + ":v1", "--format", "json"},
                     new String[] {"referrers", "detect", l}, new String[] {"lint", l, "--registry", "all"},
                     new String[] {"fsck", l}, new String[] {"gc", l, "--dry-run"}, new String[] {"blobs", l},
+                    new String[] {"mirror", set.toString(), dir.resolve("store").toString()},
+                    new String[] {"mirror", "export", l, "-o", dir.resolve("carried").toString()},
+                    new String[] {"mirror", "import", dir.resolve("carried").toString(), dir.resolve("store").toString()},
                     new String[] {"untag", l + ":latest"}, new String[] {"--help"}, new String[] {"--version"});
             PrintStream none = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
             for (String[] run : runs) {

@@ -45,8 +45,13 @@ public final class MirrorCommand extends LayoutCommand {
     @Option(names = "--dry-run", description = "Say what would be copied; copy nothing.")
     boolean dryRun;
 
-    @Option(names = "--parallel", paramLabel = "N", description = "Blobs fetched at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallel", paramLabel = "N", description = "Blobs fetched at once per image"
+            + " (default: ${DEFAULT-VALUE}).")
     int parallel = 4;
+
+    @Option(names = "--images-per-registry", paramLabel = "N", description = "Images copied at once from one registry"
+            + " (default: ${DEFAULT-VALUE}).")
+    int imagesPerRegistry = 4;
 
     @Override
     public Integer call() throws Exception {
@@ -56,7 +61,7 @@ public final class MirrorCommand extends LayoutCommand {
         }
         ImageSet set = ImageSet.parse(Files.readAllBytes(setFile), setFile.toString());
         Layout layout = dryRun && !Files.exists(store) ? null : openOrCreate(store);
-        Mirror.Report r = layout == null ? dryRunWithoutStore(set) : Mirror.run(set, layout, new Mirror.Options(dryRun, parallel));
+        Mirror.Report r = layout == null ? dryRunWithoutStore(set) : Mirror.run(set, layout, new Mirror.Options(dryRun, parallel, imagesPerRegistry));
         if (out().json()) {
             ArrayNode items = Output.object().arrayNode();
             for (Mirror.Item i : r.items()) {
@@ -73,7 +78,7 @@ public final class MirrorCommand extends LayoutCommand {
         } else {
             for (Mirror.Item i : r.items()) {
                 if (i.status() != Mirror.Status.PRESENT) {
-                    out().line(i.status().name().toLowerCase(java.util.Locale.ROOT) + " " + i.repository()
+                    out().info(i.status().name().toLowerCase(java.util.Locale.ROOT) + " " + i.repository()
                             + (i.reference().startsWith("sha256:") ? "@" : ":") + i.reference()
                             + (i.message() != null ? ": " + i.message() : i.digest() != null ? " " + i.digest() : ""));
                 }
@@ -90,7 +95,7 @@ public final class MirrorCommand extends LayoutCommand {
     /** A dry run into a store that does not exist yet: an empty scratch store, removed again. */
     private Mirror.Report dryRunWithoutStore(ImageSet set) throws Exception {
         try (dev.ocilayout.cli.TempDir scratch = dev.ocilayout.cli.TempDir.create("oci-layout-mirror-dry-run")) {
-            return Mirror.run(set, Layout.create(scratch.path().resolve("store")), new Mirror.Options(true, parallel));
+            return Mirror.run(set, Layout.create(scratch.path().resolve("store")), new Mirror.Options(true, parallel, imagesPerRegistry));
         }
     }
 
