@@ -20,5 +20,5 @@ module dev.ocilayout.core {
     exports dev.ocilayout.referrers;
     exports dev.ocilayout.repository;
     exports dev.ocilayout.store;
-    exports dev.ocilayout.text to dev.ocilayout.archive, dev.ocilayout.registry, dev.ocilayout.serve;
+    exports dev.ocilayout.text to dev.ocilayout.archive, dev.ocilayout.registry, dev.ocilayout.serve, dev.ocilayout.mirror;
 }

@@ -257,6 +257,35 @@ class MirrorTest {
     }
 
     @Test
+    void layoutsAndArchivesAreSourcesTooFullNamesKeptPlainTagsNamed() throws Exception {
+        Path tar = tmp.resolve("jib-oci.tar");
+        Path app = Files.writeString(tmp.resolve("hello.txt"), "hello\n");
+        Jib.fromScratch().setFormat(ImageFormat.OCI).addLayer(List.of(app), AbsoluteUnixPath.get("/app"))
+                .containerize(Containerizer.to(com.google.cloud.tools.jib.api.TarImage.at(tar).named("localhost/jibimg:2"))
+                        .setBaseImageLayersCache(tmp.resolve("jib-cache/base"))
+                        .setApplicationLayersCache(tmp.resolve("jib-cache/app")));
+        Path example = TestData.copy("example-layout", tmp.resolve("example"));
+        Path set = Files.writeString(tmp.resolve("set.yaml"), """
+                kind: ImageSet
+                layouts:
+                  - location: oci-archive:%s
+                  - location: %s
+                    repository: example.com/team/example
+                  - location: %s
+                    images: [v1]
+                """.formatted(tar, example, example));
+        Path store = tmp.resolve("store");
+        Cli.Result r = Cli.run("mirror", set.toString(), store.toString(), "--format", "json");
+        assertEquals(1, r.exit(), "the plain tag without a repository fails, the rest go on: " + r);
+        JsonNode items = json(r).get("items");
+        assertTrue(items.toString().contains("a plain tag needs the repository it goes to"), items.toString());
+        assertEquals(List.of("example.com/team/example:latest", "example.com/team/example:v1", "localhost/jibimg:2"),
+                tags(store));
+        assertEquals(ok(Cli.run("resolve", "oci-archive:" + tar + ":localhost/jibimg:2")).out(),
+                ok(Cli.run("resolve", "oci:" + store + ":localhost/jibimg:2")).out());
+    }
+
+    @Test
     void aDryRunCopiesNothing() throws Exception {
         Distribution a = registry("upstream");
         image(a.host() + "/team/app:v1", "amd64", "app v1");

@@ -7,6 +7,7 @@ import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Platform;
+import dev.ocilayout.text.Text;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,12 +29,29 @@ import java.util.regex.PatternSyntaxException;
  *       and, per registry, {@code plain-http}.</li>
  * </ul>
  */
-public record ImageSet(List<Registry> registries, List<Platform> platforms, boolean referrers,
+public record ImageSet(List<Registry> registries, List<Local> locals, List<Platform> platforms, boolean referrers,
                        List<String> referrerTypes) {
     public ImageSet {
         registries = List.copyOf(registries);
+        locals = List.copyOf(locals);
         platforms = List.copyOf(platforms);
         referrerTypes = List.copyOf(referrerTypes);
+    }
+
+    public ImageSet(List<Registry> registries, List<Platform> platforms, boolean referrers, List<String> referrerTypes) {
+        this(registries, List.of(), platforms, referrers, referrerTypes);
+    }
+
+    /**
+     * A layout or an archive as a source (ours only: {@code layouts:}): {@code location} in the reference
+     * grammar ({@code ./dir}, {@code oci:DIR}, {@code oci-archive:FILE}, {@code docker-archive:FILE}); the
+     * names to take ({@code images}, empty for all); and the repository plain tags go to, since a store names
+     * every image by its full name (full names, {@code localhost/app:2}, keep theirs).
+     */
+    public record Local(Address location, List<String> images, String repository) {
+        public Local {
+            images = List.copyOf(images);
+        }
     }
 
     /** One registry's block, skopeo's keys. */
@@ -110,8 +128,10 @@ public record ImageSet(List<Registry> registries, List<Platform> platforms, bool
             throw new InvalidContentException(source + ": kind " + root.get("kind") + " is not ImageSet");
         }
         JsonNode blocks = ours ? root.path("registries") : root;
-        if (!blocks.isObject() || blocks.isEmpty()) {
-            throw new InvalidContentException(source + ": no registries" + (ours ? " (registries: {HOST: {images: ...}})" : ""));
+        List<Local> locals = ours ? locals(root.path("layouts"), source) : List.of();
+        if ((!blocks.isObject() || blocks.isEmpty()) && locals.isEmpty()) {
+            throw new InvalidContentException(source + ": no registries" + (ours ? " (registries: {HOST: {images: ...}})"
+                    + " and no layouts" : ""));
         }
         List<Registry> registries = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = blocks.fields(); it.hasNext(); ) {
@@ -139,7 +159,41 @@ public record ImageSet(List<Registry> registries, List<Platform> platforms, bool
                 throw new InvalidContentException(source + ": referrers is true, false or a list of artifact types");
             }
         }
-        return new ImageSet(registries, platforms, referrers, types);
+        return new ImageSet(registries, locals, platforms, referrers, types);
+    }
+
+    private static List<Local> locals(JsonNode list, String source) throws InvalidContentException {
+        List<Local> out = new ArrayList<>();
+        if (list.isMissingNode() || list.isNull()) {
+            return out;
+        }
+        if (!list.isArray()) {
+            throw new InvalidContentException(source + ": layouts is a list of {location, images, repository}");
+        }
+        for (JsonNode l : list) {
+            String at = source + ": layouts[" + out.size() + "]";
+            String location = l.path("location").asText("");
+            Address a;
+            try {
+                a = Address.parse(location);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidContentException(at + ": location: " + e.getMessage());
+            }
+            if (a.kind() == Address.Kind.REGISTRY || !a.isLocationOnly()) {
+                throw new InvalidContentException(at + ": location " + Text.quote(location) + " is not a layout or an"
+                        + " archive alone (DIR, oci:DIR, oci-archive:FILE, docker-archive:FILE); registries go under registries");
+            }
+            List<String> images = new ArrayList<>();
+            l.path("images").forEach(i -> images.add(i.asText()));
+            String repository = text(l.get("repository"));
+            if (repository != null && (repository.indexOf('/') < 0 || !Address.isRepositoryName(repository.substring(
+                    repository.indexOf('/') + 1)))) {
+                throw new InvalidContentException(at + ": repository " + Text.quote(repository) + " is not a full"
+                        + " repository name (registry.example.com/team/app)");
+            }
+            out.add(new Local(a, images, repository));
+        }
+        return out;
     }
 
     private static Registry registry(String host, JsonNode block, String source) throws InvalidContentException {

@@ -116,7 +116,64 @@ public final class Mirror {
             }
             items.addAll(runBounded(work, options.imagesPerRegistry()));
         }
+        for (ImageSet.Local local : set.locals()) {
+            items.addAll(local(local));
+        }
         return new Report(items);
+    }
+
+    /**
+     * A layout or an archive as a source: its names taken as the set says, full names kept, plain tags put
+     * under the repository the set gives them. Read in place, through the same copy engine.
+     */
+    private List<Item> local(ImageSet.Local local) {
+        List<Item> out = new ArrayList<>();
+        String where = local.location().toString();
+        dev.ocilayout.content.ReadOnlyTarget source;
+        List<String> names;
+        try {
+            source = local.location().kind() == dev.ocilayout.model.Address.Kind.LAYOUT
+                    ? new LayoutTarget(Layout.open(java.nio.file.Path.of(local.location().location()), store.options()))
+                    : dev.ocilayout.archive.ArchiveTarget.open(java.nio.file.Path.of(local.location().location()),
+                            store.options());
+            names = local.images().isEmpty() ? source.tags() : local.images();
+        } catch (IOException | IllegalArgumentException e) {
+            out.add(new Item(where, "*", Status.FAILED, null, 0, "cannot read it: " + message(e)));
+            return out;
+        }
+        for (String name : names) {
+            String repository = dev.ocilayout.model.RefName.repositoryOf(name);
+            String full = repository != null ? repository : local.repository();
+            if (full == null) {
+                out.add(new Item(where, name, Status.FAILED, null, 0, "a plain tag needs the repository it goes to"
+                        + " (repository: in the set)"));
+                continue;
+            }
+            String tag = dev.ocilayout.model.RefName.tagOf(name);
+            try {
+                RepositoryScope scope = RepositoryScope.of(full);
+                Digest before = held(scope, tag, null);
+                if (options.dryRun()) {
+                    Descriptor d = source.resolve(name);
+                    out.add(new Item(full, tag, d.digest().equals(before) ? Status.PRESENT : Status.WOULD_COPY, d.digest(),
+                            0, null));
+                    continue;
+                }
+                TargetCopy.Report r = TargetCopy.copy(source, name, new LayoutTarget(store, null, scope), tag,
+                        copyOptions(), null);
+                Digest after = r.root().digest();
+                out.add(new Item(full, tag, after.equals(before) && r.copied() == 0 && r.mounted() == 0 ? Status.PRESENT
+                        : before == null ? Status.ADDED : Status.UPDATED, after, r.bytes(), null));
+            } catch (IOException | IllegalArgumentException e) {
+                out.add(new Item(full, tag, Status.FAILED, null, 0, message(e)));
+            }
+        }
+        return out;
+    }
+
+    private TargetCopy.Options copyOptions() {
+        return TargetCopy.Options.defaults().withReferrers(set.referrers()).withReferrerTypes(set.referrerTypes())
+                .withPlatforms(set.platforms()).withParallel(options.parallel());
     }
 
     private static List<Item> runBounded(List<java.util.concurrent.Callable<Item>> work, int bound) throws IOException {
@@ -164,10 +221,8 @@ public final class Mirror {
                 boolean same = upstream.digest().equals(before) && set.platforms().isEmpty();
                 return new Item(full, reference, same ? Status.PRESENT : Status.WOULD_COPY, upstream.digest(), 0, null);
             }
-            TargetCopy.Options copy = TargetCopy.Options.defaults().withReferrers(set.referrers())
-                    .withReferrerTypes(set.referrerTypes()).withPlatforms(set.platforms()).withParallel(options.parallel());
             TargetCopy.Report r = TargetCopy.copy(source, reference, new LayoutTarget(store, null, scope),
-                    byDigest == null ? reference : null, copy, null);
+                    byDigest == null ? reference : null, copyOptions(), null);
             if (byDigest != null) {
                 nameByDigest(full, r.root());
             }
