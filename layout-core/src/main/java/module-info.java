@@ -19,6 +19,7 @@ module dev.ocilayout.core {
     exports dev.ocilayout.model;
     exports dev.ocilayout.referrers;
     exports dev.ocilayout.repository;
+    exports dev.ocilayout.sign;
     exports dev.ocilayout.store;
     exports dev.ocilayout.text to dev.ocilayout.archive, dev.ocilayout.registry, dev.ocilayout.serve, dev.ocilayout.mirror;
 }

@@ -13,9 +13,11 @@ import dev.ocilayout.cli.command.CompletionCommand;
 import dev.ocilayout.cli.command.CopyCommand;
 import dev.ocilayout.cli.command.ExportCommand;
 import dev.ocilayout.cli.command.ImportCommand;
+import dev.ocilayout.cli.command.KeyCommand;
 import dev.ocilayout.cli.command.LintCommand;
 import dev.ocilayout.cli.command.MirrorCommand;
 import dev.ocilayout.cli.command.ServeCommand;
+import dev.ocilayout.cli.command.SignCommand;
 import dev.ocilayout.cli.command.FsckCommand;
 import dev.ocilayout.cli.command.GcCommand;
 import dev.ocilayout.cli.command.TreeCommand;
@@ -26,6 +28,7 @@ import dev.ocilayout.cli.command.ResolveCommand;
 import dev.ocilayout.cli.command.TagCommand;
 import dev.ocilayout.cli.command.TagsCommand;
 import dev.ocilayout.cli.command.UntagCommand;
+import dev.ocilayout.cli.command.VerifyCommand;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
@@ -91,7 +94,8 @@ public final class OciLayout {
             ImportCommand.class, "import", BlobsCommand.class, "blobs", AttachCommand.class, "attach",
             DiscoverCommand.class, "discover", DetachCommand.class, "detach", ReferrersCommand.class, "referrers",
             GcCommand.class, "gc", FsckCommand.class, "fsck", LintCommand.class, "lint",
-            ServeCommand.class, "serve", MirrorCommand.class, "mirror", CompletionCommand.class, "completion");
+            ServeCommand.class, "serve", MirrorCommand.class, "mirror", KeyCommand.class, "key", SignCommand.class, "sign",
+            VerifyCommand.class, "verify", CompletionCommand.class, "completion");
 
     /** Global options that take a value as the next argument (the rest are flags). */
     static final Set<String> VALUE_OPTIONS = Set.of("--format", "--lock-timeout", "--max-manifest-size",

@@ -128,6 +128,9 @@ class JsonOutputTest {
         outputs.put("referrers detect", run("referrers", "detect", l.toString()));
         outputs.put("referrers convert", run("referrers", "convert", l.toString(), "--to", "fallback-tag"));
 
+        outputs.put("key generate", run("key", "generate", "-o", tmp.resolve("k").toString()));
+        outputs.put("sign", run("sign", l + ":v1", "--key", tmp.resolve("k.key").toString()));
+        outputs.put("verify", run("verify", l + ":v1", "--key", tmp.resolve("k.pub").toString()));
         outputs.put("mirror export", run("mirror", "export", l.toString(), "-o", tmp.resolve("carried").toString()));
         outputs.put("mirror import", run("mirror", "import", tmp.resolve("carried").toString(), tmp.resolve("s").toString()));
 

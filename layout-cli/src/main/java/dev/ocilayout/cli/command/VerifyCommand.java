@@ -1,0 +1,63 @@
+package dev.ocilayout.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.model.Address;
+import dev.ocilayout.model.RefName;
+import dev.ocilayout.model.RepositoryScope;
+import dev.ocilayout.sign.Keys;
+import dev.ocilayout.sign.Signing;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Verify the signatures of an image of a layout, offline, with a public key: cosign's .sig tag"
+                + " (simple signing) and Sigstore bundle referrers (DSSE). Each is reported with where it was found and"
+                + " why it fails when it does; exit 1 when none is valid."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  oci-layout verify ./layout:v1 --key cosign.pub",
+            "  oci-layout verify ./layout:v1 --key cosign.pub --format json"})
+public final class VerifyCommand extends LayoutCommand {
+    @Parameters(paramLabel = "REF", description = "The image: DIR:TAG, DIR@DIGEST, oci:DIR:REF.")
+    String ref;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "The public key (PEM).")
+    Path key;
+
+    @Override
+    public Integer call() throws Exception {
+        Resolved r = resolve(ref);
+        PublicKey k = Keys.readPublic(Files.readAllBytes(key), key.toString());
+        Address a = address(ref);
+        String repository = a.name() == null ? null : RefName.repositoryOf(a.name());
+        List<Signing.Found> found = Signing.verify(r.layout(), repository == null ? null : RepositoryScope.of(repository),
+                r.descriptor(), k);
+        boolean valid = found.stream().anyMatch(Signing.Found::valid);
+        if (out().json()) {
+            ArrayNode list = Output.object().arrayNode();
+            for (Signing.Found f : found) {
+                var n = list.addObject().put("format", f.format()).put("where", f.where()).put("valid", f.valid());
+                if (f.reason() != null) {
+                    n.put("reason", f.reason());
+                }
+            }
+            out().json(Output.object().put("digest", r.descriptor().digest().toString()).put("valid", valid)
+                    .put("keyHint", Keys.hint(k)).set("signatures", list));
+        } else {
+            for (Signing.Found f : found) {
+                out().line((f.valid() ? "valid   " : "INVALID ") + f.format() + " at " + f.where()
+                        + (f.reason() != null ? ": " + f.reason() : ""));
+            }
+            if (found.isEmpty()) {
+                out().line("no signatures of " + r.descriptor().digest() + " found");
+            }
+        }
+        return valid ? 0 : 1;
+    }
+}

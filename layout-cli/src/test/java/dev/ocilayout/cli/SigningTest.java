@@ -1,0 +1,174 @@
+package dev.ocilayout.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.testing.PeerTools;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Offline signing and verification (issue #25), checked by an independent verifier: openssl verifies every
+ * signature we write, and a key openssl makes signs through us.
+ */
+class SigningTest {
+    @TempDir
+    Path tmp;
+    Path layout;
+    String digest;
+
+    @BeforeEach
+    void anImage() throws Exception {
+        PeerTools.require("openssl");
+        layout = InteropTest.umociImage(tmp);
+        digest = ok(Cli.run("resolve", layout + ":v1")).out().trim();
+    }
+
+    private static Cli.Result ok(Cli.Result r) {
+        assertEquals(0, r.exit(), r.toString());
+        return r;
+    }
+
+    private PeerTools.Result openssl(String... args) throws Exception {
+        String[] cmd = new String[args.length + 1];
+        cmd[0] = "openssl";
+        System.arraycopy(args, 0, cmd, 1, args.length);
+        return PeerTools.run(tmp, cmd);
+    }
+
+    /** An openssl key pair: PKCS#8 private key, SubjectPublicKeyInfo public key. */
+    private Path[] opensslKeys(String name) throws Exception {
+        Path key = tmp.resolve(name + ".key");
+        Path pub = tmp.resolve(name + ".pub");
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString())
+                .assertOk("openssl genpkey");
+        openssl("pkey", "-in", key.toString(), "-pubout", "-out", pub.toString()).assertOk("openssl pkey -pubout");
+        return new Path[] {key, pub};
+    }
+
+    private JsonNode json(Cli.Result r) throws Exception {
+        return ModelJson.mapper().readTree(r.out());
+    }
+
+    @Test
+    void opensslVerifiesTheSimpleSigningSignatureAndTheBundlesDsseSignature() throws Exception {
+        Path[] keys = opensslKeys("o");
+        ok(Cli.run("sign", layout + ":v1", "--key", keys[0].toString()));
+        String sigTag = "sha256-" + digest.substring(7) + ".sig";
+        JsonNode sigImage = json(ok(Cli.run("cat", layout + ":" + sigTag)));
+        JsonNode layer = sigImage.get("layers").get(0);
+        assertEquals("application/vnd.dev.cosign.simplesigning.v1+json", layer.get("mediaType").asText());
+        Path payload = layout.resolve("blobs/sha256/" + layer.get("digest").asText().substring(7));
+        assertEquals("{\"critical\":{\"identity\":{\"docker-reference\":\"umoci-layout\"},\"image\":{\"docker-manifest-digest\":\""
+                + digest + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}", Files.readString(payload));
+        Path sig = Files.write(tmp.resolve("sig.der"), Base64.getDecoder().decode(
+                layer.get("annotations").get("dev.cosignproject.cosign/signature").asText()));
+        PeerTools.Result v = openssl("dgst", "-sha256", "-verify", keys[1].toString(), "-signature", sig.toString(),
+                payload.toString());
+        v.assertOk("openssl verifies the simple-signing signature");
+        assertTrue(v.stdout().contains("Verified OK"), v.stdout());
+
+        JsonNode referrers = json(ok(Cli.run("discover", layout + ":v1", "--format", "json")));
+        JsonNode bundleRef = referrers.get("manifests").get(0);
+        assertEquals("application/vnd.dev.sigstore.bundle.v0.3+json", bundleRef.get("artifactType").asText());
+        JsonNode bundleManifest = json(ok(Cli.run("cat", layout + "@" + bundleRef.get("digest").asText())));
+        JsonNode bundle = ModelJson.mapper().readTree(layout.resolve("blobs/sha256/"
+                + bundleManifest.get("layers").get(0).get("digest").asText().substring(7)).toFile());
+        JsonNode envelope = bundle.get("dsseEnvelope");
+        byte[] body = Base64.getDecoder().decode(envelope.get("payload").asText());
+        String type = envelope.get("payloadType").asText();
+        byte[] head = ("DSSEv1 " + type.length() + " " + type + " " + body.length + " ").getBytes(StandardCharsets.UTF_8);
+        byte[] pae = new byte[head.length + body.length];
+        System.arraycopy(head, 0, pae, 0, head.length);
+        System.arraycopy(body, 0, pae, head.length, body.length);
+        Path paeFile = Files.write(tmp.resolve("pae.bin"), pae);
+        Path dsseSig = Files.write(tmp.resolve("dsse.der"), Base64.getDecoder().decode(
+                envelope.get("signatures").get(0).get("sig").asText()));
+        openssl("dgst", "-sha256", "-verify", keys[1].toString(), "-signature", dsseSig.toString(), paeFile.toString())
+                .assertOk("openssl verifies the DSSE signature over the PAE");
+        JsonNode statement = ModelJson.mapper().readTree(body);
+        assertEquals("https://sigstore.dev/cosign/sign/v1", statement.get("predicateType").asText());
+        assertEquals(digest.substring(7), statement.get("subject").get(0).get("digest").get("sha256").asText());
+    }
+
+    @Test
+    void ourKeysAreOnesOpensslReadsAndVerifyFindsBothSignatures() throws Exception {
+        Path prefix = tmp.resolve("ours");
+        ok(Cli.run("key", "generate", "-o", prefix.toString()));
+        openssl("pkey", "-in", prefix + ".key", "-noout").assertOk("openssl reads our private key");
+        openssl("pkey", "-pubin", "-in", prefix + ".pub", "-noout").assertOk("openssl reads our public key");
+        ok(Cli.run("sign", layout + ":v1", "--key", prefix + ".key"));
+        JsonNode v = json(ok(Cli.run("verify", layout + ":v1", "--key", prefix + ".pub", "--format", "json")));
+        assertTrue(v.get("valid").asBoolean());
+        assertEquals(2, v.get("signatures").size(), v.toString());
+        v.get("signatures").forEach(s -> assertTrue(s.get("valid").asBoolean(), s.toString()));
+        Cli.Result again = ok(Cli.run("sign", layout + ":v1", "--key", prefix + ".key"));
+        assertTrue(again.out().contains("already held this signature"), again.out());
+    }
+
+    @Test
+    void anEncryptedKeyNeedsItsPasswordAndOpensslReadsItWithTheSame() throws Exception {
+        Path prefix = tmp.resolve("enc");
+        ok(Cli.runWithInput("s3cret\n".getBytes(StandardCharsets.UTF_8), "key", "generate", "-o", prefix.toString(),
+                "--password-stdin"));
+        assertTrue(Files.readString(Path.of(prefix + ".key")).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        openssl("pkey", "-in", prefix + ".key", "-passin", "pass:s3cret", "-noout").assertOk("openssl decrypts it");
+        CliTest.assertOneLineError(Cli.run("sign", layout + ":v1", "--key", prefix + ".key"), 1, "is encrypted");
+        CliTest.assertOneLineError(Cli.runWithInput("wrong".getBytes(StandardCharsets.UTF_8), "sign", layout + ":v1",
+                "--key", prefix + ".key", "--password-stdin"), 1, "wrong password");
+        ok(Cli.runWithInput("s3cret".getBytes(StandardCharsets.UTF_8), "sign", layout + ":v1", "--key", prefix + ".key",
+                "--password-stdin"));
+        ok(Cli.run("verify", layout + ":v1", "--key", prefix + ".pub"));
+    }
+
+    @Test
+    void aWrongKeyAnotherImagesSignatureAndNoSignatureAreEachRefusedWithTheReason() throws Exception {
+        Path[] signer = opensslKeys("signer");
+        Path[] other = opensslKeys("other");
+        ok(Cli.run("sign", layout + ":v1", "--key", signer[0].toString()));
+        Cli.Result wrongKey = Cli.run("verify", layout + ":v1", "--key", other[1].toString());
+        assertEquals(1, wrongKey.exit(), wrongKey.toString());
+        assertTrue(wrongKey.out().contains("does not verify with this key"), wrongKey.out());
+
+        Cli.Result none = Cli.run("verify", layout + ":base", "--key", signer[1].toString());
+        assertEquals(1, none.exit(), none.toString());
+        assertTrue(none.out().contains("no signatures of "), none.out());
+
+        // base is another image: give it v1's signature image under its own .sig tag
+        String base = ok(Cli.run("resolve", layout + ":base")).out().trim();
+        String v1Sig = ok(Cli.run("resolve", layout + ":sha256-" + digest.substring(7) + ".sig")).out().trim();
+        ok(Cli.run("tag", layout + "@" + v1Sig, "sha256-" + base.substring(7) + ".sig"));
+        Cli.Result moved = Cli.run("verify", layout + ":base", "--key", signer[1].toString());
+        assertEquals(1, moved.exit(), moved.toString());
+        assertTrue(moved.out().contains("the payload signs " + digest + ", not " + base), moved.out());
+
+    }
+
+    @Test
+    void signaturesSurviveExportImportAndARoundTripThroughTheDistributionRegistry() throws Exception {
+        Path[] keys = opensslKeys("k");
+        ok(Cli.run("sign", layout + ":v1", "--key", keys[0].toString()));
+        Path tar = tmp.resolve("all.tar");
+        ok(Cli.run("export", layout.toString(), "-o", tar.toString()));
+        Path imported = tmp.resolve("imported");
+        ok(Cli.run("import", tar.toString(), imported.toString()));
+        assertTrue(json(ok(Cli.run("verify", imported + ":v1", "--key", keys[1].toString(), "--format", "json")))
+                .get("signatures").size() == 2);
+        try (Distribution registry = Distribution.start(Files.createDirectories(tmp.resolve("reg")), "")) {
+            String repo = registry.host() + "/team/app";
+            ok(Cli.run("copy", "--all-tags", imported.toString(), repo, "--plain-http", "--referrers"));
+            Path back = tmp.resolve("back");
+            ok(Cli.run("copy", "--all-tags", repo, back.toString(), "--plain-http", "--referrers"));
+            JsonNode v = json(ok(Cli.run("verify", back + ":v1", "--key", keys[1].toString(), "--format", "json")));
+            assertEquals(2, v.get("signatures").size(), "the .sig tag and the bundle came back: " + v);
+            v.get("signatures").forEach(s -> assertTrue(s.get("valid").asBoolean(), s.toString()));
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package dev.ocilayout.sign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocilayout.Layout;
+import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.InvalidContentException;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.ImageManifest;
+import dev.ocilayout.model.Manifest;
+import dev.ocilayout.model.MediaType;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RepositoryScope;
+import dev.ocilayout.referrers.Referrer;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.referrers.Referrers;
+import dev.ocilayout.store.Tags;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Signatures of a layout's images in the two forms cosign reads (spec-notes/signatures.md): the legacy
+ * simple-signing payload as a layer of the image tagged {@code sha256-<hex>.sig}, its signature in the layer's
+ * {@code dev.cosignproject.cosign/signature} annotation; and a Sigstore bundle v0.3 (a DSSE envelope of an
+ * in-toto statement, predicate {@code https://sigstore.dev/cosign/sign/v1}) as an OCI 1.1 referrer, recorded
+ * by the layout's referrer convention. ECDSA P-256 with SHA-256, DER signatures.
+ */
+public final class Signing {
+    public static final String SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
+    public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+    public static final String SIGNATURE_TYPE = "cosign container image signature";
+    public static final String BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    public static final String IN_TOTO = "application/vnd.in-toto+json";
+    public static final String SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+    public static final String STATEMENT_V1 = "https://in-toto.io/Statement/v1";
+
+    /** What signing wrote: the {@code .sig} tag and the bundle referrer. */
+    public record Signed(String sigTag, Descriptor sigManifest, Descriptor bundleReferrer, boolean alreadySigned) {
+    }
+
+    /** A signature found by {@link #verify}: its form, where it is, whether it verified, and why not. */
+    public record Found(String format, String where, boolean valid, String reason) {
+    }
+
+    private Signing() {
+    }
+
+    /** cosign's legacy tag of a digest: {@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}. */
+    public static String tagOf(Digest d, String suffix) {
+        return d.algorithm() + "-" + d.encoded() + "." + suffix;
+    }
+
+    /**
+     * The simple-signing payload, byte for byte as cosign writes it (Go struct order, compact, no optional
+     * claims: {@code "optional":null}).
+     */
+    public static byte[] payload(String identity, Digest manifest) {
+        String quoted;
+        try {
+            quoted = ModelJson.mapper().writeValueAsString(identity);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return ("{\"critical\":{\"identity\":{\"docker-reference\":" + quoted + "},\"image\":{"
+                + "\"docker-manifest-digest\":\"" + manifest + "\"},\"type\":\"" + SIGNATURE_TYPE + "\"},\"optional\":null}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** DSSE's pre-authentication encoding. */
+    static byte[] pae(String payloadType, byte[] body) {
+        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("DSSEv1 " + type.length + " " + payloadType + " " + body.length + " ").getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + body.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(body, 0, out, head.length, body.length);
+        return out;
+    }
+
+    static byte[] sign(PrivateKey key, byte[] message) {
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(key);
+            s.update(message);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    static boolean check(PublicKey key, byte[] message, byte[] signature) {
+        try {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initVerify(key);
+            s.update(message);
+            return s.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false; // a signature that is not DER is one that does not verify
+        }
+    }
+
+    /**
+     * Signs {@code image} of the layout in both forms. The {@code .sig} tag of a repository of a layout holding
+     * several is that repository's ({@code REPO:sha256-<hex>.sig}); a signature already there (the same payload
+     * signed by the same key) is not added twice.
+     */
+    public static Signed sign(Layout layout, RepositoryScope scope, Descriptor image, String identity, PrivateKey key)
+            throws IOException {
+        PublicKey pub = Keys.publicOf(key);
+        byte[] payload = payload(identity, image.digest());
+        byte[] signature = sign(key, payload);
+        String tag = (scope == null ? RepositoryScope.UNNAMED : scope).refName(tagOf(image.digest(), "sig"));
+        Descriptor payloadBlob = layout.blobs().put(payload, SIMPLE_SIGNING)
+                .withAnnotation(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(signature));
+        List<Descriptor> layers = new ArrayList<>();
+        List<Descriptor> existing = Tags.entries(layout.index().read(), tag);
+        boolean already = false;
+        if (!existing.isEmpty()) {
+            Manifest m = layout.readManifest(existing.get(existing.size() - 1));
+            if (!(m instanceof ImageManifest im)) {
+                throw new InvalidContentException("tag " + tag + " is not a signature image; not overwriting it");
+            }
+            for (Descriptor l : im.layers()) {
+                layers.add(l);
+                String sig = l.annotation(SIGNATURE_ANNOTATION);
+                already |= l.digest().equals(payloadBlob.digest()) && sig != null && check(pub, payload, decode(sig));
+            }
+        }
+        Descriptor sigManifest = existing.isEmpty() ? null : existing.get(existing.size() - 1);
+        if (!already) {
+            layers.add(payloadBlob);
+            sigManifest = storeSignatureImage(layout, layers);
+            Descriptor stored = sigManifest;
+            layout.index().update(index -> {
+                layout.blobs().requirePresent(List.of(stored));
+                return Tags.tag(index, tag, stored);
+            });
+        }
+        Descriptor bundle = attachBundle(layout, image, pub, key);
+        return new Signed(tag, sigManifest, bundle, already);
+    }
+
+    /** The signature image: an OCI manifest whose config lists each payload as a diff_id, one layer per signature. */
+    private static Descriptor storeSignatureImage(Layout layout, List<Descriptor> layers) throws IOException {
+        ObjectNode config = ModelJson.mapper().createObjectNode().put("architecture", "").put("os", "");
+        config.putObject("config");
+        ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
+        ArrayNode ids = rootfs.putArray("diff_ids");
+        layers.forEach(l -> ids.add(l.digest().toString()));
+        Descriptor cfg = layout.blobs().put(ModelJson.mapper().writeValueAsBytes(config), MediaType.OCI_CONFIG);
+        ImageManifest m = new ImageManifest(2, MediaType.OCI_MANIFEST, null, cfg, layers, null, null, null);
+        return layout.blobs().put(ModelJson.toBytes(m), MediaType.OCI_MANIFEST);
+    }
+
+    /** The Sigstore bundle of a DSSE-signed in-toto statement about the image, as cosign v3 writes it, as a referrer. */
+    private static Descriptor attachBundle(Layout layout, Descriptor image, PublicKey pub, PrivateKey key)
+            throws IOException {
+        ObjectNode statement = ModelJson.mapper().createObjectNode().put("_type", STATEMENT_V1);
+        statement.putArray("subject").addObject().putObject("digest").put(image.digest().algorithm(), image.digest().encoded());
+        statement.put("predicateType", SIGN_PREDICATE).putObject("predicate");
+        byte[] body = ModelJson.mapper().writeValueAsBytes(statement);
+        byte[] sig = sign(key, pae(IN_TOTO, body));
+        ObjectNode bundle = ModelJson.mapper().createObjectNode().put("mediaType", BUNDLE);
+        bundle.putObject("verificationMaterial").putObject("publicKey").put("hint", Keys.hint(pub));
+        ObjectNode envelope = bundle.putObject("dsseEnvelope").put("payload", Base64.getEncoder().encodeToString(body))
+                .put("payloadType", IN_TOTO);
+        envelope.putArray("signatures").addObject().put("sig", Base64.getEncoder().encodeToString(sig));
+        Descriptor bundleBlob = layout.blobs().put(ModelJson.mapper().writeValueAsBytes(bundle), BUNDLE);
+        Descriptor empty = layout.blobs().put("{}".getBytes(StandardCharsets.UTF_8), MediaType.OCI_EMPTY);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put("org.opencontainers.image.created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        annotations.put("dev.sigstore.bundle.content", "dsse-envelope");
+        annotations.put("dev.sigstore.bundle.predicateType", SIGN_PREDICATE);
+        ImageManifest referrer = new ImageManifest(2, MediaType.OCI_MANIFEST, BUNDLE, empty, List.of(bundleBlob),
+                Descriptor.of(image.mediaType(), image.digest(), image.size()), annotations, null);
+        byte[] bytes = ModelJson.toBytes(referrer);
+        return Referrers.attachManifest(layout, image, bytes, Referrers.choose(layout, null, false));
+    }
+
+    /**
+     * Every signature of {@code image} the layout holds in a form this tool reads, each checked against
+     * {@code key}: the {@code .sig} tag (of the repository, or the unnamed one) and the bundle referrers.
+     */
+    public static List<Found> verify(Layout layout, RepositoryScope scope, Descriptor image, PublicKey key)
+            throws IOException {
+        List<Found> found = new ArrayList<>();
+        RepositoryScope s = scope == null ? RepositoryScope.UNNAMED : scope;
+        String tag = s.refName(tagOf(image.digest(), "sig"));
+        List<Descriptor> tagged = Tags.entries(layout.index().read(), tag);
+        if (!tagged.isEmpty() && layout.readManifest(tagged.get(tagged.size() - 1)) instanceof ImageManifest sigImage) {
+            for (Descriptor l : sigImage.layers()) {
+                if (SIMPLE_SIGNING.equals(l.mediaType())) {
+                    found.add(simpleSigning(layout, l, image.digest(), key, "tag " + tag + ", layer " + l.digest()));
+                }
+            }
+        }
+        for (Referrer r : ReferrerIndex.build(layout, false).referrers(image.digest(), null)) {
+            if (r.descriptor().artifactType() != null && r.descriptor().artifactType().startsWith("application/vnd.dev.sigstore.bundle")) {
+                found.add(bundle(layout, r.descriptor(), image.digest(), key));
+            }
+        }
+        return found;
+    }
+
+    private static Found simpleSigning(Layout layout, Descriptor layer, Digest image, PublicKey key, String where)
+            throws IOException {
+        String format = "simple-signing (.sig tag)";
+        String sig = layer.annotation(SIGNATURE_ANNOTATION);
+        if (sig == null || sig.isEmpty()) {
+            return new Found(format, where, false, "the layer has no " + SIGNATURE_ANNOTATION + " annotation");
+        }
+        byte[] payload = readSmall(layout, layer);
+        byte[] raw = decode(sig);
+        if (raw == null || !check(key, payload, raw)) {
+            return new Found(format, where, false, "the signature does not verify with this key over the payload");
+        }
+        JsonNode p = ModelJson.readTree(payload, where);
+        if (!SIGNATURE_TYPE.equals(p.path("critical").path("type").asText())) {
+            return new Found(format, where, false, "the payload's critical.type is not " + SIGNATURE_TYPE);
+        }
+        String signed = p.path("critical").path("image").path("docker-manifest-digest").asText();
+        if (!image.toString().equals(signed)) {
+            return new Found(format, where, false, "the payload signs " + signed + ", not " + image);
+        }
+        return new Found(format, where, true, null);
+    }
+
+    private static Found bundle(Layout layout, Descriptor referrer, Digest image, PublicKey key) throws IOException {
+        String format = "sigstore bundle (referrer)";
+        String where = "referrer " + referrer.digest();
+        Manifest m = layout.readManifest(referrer);
+        if (!(m instanceof ImageManifest im) || im.layers().size() != 1
+                || !im.layers().get(0).mediaType().startsWith("application/vnd.dev.sigstore.bundle")) {
+            return new Found(format, where, false, "not one bundle layer");
+        }
+        JsonNode b = ModelJson.readTree(readSmall(layout, im.layers().get(0)), where);
+        JsonNode env = b.path("dsseEnvelope");
+        if (env.isMissingNode()) {
+            return new Found(format, where, false, "a message-signature bundle: only DSSE bundles are verified here");
+        }
+        byte[] body = decode(env.path("payload").asText());
+        JsonNode sigs = env.path("signatures");
+        if (body == null || sigs.size() != 1) {
+            return new Found(format, where, false, "the envelope needs a payload and exactly one signature");
+        }
+        String type = env.path("payloadType").asText();
+        byte[] sig = decode(sigs.get(0).path("sig").asText());
+        if (sig == null || !check(key, pae(type, body), sig)) {
+            return new Found(format, where, false, "the DSSE signature does not verify with this key");
+        }
+        if (!IN_TOTO.equals(type)) {
+            return new Found(format, where, false, "payloadType " + type + " is not " + IN_TOTO);
+        }
+        JsonNode statement = ModelJson.readTree(body, where + " statement");
+        for (JsonNode subject : statement.path("subject")) {
+            if (image.encoded().equals(subject.path("digest").path(image.algorithm()).asText())) {
+                return new Found(format, where, true, null);
+            }
+        }
+        return new Found(format, where, false, "no subject of the statement is " + image);
+    }
+
+    private static byte[] readSmall(Layout layout, Descriptor blob) throws IOException {
+        if (blob.size() > layout.options().maxManifestBytes()) {
+            throw new InvalidContentException("blob " + blob.digest() + " is " + blob.size() + " bytes, too large for a signature");
+        }
+        try (var in = layout.blobs().openVerified(blob)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Standard or URL-safe base64 (DSSE verifiers MUST accept either), or null. */
+    static byte[] decode(String text) {
+        try {
+            return text.indexOf('-') >= 0 || text.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(text)
+                    : Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
