@@ -152,6 +152,32 @@ class SigningTest {
     }
 
     @Test
+    void importAndCopyWithRequireSignatureRefuseAnUnsignedImageAndTakeASignedOne() throws Exception {
+        Path[] keys = opensslKeys("k");
+        Path[] stranger = opensslKeys("stranger");
+        Path unsignedTar = tmp.resolve("unsigned.tar");
+        ok(Cli.run("export", layout + ":v1", "-o", unsignedTar.toString()));
+        Path dst = tmp.resolve("dst");
+        CliTest.assertOneLineError(Cli.run("import", unsignedTar.toString(), dst.toString(), "--require-signature",
+                keys[1].toString()), 4, "v1 (" + digest + ") has no valid signature by the key given (none found)");
+        assertTrue(!Files.exists(dst.resolve("index.json")) || ok(Cli.run("tags", dst.toString())).out().isEmpty(),
+                "nothing tagged");
+        CliTest.assertOneLineError(Cli.run("copy", layout + ":v1", dst.toString(), "--require-signature",
+                keys[1].toString()), 4, "has no valid signature");
+
+        ok(Cli.run("sign", layout + ":v1", "--key", keys[0].toString()));
+        Path signedTar = tmp.resolve("signed.tar");
+        ok(Cli.run("export", layout + ":v1", layout + ":sha256-" + digest.substring(7) + ".sig", "--referrers", "-o",
+                signedTar.toString()));
+        CliTest.assertOneLineError(Cli.run("import", signedTar.toString(), dst.toString(), "--require-signature",
+                stranger[1].toString()), 4, "does not verify with this key");
+        ok(Cli.run("import", signedTar.toString(), dst.toString(), "--require-signature", stranger[1].toString(),
+                "--require-signature", keys[1].toString()));
+        ok(Cli.run("verify", dst + ":v1", "--key", keys[1].toString()));
+        ok(Cli.run("copy", layout + ":v1", tmp.resolve("copied").toString(), "--require-signature", keys[1].toString()));
+    }
+
+    @Test
     void signaturesSurviveExportImportAndARoundTripThroughTheDistributionRegistry() throws Exception {
         Path[] keys = opensslKeys("k");
         ok(Cli.run("sign", layout + ":v1", "--key", keys[0].toString()));

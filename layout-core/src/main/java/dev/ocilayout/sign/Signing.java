@@ -12,8 +12,6 @@ import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.RepositoryScope;
-import dev.ocilayout.referrers.Referrer;
-import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
@@ -194,33 +192,46 @@ public final class Signing {
      */
     public static List<Found> verify(Layout layout, RepositoryScope scope, Descriptor image, PublicKey key)
             throws IOException {
+        return verify(new dev.ocilayout.copy.LayoutTarget(layout, null, scope), image, key);
+    }
+
+    /**
+     * The same over any source: a layout, an archive read in place, a registry repository; the {@code .sig}
+     * tag is the source's, the bundles its referrers of the image.
+     */
+    public static List<Found> verify(dev.ocilayout.content.ReadOnlyTarget source, Descriptor image, PublicKey key)
+            throws IOException {
         List<Found> found = new ArrayList<>();
-        RepositoryScope s = scope == null ? RepositoryScope.UNNAMED : scope;
-        String tag = s.refName(tagOf(image.digest(), "sig"));
-        List<Descriptor> tagged = Tags.entries(layout.index().read(), tag);
-        if (!tagged.isEmpty() && layout.readManifest(tagged.get(tagged.size() - 1)) instanceof ImageManifest sigImage) {
-            for (Descriptor l : sigImage.layers()) {
+        String tag = tagOf(image.digest(), "sig");
+        Descriptor sigImage = null;
+        try {
+            sigImage = source.resolve(tag);
+        } catch (dev.ocilayout.error.NotFoundException | IllegalArgumentException e) {
+            // no .sig tag
+        }
+        if (sigImage != null && source.fetchManifest(sigImage).manifest() instanceof ImageManifest im) {
+            for (Descriptor l : im.layers()) {
                 if (SIMPLE_SIGNING.equals(l.mediaType())) {
-                    found.add(simpleSigning(layout, l, image.digest(), key, "tag " + tag + ", layer " + l.digest()));
+                    found.add(simpleSigning(source, l, image.digest(), key, "tag " + tag + ", layer " + l.digest()));
                 }
             }
         }
-        for (Referrer r : ReferrerIndex.build(layout, false).referrers(image.digest(), null)) {
-            if (r.descriptor().artifactType() != null && r.descriptor().artifactType().startsWith("application/vnd.dev.sigstore.bundle")) {
-                found.add(bundle(layout, r.descriptor(), image.digest(), key));
+        for (Descriptor r : source.referrers(image.digest(), null)) {
+            if (r.artifactType() != null && r.artifactType().startsWith("application/vnd.dev.sigstore.bundle")) {
+                found.add(bundle(source, r, image.digest(), key));
             }
         }
         return found;
     }
 
-    private static Found simpleSigning(Layout layout, Descriptor layer, Digest image, PublicKey key, String where)
-            throws IOException {
+    private static Found simpleSigning(dev.ocilayout.content.ReadOnlyTarget source, Descriptor layer, Digest image,
+                                       PublicKey key, String where) throws IOException {
         String format = "simple-signing (.sig tag)";
         String sig = layer.annotation(SIGNATURE_ANNOTATION);
         if (sig == null || sig.isEmpty()) {
             return new Found(format, where, false, "the layer has no " + SIGNATURE_ANNOTATION + " annotation");
         }
-        byte[] payload = readSmall(layout, layer);
+        byte[] payload = readSmall(source, layer);
         byte[] raw = decode(sig);
         if (raw == null || !check(key, payload, raw)) {
             return new Found(format, where, false, "the signature does not verify with this key over the payload");
@@ -236,15 +247,16 @@ public final class Signing {
         return new Found(format, where, true, null);
     }
 
-    private static Found bundle(Layout layout, Descriptor referrer, Digest image, PublicKey key) throws IOException {
+    private static Found bundle(dev.ocilayout.content.ReadOnlyTarget source, Descriptor referrer, Digest image,
+                                PublicKey key) throws IOException {
         String format = "sigstore bundle (referrer)";
         String where = "referrer " + referrer.digest();
-        Manifest m = layout.readManifest(referrer);
+        Manifest m = source.fetchManifest(referrer).manifest();
         if (!(m instanceof ImageManifest im) || im.layers().size() != 1
                 || !im.layers().get(0).mediaType().startsWith("application/vnd.dev.sigstore.bundle")) {
             return new Found(format, where, false, "not one bundle layer");
         }
-        JsonNode b = ModelJson.readTree(readSmall(layout, im.layers().get(0)), where);
+        JsonNode b = ModelJson.readTree(readSmall(source, im.layers().get(0)), where);
         JsonNode env = b.path("dsseEnvelope");
         if (env.isMissingNode()) {
             return new Found(format, where, false, "a message-signature bundle: only DSSE bundles are verified here");
@@ -271,13 +283,52 @@ public final class Signing {
         return new Found(format, where, false, "no subject of the statement is " + image);
     }
 
-    private static byte[] readSmall(Layout layout, Descriptor blob) throws IOException {
-        if (blob.size() > layout.options().maxManifestBytes()) {
+    /** A signature's blob, verified as it is read; never more than a manifest's cap. */
+    private static byte[] readSmall(dev.ocilayout.content.ReadOnlyTarget source, Descriptor blob) throws IOException {
+        if (blob.size() > ModelJson.MAX_MANIFEST_BYTES) {
             throw new InvalidContentException("blob " + blob.digest() + " is " + blob.size() + " bytes, too large for a signature");
         }
-        try (var in = layout.blobs().openVerified(blob)) {
-            return in.readAllBytes();
+        try (var in = source.fetch(blob)) {
+            return in.readNBytes(ModelJson.MAX_MANIFEST_BYTES + 1);
         }
+    }
+
+    /** Whether a ref.name is one of cosign's tags of a digest ({@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}). */
+    public static boolean isCosignTag(String refName) {
+        return refName != null && dev.ocilayout.model.RefName.tagOf(refName).matches("[a-z0-9]+-[0-9a-f]{32,}\\.(sig|att|sbom)");
+    }
+
+    /**
+     * The admission rule over a whole index (an archive's, say): every tagged image, but cosign's own tags and
+     * referrer bookkeeping, must have a valid signature by one of {@code keys}.
+     */
+    public static void requireSigned(dev.ocilayout.content.ReadOnlyTarget source, dev.ocilayout.model.ImageIndex index,
+                                     List<PublicKey> keys) throws IOException {
+        for (Descriptor d : index.manifests()) {
+            if (d.refName() != null && !isCosignTag(d.refName()) && !dev.ocilayout.referrers.ReferrerIndex.isFallbackEntry(d)) {
+                requireSigned(source, d, d.refName(), keys);
+            }
+        }
+    }
+
+    /**
+     * The admission rule: {@code image} of {@code source} has a valid signature by one of {@code keys} (any of
+     * them), else the refusal, naming the image and what was found.
+     */
+    public static void requireSigned(dev.ocilayout.content.ReadOnlyTarget source, Descriptor image, String name,
+                                     List<PublicKey> keys) throws IOException {
+        List<Found> all = new ArrayList<>();
+        for (PublicKey k : keys) {
+            List<Found> found = verify(source, image, k);
+            if (found.stream().anyMatch(Found::valid)) {
+                return;
+            }
+            all.addAll(found);
+        }
+        throw new dev.ocilayout.error.IntegrityException(name + " (" + image.digest() + ") has no valid signature by "
+                + (keys.size() == 1 ? "the key" : "any of the " + keys.size() + " keys") + " given"
+                + (all.isEmpty() ? " (none found)" : " (" + all.get(0).format() + ": " + all.get(0).reason() + ")")
+                + "; nothing was tagged");
     }
 
     /** Standard or URL-safe base64 (DSSE verifiers MUST accept either), or null. */

@@ -85,6 +85,9 @@ public final class CopyCommand extends LayoutCommand {
     @Mixin
     RegistryOptions registry;
 
+    @Mixin
+    dev.ocilayout.cli.SignaturePolicy signatures;
+
     /** One end of the copy: what it is, the tag or digest it names (or null), and how to show it. */
     private record End(ReadOnlyTarget target, String reference, String shown, boolean layout) {
     }
@@ -132,7 +135,14 @@ public final class CopyCommand extends LayoutCommand {
         }
         TargetCopy.Options options = new TargetCopy.Options(referrers, platforms, parallel, !noLink);
         ArrayNode results = Output.object().arrayNode();
+        java.util.List<java.security.PublicKey> required = signatures.active() ? signatures.keys() : java.util.List.of();
         for (String[] job : jobs) {
+            if (!required.isEmpty() && !dev.ocilayout.sign.Signing.isCosignTag(job[0])
+                    && dev.ocilayout.referrers.ReferrerKeys.subjectOfFallbackTag(RefName.tagOf(job[0])) == null) {
+                // checked at the source, before a byte is copied: an unsigned image is refused with nothing tagged
+                dev.ocilayout.sign.Signing.requireSigned(from.target(), from.target().resolve(job[0]),
+                        from.shown() + (allTags ? ":" + job[0] : ""), required);
+            }
             TargetCopy.Report r;
             try (Progress progress = Progress.of(root(), "copy", 0)) {
                 r = TargetCopy.copy(from.target(), job[0], (Target) to.target(), job[1], options, progress);

@@ -64,6 +64,9 @@ public final class ImportCommand extends LayoutCommand {
             description = "Refuse a compressed archive that expands more than N times (default: ${DEFAULT-VALUE}; 0: no bound).")
     int maxRatio = ArchiveLimits.DEFAULT_MAX_RATIO;
 
+    @picocli.CommandLine.Mixin
+    dev.ocilayout.cli.SignaturePolicy signatures;
+
     @Override
     public Integer call() throws Exception {
         Path layoutPath = layoutDir(dir);
@@ -77,8 +80,18 @@ public final class ImportCommand extends LayoutCommand {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Layout layout = openOrCreate(layoutPath);
         boolean stdin = file.equals("-");
+        if (signatures.active()) {
+            if (stdin) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--require-signature reads the archive in"
+                        + " place before importing: give a file, not -");
+            }
+            // every image the archive tags, checked against its own signatures before anything is written
+            dev.ocilayout.archive.ArchiveTarget archive = dev.ocilayout.archive.ArchiveTarget.open(Path.of(file),
+                    root().layoutOptions());
+            dev.ocilayout.sign.Signing.requireSigned(archive, archive.index(), signatures.keys());
+        }
+        Layout layout = openOrCreate(layoutPath);
         LayoutImport.Report r;
         long total = stdin ? -1 : Files.size(Path.of(file));
         try (InputStream in = stdin ? root().stdin() : Files.newInputStream(Path.of(file));
