@@ -3,6 +3,7 @@ package dev.ocilayout.cli;
 import dev.ocilayout.LayoutOptions;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.cli.command.AttachCommand;
+import dev.ocilayout.cli.command.AttestCommand;
 import dev.ocilayout.cli.command.BlobCommand;
 import dev.ocilayout.cli.command.BlobsCommand;
 import dev.ocilayout.cli.command.DetachCommand;
@@ -95,6 +96,7 @@ public final class OciLayout {
             DiscoverCommand.class, "discover", DetachCommand.class, "detach", ReferrersCommand.class, "referrers",
             GcCommand.class, "gc", FsckCommand.class, "fsck", LintCommand.class, "lint",
             ServeCommand.class, "serve", MirrorCommand.class, "mirror", KeyCommand.class, "key", SignCommand.class, "sign",
+            AttestCommand.class, "attest",
             VerifyCommand.class, "verify", CompletionCommand.class, "completion");
 
     /** Global options that take a value as the next argument (the rest are flags). */

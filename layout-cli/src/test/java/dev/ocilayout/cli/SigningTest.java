@@ -152,6 +152,47 @@ class SigningTest {
     }
 
     @Test
+    void anAttestationIsADsseEnvelopeUnderTheAttTagAndABundleThatVerifyChecks() throws Exception {
+        Path[] keys = opensslKeys("a");
+        Path sbom = dev.ocilayout.testing.TestData.dir().resolve("files/sbom.spdx.json");
+        ok(Cli.run("attest", layout + ":v1", "--key", keys[0].toString(), "--predicate", sbom.toString(), "--type", "spdx"));
+        JsonNode att = json(ok(Cli.run("cat", layout + ":sha256-" + digest.substring(7) + ".att")));
+        JsonNode layer = att.get("layers").get(0);
+        assertEquals("application/vnd.dsse.envelope.v1+json", layer.get("mediaType").asText());
+        assertEquals("https://spdx.dev/Document", layer.get("annotations").get("predicateType").asText());
+        JsonNode envelope = ModelJson.mapper().readTree(layout.resolve("blobs/sha256/"
+                + layer.get("digest").asText().substring(7)).toFile());
+        byte[] body = Base64.getDecoder().decode(envelope.get("payload").asText());
+        String type = envelope.get("payloadType").asText();
+        byte[] head = ("DSSEv1 " + type.length() + " " + type + " " + body.length + " ").getBytes(StandardCharsets.UTF_8);
+        Path pae = tmp.resolve("att.pae");
+        Files.write(pae, head);
+        Files.write(pae, body, java.nio.file.StandardOpenOption.APPEND);
+        Path sig = Files.write(tmp.resolve("att.der"), Base64.getDecoder().decode(
+                envelope.get("signatures").get(0).get("sig").asText()));
+        openssl("dgst", "-sha256", "-verify", keys[1].toString(), "-signature", sig.toString(), pae.toString())
+                .assertOk("openssl verifies the attestation's DSSE signature");
+        JsonNode statement = ModelJson.mapper().readTree(body);
+        assertEquals("umoci-layout", statement.get("subject").get(0).get("name").asText());
+        assertEquals(ModelJson.mapper().readTree(sbom.toFile()), statement.get("predicate"), "the SBOM as the predicate");
+
+        JsonNode v = json(ok(Cli.run("verify", layout + ":v1", "--key", keys[1].toString(), "--type", "attestation",
+                "--format", "json")));
+        assertEquals(2, v.get("signatures").size(), v.toString());
+        v.get("signatures").forEach(f -> {
+            assertTrue(f.get("valid").asBoolean(), f.toString());
+            assertEquals("https://spdx.dev/Document", f.get("predicateType").asText());
+        });
+        Cli.Result noSignature = Cli.run("verify", layout + ":v1", "--key", keys[1].toString());
+        assertEquals(1, noSignature.exit(), "an attestation is not a signature: " + noSignature);
+        CliTest.assertOneLineError(Cli.run("attest", layout + ":v1", "--key", keys[0].toString(), "--predicate",
+                sbom.toString(), "--type", "nonsense"), 2, "is neither spdx, cyclonedx");
+        Path notJson = Files.writeString(tmp.resolve("p.txt"), "not json");
+        CliTest.assertOneLineError(Cli.run("attest", layout + ":v1", "--key", keys[0].toString(), "--predicate",
+                notJson.toString(), "--type", "custom"), 1, "the predicate");
+    }
+
+    @Test
     void importAndCopyWithRequireSignatureRefuseAnUnsignedImageAndTakeASignedOne() throws Exception {
         Path[] keys = opensslKeys("k");
         Path[] stranger = opensslKeys("stranger");

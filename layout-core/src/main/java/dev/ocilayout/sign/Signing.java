@@ -48,8 +48,14 @@ public final class Signing {
     public record Signed(String sigTag, Descriptor sigManifest, Descriptor bundleReferrer, boolean alreadySigned) {
     }
 
-    /** A signature found by {@link #verify}: its form, where it is, whether it verified, and why not. */
-    public record Found(String format, String where, boolean valid, String reason) {
+    /**
+     * A signature found by {@link #verify}: its form, where it is, whether it verified, and why not; for an
+     * attestation, its predicate type.
+     */
+    public record Found(String format, String where, boolean valid, String reason, String predicateType) {
+        public Found(String format, String where, boolean valid, String reason) {
+            this(format, where, valid, reason, null);
+        }
     }
 
     private Signing() {
@@ -118,35 +124,113 @@ public final class Signing {
         PublicKey pub = Keys.publicOf(key);
         byte[] payload = payload(identity, image.digest());
         byte[] signature = sign(key, payload);
-        String tag = (scope == null ? RepositoryScope.UNNAMED : scope).refName(tagOf(image.digest(), "sig"));
-        Descriptor payloadBlob = layout.blobs().put(payload, SIMPLE_SIGNING)
+        Descriptor layer = layout.blobs().put(payload, SIMPLE_SIGNING)
                 .withAnnotation(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(signature));
+        String tag = (scope == null ? RepositoryScope.UNNAMED : scope).refName(tagOf(image.digest(), "sig"));
+        Appended sig = append(layout, tag, layer, l -> {
+            String s = l.annotation(SIGNATURE_ANNOTATION);
+            return l.digest().equals(layer.digest()) && s != null && check(pub, payload, decode(s));
+        });
+        Descriptor bundle = attachBundle(layout, image, pub, key, statement(image, null, SIGN_PREDICATE, null),
+                SIGN_PREDICATE);
+        return new Signed(tag, sig.manifest(), bundle, sig.already());
+    }
+
+    /** The predicate types {@code --type} names (cosign's map), or the URI given. */
+    public static String predicateType(String type) {
+        return switch (type) {
+            case "spdx", "spdxjson" -> "https://spdx.dev/Document";
+            case "cyclonedx" -> "https://cyclonedx.org/bom";
+            case "custom" -> "https://cosign.sigstore.dev/attestation/v1";
+            case "vuln" -> "https://cosign.sigstore.dev/attestation/vuln/v1";
+            case "openvex" -> "https://openvex.dev/ns";
+            default -> {
+                if (!type.contains("://")) {
+                    throw new IllegalArgumentException("--type " + type + " is neither spdx, cyclonedx, custom, vuln,"
+                            + " openvex nor a predicate type URI");
+                }
+                yield type;
+            }
+        };
+    }
+
+    /**
+     * Attests {@code predicate} (a JSON document: an SBOM, provenance) about {@code image}, in both forms: a DSSE
+     * envelope of an in-toto statement as a layer of the image tagged {@code sha256-<hex>.att} (cosign's legacy
+     * form: Statement v0.1 with the subject's name, the layer annotated with its {@code predicateType}), and a
+     * Sigstore bundle of a Statement v1 as a referrer.
+     */
+    public static Signed attest(Layout layout, RepositoryScope scope, Descriptor image, String identity,
+                                String predicateType, byte[] predicate, PrivateKey key) throws IOException {
+        JsonNode body = ModelJson.readTree(predicate, "the predicate");
+        PublicKey pub = Keys.publicOf(key);
+        byte[] legacy = statement(image, identity, predicateType, body);
+        ObjectNode envelope = ModelJson.mapper().createObjectNode().put("payload", Base64.getEncoder().encodeToString(legacy))
+                .put("payloadType", IN_TOTO);
+        envelope.putArray("signatures").addObject().put("sig", Base64.getEncoder().encodeToString(sign(key, pae(IN_TOTO, legacy))));
+        Descriptor layer = layout.blobs().put(ModelJson.mapper().writeValueAsBytes(envelope), DSSE)
+                .withAnnotation("predicateType", predicateType).withAnnotation(SIGNATURE_ANNOTATION, "");
+        String tag = (scope == null ? RepositoryScope.UNNAMED : scope).refName(tagOf(image.digest(), "att"));
+        Appended att = append(layout, tag, layer, l -> l.digest().equals(layer.digest()));
+        Descriptor bundle = attachBundle(layout, image, pub, key, statement(image, null, predicateType, body), predicateType);
+        return new Signed(tag, att.manifest(), bundle, att.already());
+    }
+
+    /** The DSSE envelope layer of cosign's {@code .att} images. */
+    public static final String DSSE = "application/vnd.dsse.envelope.v1+json";
+    static final String STATEMENT_V01 = "https://in-toto.io/Statement/v0.1";
+
+    /**
+     * An in-toto statement about the image: v1 without a subject name (what cosign v3 puts in bundles), or with
+     * {@code name} the legacy v0.1 that cosign's {@code .att} layers hold.
+     */
+    private static byte[] statement(Descriptor image, String name, String predicateType, JsonNode predicate)
+            throws IOException {
+        ObjectNode s = ModelJson.mapper().createObjectNode().put("_type", name == null ? STATEMENT_V1 : STATEMENT_V01);
+        ObjectNode subject = s.putArray("subject").addObject();
+        if (name != null) {
+            subject.put("name", name);
+        }
+        subject.putObject("digest").put(image.digest().algorithm(), image.digest().encoded());
+        s.put("predicateType", predicateType);
+        if (predicate == null) {
+            s.putObject("predicate");
+        } else {
+            s.set("predicate", predicate);
+        }
+        return ModelJson.mapper().writeValueAsBytes(s);
+    }
+
+    private record Appended(Descriptor manifest, boolean already) {
+    }
+
+    /**
+     * Adds {@code layer} to the image under {@code tag} (made when absent), unless a layer {@code same} accepts is
+     * there already; the tag moves under the lock once the new image is stored.
+     */
+    private static Appended append(Layout layout, String tag, Descriptor layer,
+                                   java.util.function.Predicate<Descriptor> same) throws IOException {
         List<Descriptor> layers = new ArrayList<>();
         List<Descriptor> existing = Tags.entries(layout.index().read(), tag);
-        boolean already = false;
         if (!existing.isEmpty()) {
-            Manifest m = layout.readManifest(existing.get(existing.size() - 1));
-            if (!(m instanceof ImageManifest im)) {
-                throw new InvalidContentException("tag " + tag + " is not a signature image; not overwriting it");
+            Descriptor current = existing.get(existing.size() - 1);
+            if (!(layout.readManifest(current) instanceof ImageManifest im)) {
+                throw new InvalidContentException("tag " + tag + " is not cosign's image of signatures; not overwriting it");
             }
             for (Descriptor l : im.layers()) {
+                if (same.test(l)) {
+                    return new Appended(current, true);
+                }
                 layers.add(l);
-                String sig = l.annotation(SIGNATURE_ANNOTATION);
-                already |= l.digest().equals(payloadBlob.digest()) && sig != null && check(pub, payload, decode(sig));
             }
         }
-        Descriptor sigManifest = existing.isEmpty() ? null : existing.get(existing.size() - 1);
-        if (!already) {
-            layers.add(payloadBlob);
-            sigManifest = storeSignatureImage(layout, layers);
-            Descriptor stored = sigManifest;
-            layout.index().update(index -> {
-                layout.blobs().requirePresent(List.of(stored));
-                return Tags.tag(index, tag, stored);
-            });
-        }
-        Descriptor bundle = attachBundle(layout, image, pub, key);
-        return new Signed(tag, sigManifest, bundle, already);
+        layers.add(layer);
+        Descriptor stored = storeSignatureImage(layout, layers);
+        layout.index().update(index -> {
+            layout.blobs().requirePresent(List.of(stored));
+            return Tags.tag(index, tag, stored);
+        });
+        return new Appended(stored, false);
     }
 
     /** The signature image: an OCI manifest whose config lists each payload as a diff_id, one layer per signature. */
@@ -161,13 +245,9 @@ public final class Signing {
         return layout.blobs().put(ModelJson.toBytes(m), MediaType.OCI_MANIFEST);
     }
 
-    /** The Sigstore bundle of a DSSE-signed in-toto statement about the image, as cosign v3 writes it, as a referrer. */
-    private static Descriptor attachBundle(Layout layout, Descriptor image, PublicKey pub, PrivateKey key)
-            throws IOException {
-        ObjectNode statement = ModelJson.mapper().createObjectNode().put("_type", STATEMENT_V1);
-        statement.putArray("subject").addObject().putObject("digest").put(image.digest().algorithm(), image.digest().encoded());
-        statement.put("predicateType", SIGN_PREDICATE).putObject("predicate");
-        byte[] body = ModelJson.mapper().writeValueAsBytes(statement);
+    /** A Sigstore bundle of a DSSE-signed in-toto statement about the image, as cosign v3 writes it, as a referrer. */
+    private static Descriptor attachBundle(Layout layout, Descriptor image, PublicKey pub, PrivateKey key, byte[] body,
+                                           String predicateType) throws IOException {
         byte[] sig = sign(key, pae(IN_TOTO, body));
         ObjectNode bundle = ModelJson.mapper().createObjectNode().put("mediaType", BUNDLE);
         bundle.putObject("verificationMaterial").putObject("publicKey").put("hint", Keys.hint(pub));
@@ -179,7 +259,7 @@ public final class Signing {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put("org.opencontainers.image.created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         annotations.put("dev.sigstore.bundle.content", "dsse-envelope");
-        annotations.put("dev.sigstore.bundle.predicateType", SIGN_PREDICATE);
+        annotations.put("dev.sigstore.bundle.predicateType", predicateType);
         ImageManifest referrer = new ImageManifest(2, MediaType.OCI_MANIFEST, BUNDLE, empty, List.of(bundleBlob),
                 Descriptor.of(image.mediaType(), image.digest(), image.size()), annotations, null);
         byte[] bytes = ModelJson.toBytes(referrer);
@@ -192,7 +272,7 @@ public final class Signing {
      */
     public static List<Found> verify(Layout layout, RepositoryScope scope, Descriptor image, PublicKey key)
             throws IOException {
-        return verify(new dev.ocilayout.copy.LayoutTarget(layout, null, scope), image, key);
+        return verify(new dev.ocilayout.copy.LayoutTarget(layout, null, scope), image, key, false);
     }
 
     /**
@@ -201,24 +281,41 @@ public final class Signing {
      */
     public static List<Found> verify(dev.ocilayout.content.ReadOnlyTarget source, Descriptor image, PublicKey key)
             throws IOException {
+        return verify(source, image, key, false);
+    }
+
+    /**
+     * Signatures ({@code attestations} false: the {@code .sig} tag and bundles of cosign's sign predicate) or
+     * attestations (the {@code .att} tag and bundles of any other predicate) of the image, each checked.
+     */
+    public static List<Found> verify(dev.ocilayout.content.ReadOnlyTarget source, Descriptor image, PublicKey key,
+                                     boolean attestations) throws IOException {
         List<Found> found = new ArrayList<>();
-        String tag = tagOf(image.digest(), "sig");
-        Descriptor sigImage = null;
+        String tag = tagOf(image.digest(), attestations ? "att" : "sig");
+        Descriptor tagged = null;
         try {
-            sigImage = source.resolve(tag);
+            tagged = source.resolve(tag);
         } catch (dev.ocilayout.error.NotFoundException | IllegalArgumentException e) {
-            // no .sig tag
+            // no such tag
         }
-        if (sigImage != null && source.fetchManifest(sigImage).manifest() instanceof ImageManifest im) {
+        if (tagged != null && source.fetchManifest(tagged).manifest() instanceof ImageManifest im) {
             for (Descriptor l : im.layers()) {
-                if (SIMPLE_SIGNING.equals(l.mediaType())) {
-                    found.add(simpleSigning(source, l, image.digest(), key, "tag " + tag + ", layer " + l.digest()));
+                String where = "tag " + tag + ", layer " + l.digest();
+                if (!attestations && SIMPLE_SIGNING.equals(l.mediaType())) {
+                    found.add(simpleSigning(source, l, image.digest(), key, where));
+                } else if (attestations && DSSE.equals(l.mediaType())) {
+                    found.add(envelope("in-toto attestation (.att tag)", where,
+                            ModelJson.readTree(readSmall(source, l), where), image.digest(), key, true));
                 }
             }
         }
         for (Descriptor r : source.referrers(image.digest(), null)) {
             if (r.artifactType() != null && r.artifactType().startsWith("application/vnd.dev.sigstore.bundle")) {
-                found.add(bundle(source, r, image.digest(), key));
+                String predicate = source.fetchManifest(r).manifest() instanceof ImageManifest m && m.annotations() != null
+                        ? m.annotations().get("dev.sigstore.bundle.predicateType") : null;
+                if (attestations != SIGN_PREDICATE.equals(predicate)) {
+                    found.add(bundle(source, r, image.digest(), key, attestations));
+                }
             }
         }
         return found;
@@ -248,8 +345,8 @@ public final class Signing {
     }
 
     private static Found bundle(dev.ocilayout.content.ReadOnlyTarget source, Descriptor referrer, Digest image,
-                                PublicKey key) throws IOException {
-        String format = "sigstore bundle (referrer)";
+                                PublicKey key, boolean attestation) throws IOException {
+        String format = attestation ? "in-toto attestation (sigstore bundle referrer)" : "sigstore bundle (referrer)";
         String where = "referrer " + referrer.digest();
         Manifest m = source.fetchManifest(referrer).manifest();
         if (!(m instanceof ImageManifest im) || im.layers().size() != 1
@@ -261,6 +358,15 @@ public final class Signing {
         if (env.isMissingNode()) {
             return new Found(format, where, false, "a message-signature bundle: only DSSE bundles are verified here");
         }
+        return envelope(format, where, env, image, key, attestation);
+    }
+
+    /**
+     * A DSSE envelope: its one signature over the PAE (first, as DSSE asks), then its payload type, then the
+     * statement: a subject of the image's digest, and the predicate the kind asks for.
+     */
+    private static Found envelope(String format, String where, JsonNode env, Digest image, PublicKey key,
+                                  boolean attestation) throws IOException {
         byte[] body = decode(env.path("payload").asText());
         JsonNode sigs = env.path("signatures");
         if (body == null || sigs.size() != 1) {
@@ -275,12 +381,16 @@ public final class Signing {
             return new Found(format, where, false, "payloadType " + type + " is not " + IN_TOTO);
         }
         JsonNode statement = ModelJson.readTree(body, where + " statement");
+        String predicate = statement.path("predicateType").asText(null);
+        if (!attestation && !SIGN_PREDICATE.equals(predicate)) {
+            return new Found(format, where, false, "predicateType " + predicate + " is not " + SIGN_PREDICATE, predicate);
+        }
         for (JsonNode subject : statement.path("subject")) {
             if (image.encoded().equals(subject.path("digest").path(image.algorithm()).asText())) {
-                return new Found(format, where, true, null);
+                return new Found(format, where, true, null, attestation ? predicate : null);
             }
         }
-        return new Found(format, where, false, "no subject of the statement is " + image);
+        return new Found(format, where, false, "no subject of the statement is " + image, attestation ? predicate : null);
     }
 
     /** A signature's blob, verified as it is read; never more than a manifest's cap. */

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
                 + " why it fails when it does; exit 1 when none is valid."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout verify ./layout:v1 --key cosign.pub",
-            "  oci-layout verify ./layout:v1 --key cosign.pub --format json"})
+            "  oci-layout verify ./layout:v1 --key cosign.pub --format json",
+            "  oci-layout verify ./layout:v1 --key cosign.pub --type attestation"})
 public final class VerifyCommand extends LayoutCommand {
     @Parameters(paramLabel = "REF", description = "The image: DIR:TAG, DIR@DIGEST, oci:DIR:REF.")
     String ref;
@@ -30,14 +31,19 @@ public final class VerifyCommand extends LayoutCommand {
     @Option(names = "--key", required = true, paramLabel = "FILE", description = "The public key (PEM).")
     Path key;
 
+    enum Kind { sig, attestation }
+
+    @Option(names = "--type", paramLabel = "sig|attestation", description = "Signatures (default) or attestations.")
+    Kind type = Kind.sig;
+
     @Override
     public Integer call() throws Exception {
         Resolved r = resolve(ref);
         PublicKey k = Keys.readPublic(Files.readAllBytes(key), key.toString());
         Address a = address(ref);
         String repository = a.name() == null ? null : RefName.repositoryOf(a.name());
-        List<Signing.Found> found = Signing.verify(r.layout(), repository == null ? null : RepositoryScope.of(repository),
-                r.descriptor(), k);
+        List<Signing.Found> found = Signing.verify(new dev.ocilayout.copy.LayoutTarget(r.layout(), null,
+                repository == null ? null : RepositoryScope.of(repository)), r.descriptor(), k, type == Kind.attestation);
         boolean valid = found.stream().anyMatch(Signing.Found::valid);
         if (out().json()) {
             ArrayNode list = Output.object().arrayNode();
@@ -46,16 +52,21 @@ public final class VerifyCommand extends LayoutCommand {
                 if (f.reason() != null) {
                     n.put("reason", f.reason());
                 }
+                if (f.predicateType() != null) {
+                    n.put("predicateType", f.predicateType());
+                }
             }
             out().json(Output.object().put("digest", r.descriptor().digest().toString()).put("valid", valid)
                     .put("keyHint", Keys.hint(k)).set("signatures", list));
         } else {
             for (Signing.Found f : found) {
                 out().line((f.valid() ? "valid   " : "INVALID ") + f.format() + " at " + f.where()
+                        + (f.predicateType() != null ? " (" + f.predicateType() + ")" : "")
                         + (f.reason() != null ? ": " + f.reason() : ""));
             }
             if (found.isEmpty()) {
-                out().line("no signatures of " + r.descriptor().digest() + " found");
+                out().line("no " + (type == Kind.sig ? "signatures" : "attestations") + " of " + r.descriptor().digest()
+                        + " found");
             }
         }
         return valid ? 0 : 1;

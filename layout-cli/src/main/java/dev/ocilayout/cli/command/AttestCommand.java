@@ -1,0 +1,80 @@
+package dev.ocilayout.cli.command;
+
+import dev.ocilayout.Layout;
+import dev.ocilayout.cli.LayoutCommand;
+import dev.ocilayout.cli.Output;
+import dev.ocilayout.model.Address;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.RefName;
+import dev.ocilayout.model.RepositoryScope;
+import dev.ocilayout.sign.Keys;
+import dev.ocilayout.sign.Signing;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "attest", mixinStandardHelpOptions = true,
+        description = {"Attest a predicate (an SBOM, provenance: a JSON file) about an image of a layout, offline, in"
+                + " the two forms cosign reads: a DSSE envelope of an in-toto statement under cosign's tag"
+                + " sha256-<hex>.att, and a Sigstore bundle as an OCI 1.1 referrer. See spec-notes/signatures.md."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  oci-layout attest ./layout:v1 --key cosign.key --predicate sbom.spdx.json \\", "      --type spdx",
+            "  oci-layout attest ./layout:v1 --key cosign.key --predicate prov.json \\",
+            "      --type https://slsa.dev/provenance/v1"})
+public final class AttestCommand extends LayoutCommand {
+    @Parameters(paramLabel = "REF", description = "The image: DIR:TAG, DIR@DIGEST, oci:DIR:REF.")
+    String ref;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "The private key (PEM).")
+    Path key;
+
+    @Option(names = "--password-stdin", description = "Read the key's password from stdin.")
+    boolean passwordStdin;
+
+    @Option(names = "--predicate", required = true, paramLabel = "FILE", description = "The predicate (JSON).")
+    Path predicate;
+
+    @Option(names = "--type", required = true, paramLabel = "TYPE", description = "spdx, cyclonedx, custom, vuln, openvex,"
+            + " or the predicate type's URI.")
+    String type;
+
+    @Option(names = "--identity", paramLabel = "NAME", description = "The payload's docker-reference (default: the"
+            + " image's repository, else the layout folder's name): the statement's subject name in the .att form.")
+    String identity;
+
+    @Override
+    public Integer call() throws Exception {
+        Resolved r = resolve(ref);
+        char[] password = passwordStdin ? new String(root().stdin().readAllBytes(), StandardCharsets.UTF_8).strip()
+                .toCharArray() : null;
+        PrivateKey k = Keys.readPrivate(Files.readAllBytes(key), password, key.toString());
+        Address a = address(ref);
+        String repository = a.name() == null ? null : RefName.repositoryOf(a.name());
+        RepositoryScope scope = repository == null ? null : RepositoryScope.of(repository);
+        String who = identity != null ? identity : repository != null ? repository
+                : r.layout().root().toAbsolutePath().normalize().getFileName().toString();
+        String predicateType;
+        try {
+            predicateType = Signing.predicateType(type);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Signing.Signed s = Signing.attest(r.layout(), scope, r.descriptor(), who, predicateType,
+                Files.readAllBytes(predicate), k);
+        if (out().json()) {
+            out().json(Output.object().put("digest", r.descriptor().digest().toString()).put("attTag", s.sigTag())
+                    .put("predicateType", predicateType)
+                    .put("alreadySigned", s.alreadySigned()).put("bundle", s.bundleReferrer().digest().toString()));
+        } else {
+            out().info("Attested " + predicateType + " about " + r.descriptor().digest() + ": " + (s.alreadySigned()
+                    ? "tag " + s.sigTag() + " already held this attestation" : "tag " + s.sigTag()) + "; bundle referrer "
+                    + s.bundleReferrer().digest());
+        }
+        return 0;
+    }
+}
