@@ -1,0 +1,58 @@
+package dev.ocilayout.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.testing.PeerTools;
+import dev.ocilayout.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Our Sigstore bundles, verified by Sigstore's own JavaScript verifier (@sigstore/verify from npm), offline. */
+class SigstoreVerifyTest {
+    @TempDir
+    Path tmp;
+
+    private static Cli.Result ok(Cli.Result r) {
+        assertEquals(0, r.exit(), r.toString());
+        return r;
+    }
+
+    @Test
+    void sigstoreVerifyAcceptsOurBundleAndRefusesATamperedOne() throws Exception {
+        PeerTools.require("node");
+        PeerTools.require("npm");
+        Path js = Files.createDirectories(tmp.resolve("js"));
+        PeerTools.run(js, "npm", "install", "--no-audit", "--no-fund", "--prefix", js.toString(), "@sigstore/verify@3")
+                .assertOk("npm install @sigstore/verify");
+        Path script = Files.copy(TestData.dir().resolve("sigstore/verify.js"), js.resolve("verify.js"));
+
+        Path layout = InteropTest.umociImage(tmp);
+        String digest = ok(Cli.run("resolve", layout + ":v1")).out().trim();
+        Path prefix = tmp.resolve("k");
+        ok(Cli.run("key", "generate", "-o", prefix.toString()));
+        ok(Cli.run("sign", layout + ":v1", "--key", prefix + ".key"));
+        JsonNode referrers = ModelJson.mapper().readTree(ok(Cli.run("discover", layout + ":v1", "--format", "json")).out());
+        String referrer = referrers.get("manifests").get(0).get("digest").asText();
+        JsonNode manifest = ModelJson.mapper().readTree(ok(Cli.run("cat", layout + "@" + referrer)).out());
+        Path bundle = layout.resolve("blobs/sha256/" + manifest.get("layers").get(0).get("digest").asText().substring(7));
+
+        PeerTools.Result verified = PeerTools.run(js, "node", script.toString(), bundle.toString(), prefix + ".pub");
+        verified.assertOk("@sigstore/verify verifies our bundle");
+        assertTrue(verified.stdout().contains("https://sigstore.dev/cosign/sign/v1 " + digest.substring(7)), verified.stdout());
+
+        JsonNode tree = ModelJson.mapper().readTree(bundle.toFile());
+        byte[] sig = Base64.getDecoder().decode(tree.get("dsseEnvelope").get("signatures").get(0).get("sig").asText());
+        sig[sig.length - 1] ^= 1;
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("dsseEnvelope").get("signatures").get(0))
+                .put("sig", Base64.getEncoder().encodeToString(sig));
+        Path tampered = Files.write(tmp.resolve("tampered.json"), ModelJson.mapper().writeValueAsBytes(tree));
+        PeerTools.Result refused = PeerTools.run(js, "node", script.toString(), tampered.toString(), prefix + ".pub");
+        assertTrue(refused.exitCode() != 0, "a tampered signature is refused: " + refused.stdout() + refused.stderr());
+    }
+}
