@@ -286,6 +286,37 @@ class MirrorTest {
     }
 
     @Test
+    void pushWithRequireSignaturePublishesNothingWhileOneImageIsUnsigned() throws Exception {
+        Path umoci = InteropTest.umociImage(tmp);
+        Path set = Files.writeString(tmp.resolve("set.yaml"), """
+                kind: ImageSet
+                layouts:
+                  - location: %s
+                    images: [v1]
+                    repository: example.com/team/app
+                  - location: %s
+                    images: [base]
+                    repository: example.com/team/base
+                """.formatted(umoci, umoci));
+        Path store = tmp.resolve("store");
+        ok(Cli.run("mirror", set.toString(), store.toString()));
+        Path key = tmp.resolve("k");
+        ok(Cli.run("key", "generate", "-o", key.toString()));
+        ok(Cli.run("sign", "oci:" + store + ":example.com/team/app:v1", "--key", key + ".key"));
+        Distribution inside = registry("inside");
+        CliTest.assertOneLineError(Cli.run("mirror", "push", store.toString(), inside.host() + "/m", "--plain-http",
+                "-o", tmp.resolve("conf").toString(), "--require-signature", key + ".pub"), 4,
+                "example.com/team/base:base");
+        assertEquals(3, Cli.run("tags", inside.host() + "/m/team/app", "--plain-http").exit(), "nothing published");
+        ok(Cli.run("sign", "oci:" + store + ":example.com/team/base:base", "--key", key + ".key"));
+        ok(Cli.run("mirror", "push", store.toString(), inside.host() + "/m", "--plain-http", "-o",
+                tmp.resolve("conf").toString(), "--require-signature", key + ".pub"));
+        ok(Cli.run("verify", "oci:" + store + ":example.com/team/app:v1", "--key", key + ".pub"));
+        assertTrue(ok(Cli.run("tags", inside.host() + "/m/team/app", "--plain-http")).out().contains(".sig"),
+                "the signature went along");
+    }
+
+    @Test
     void aDryRunCopiesNothing() throws Exception {
         Distribution a = registry("upstream");
         image(a.host() + "/team/app:v1", "amd64", "app v1");

@@ -35,8 +35,18 @@ public final class MirrorPush {
         }
     }
 
-    /** @param insecure whether the mirror is reached over plain HTTP or unverified TLS (written into registries.conf) */
-    public record Options(int parallel, boolean insecure) {
+    /**
+     * @param insecure whether the mirror is reached over plain HTTP or unverified TLS (written into registries.conf)
+     * @param required public keys one of which must have signed every image pushed (empty: no rule)
+     */
+    public record Options(int parallel, boolean insecure, List<java.security.PublicKey> required) {
+        public Options {
+            required = required == null ? List.of() : List.copyOf(required);
+        }
+
+        public Options(int parallel, boolean insecure) {
+            this(parallel, insecure, List.of());
+        }
     }
 
     private MirrorPush() {
@@ -57,6 +67,19 @@ public final class MirrorPush {
         ImageIndex index = store.index().read();
         String base = prefix == null || prefix.isEmpty() ? "" : prefix.replaceAll("^/+|/+$", "") + "/";
         TargetCopy.Options copy = TargetCopy.Options.defaults().withReferrers(true).withParallel(options.parallel());
+        if (!options.required().isEmpty()) {
+            // every image, before anything is pushed: an unsigned one stops the push with nothing published
+            for (String repository : RepositoryScope.named(index)) {
+                RepositoryScope scope = RepositoryScope.of(repository);
+                LayoutTarget source = new LayoutTarget(store, null, scope);
+                for (RepositoryScope.Tagged t : scope.tags(index)) {
+                    if (!dev.ocilayout.sign.Signing.isCosignTag(t.refName())
+                            && dev.ocilayout.referrers.ReferrerKeys.subjectOfFallbackTag(t.tag()) == null) {
+                        dev.ocilayout.sign.Signing.requireSigned(source, t.entry(), t.refName(), options.required());
+                    }
+                }
+            }
+        }
         List<Pushed> pushed = new ArrayList<>();
         for (String repository : RepositoryScope.named(index)) {
             String mirror = base + path(repository);

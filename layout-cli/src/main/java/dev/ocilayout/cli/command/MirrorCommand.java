@@ -205,6 +205,9 @@ public final class MirrorCommand extends LayoutCommand {
         @Mixin
         RegistryOptions registry;
 
+        @Mixin
+        dev.ocilayout.cli.SignaturePolicy signatures;
+
         @Override
         public Integer call() throws Exception {
             int slash = where.indexOf('/');
@@ -215,7 +218,8 @@ public final class MirrorCommand extends LayoutCommand {
                         + " (registry.inside:5000/mirror)");
             }
             MirrorPush.Report r = MirrorPush.run(open(store), registry.client(host, root().stdin()), prefix,
-                    new MirrorPush.Options(parallel, registry.notVerified()));
+                    new MirrorPush.Options(parallel, registry.notVerified(), signatures.active() ? signatures.keys()
+                            : java.util.List.of()));
             Files.createDirectories(config);
             Files.writeString(config.resolve("registries.conf"), r.registriesConf(), StandardCharsets.UTF_8);
             Files.writeString(config.resolve("mapping.json"), r.mapping(), StandardCharsets.UTF_8);
