@@ -36,9 +36,13 @@ public final class Reports {
         if (r.tag() != null) {
             n.put("tag", r.tag());
         }
-        return n.put("filtered", r.filtered()).put("blobs", r.blobs()).put("mounted", r.mounted())
+        n.put("filtered", r.filtered()).put("blobs", r.blobs()).put("mounted", r.mounted())
                 .put("copied", r.copied()).put("skipped", r.skipped()).put("bytes", r.bytes())
                 .put("referrers", r.referrers().size());
+        if (!r.cosignTags().isEmpty()) {
+            r.cosignTags().forEach(n.putArray("cosignTags")::add);
+        }
+        return n;
     }
 
     /** What gc removed (or would), sorted by digest, and what it kept and met. */

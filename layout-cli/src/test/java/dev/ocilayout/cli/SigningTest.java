@@ -53,6 +53,32 @@ class SigningTest {
         return new Path[] {key, pub};
     }
 
+    /** The bundle among an image's referrers (its cosign tags are listed too). */
+    static JsonNode bundleOf(JsonNode referrers) {
+        for (JsonNode m : referrers.get("manifests")) {
+            if ("application/vnd.dev.sigstore.bundle.v0.3+json".equals(m.path("artifactType").asText())) {
+                return m;
+            }
+        }
+        throw new AssertionError("no bundle among " + referrers);
+    }
+
+    @Test
+    void discoverListsCosignsTagsWithTheirSubjectAndGcDropsThemWithIt() throws Exception {
+        Path[] keys = opensslKeys("d");
+        ok(Cli.run("sign", layout + ":v1", "--key", keys[0].toString()));
+        JsonNode referrers = json(ok(Cli.run("discover", layout + ":v1", "--format", "json")));
+        java.util.List<String> types = referrers.get("manifests").findValuesAsText("artifactType");
+        assertTrue(types.contains("application/vnd.dev.cosign.artifact.sig.v1+json"), types.toString());
+        assertTrue(types.contains("application/vnd.dev.sigstore.bundle.v0.3+json"), types.toString());
+        ok(Cli.run("gc", layout.toString(), "--grace", "0s"));
+        ok(Cli.run("resolve", layout + ":sha256-" + digest.substring(7) + ".sig")); // kept with its subject
+        ok(Cli.run("untag", layout + ":v1"));
+        ok(Cli.run("gc", layout.toString(), "--grace", "0s"));
+        assertEquals(3, Cli.run("resolve", layout + ":sha256-" + digest.substring(7) + ".sig").exit(),
+                "gone with its subject");
+    }
+
     private JsonNode json(Cli.Result r) throws Exception {
         return ModelJson.mapper().readTree(r.out());
     }
@@ -76,7 +102,7 @@ class SigningTest {
         assertTrue(v.stdout().contains("Verified OK"), v.stdout());
 
         JsonNode referrers = json(ok(Cli.run("discover", layout + ":v1", "--format", "json")));
-        JsonNode bundleRef = referrers.get("manifests").get(0);
+        JsonNode bundleRef = bundleOf(referrers);
         assertEquals("application/vnd.dev.sigstore.bundle.v0.3+json", bundleRef.get("artifactType").asText());
         JsonNode bundleManifest = json(ok(Cli.run("cat", layout + "@" + bundleRef.get("digest").asText())));
         JsonNode bundle = ModelJson.mapper().readTree(layout.resolve("blobs/sha256/"
@@ -230,9 +256,12 @@ class SigningTest {
                 .get("signatures").size() == 2);
         try (Distribution registry = Distribution.start(Files.createDirectories(tmp.resolve("reg")), "")) {
             String repo = registry.host() + "/team/app";
-            ok(Cli.run("copy", "--all-tags", imported.toString(), repo, "--plain-http", "--referrers"));
+            // one image with --referrers: cosign's tags of it come along as tags, the bundle as a referrer
+            JsonNode pushed = json(ok(Cli.run("copy", imported + ":v1", repo + ":v1", "--plain-http", "--referrers",
+                    "--format", "json")));
+            assertEquals("sha256-" + digest.substring(7) + ".sig", pushed.get(0).get("cosignTags").get(0).asText());
             Path back = tmp.resolve("back");
-            ok(Cli.run("copy", "--all-tags", repo, back.toString(), "--plain-http", "--referrers"));
+            ok(Cli.run("copy", repo + ":v1", back.toString(), "--plain-http", "--referrers"));
             JsonNode v = json(ok(Cli.run("verify", back + ":v1", "--key", keys[1].toString(), "--format", "json")));
             assertEquals(2, v.get("signatures").size(), "the .sig tag and the bundle came back: " + v);
             v.get("signatures").forEach(s -> assertTrue(s.get("valid").asBoolean(), s.toString()));

@@ -38,7 +38,7 @@ class SigstoreVerifyTest {
         ok(Cli.run("key", "generate", "-o", prefix.toString()));
         ok(Cli.run("sign", layout + ":v1", "--key", prefix + ".key"));
         JsonNode referrers = ModelJson.mapper().readTree(ok(Cli.run("discover", layout + ":v1", "--format", "json")).out());
-        String referrer = referrers.get("manifests").get(0).get("digest").asText();
+        String referrer = SigningTest.bundleOf(referrers).get("digest").asText();
         JsonNode manifest = ModelJson.mapper().readTree(ok(Cli.run("cat", layout + "@" + referrer)).out());
         Path bundle = layout.resolve("blobs/sha256/" + manifest.get("layers").get(0).get("digest").asText().substring(7));
 

@@ -105,11 +105,20 @@ public final class TargetCopy {
      * @param referrers the referrers copied, each once
      */
     public record Report(Descriptor root, String tag, boolean filtered, int blobs, int mounted, int copied, int skipped,
-                         long bytes, List<Descriptor> referrers) {
+                         long bytes, List<Descriptor> referrers, List<String> cosignTags) {
         public Report {
             referrers = List.copyOf(referrers);
+            cosignTags = cosignTags == null ? List.of() : List.copyOf(cosignTags);
+        }
+
+        public Report(Descriptor root, String tag, boolean filtered, int blobs, int mounted, int copied, int skipped,
+                      long bytes, List<Descriptor> referrers) {
+            this(root, tag, filtered, blobs, mounted, copied, skipped, bytes, referrers, List.of());
         }
     }
+
+    /** cosign's tag suffixes: signatures, attestations, SBOMs, each a tag {@code sha256-<hex>.SUFFIX}. */
+    private static final List<String> COSIGN_SUFFIXES = List.of("sig", "att", "sbom");
 
     private final ReadOnlyTarget src;
     private final Target dst;
@@ -177,8 +186,37 @@ public final class TargetCopy {
         if (sink instanceof Staging.Stage stage) {
             stage.commit(top.descriptor(), tag);
         }
+        List<String> cosign = options.referrers() ? cosignTags(plan) : List.of();
         return new Report(top.descriptor(), tag, top != fetched, plan.blobs.size() + plan.manifests.size(),
-                mounted.get(), copied.get(), skipped.get(), bytes.get(), plan.referrers);
+                mounted.get(), copied.get(), skipped.get(), bytes.get(), plan.referrers, cosign);
+    }
+
+    /**
+     * With referrers, cosign's tags of what was copied come along as tags ({@code sha256-<hex>.sig}, {@code .att},
+     * {@code .sbom}): cosign finds its signatures by that name only, so a copy that left them would leave the
+     * image unsigned at the destination (skopeo#1994). Each is copied, with what it holds, under the same tag.
+     */
+    private List<String> cosignTags(Plan plan) throws IOException {
+        Set<Digest> referrerDigests = new HashSet<>();
+        plan.referrers.forEach(r -> referrerDigests.add(r.digest()));
+        List<String> out = new ArrayList<>();
+        for (RawManifest m : plan.manifests) {
+            if (referrerDigests.contains(m.digest())) {
+                continue; // a signature's signatures are not looked for
+            }
+            for (String suffix : COSIGN_SUFFIXES) {
+                String name = m.digest().algorithm() + "-" + m.digest().encoded() + "." + suffix;
+                Descriptor d;
+                try {
+                    d = src.resolve(name);
+                } catch (dev.ocilayout.error.NotFoundException | IllegalArgumentException e) {
+                    continue;
+                }
+                new TargetCopy(src, dst, options.withReferrers(false), ProgressListener.NONE).run(d, name);
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     /**

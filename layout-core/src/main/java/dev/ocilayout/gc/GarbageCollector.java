@@ -301,6 +301,9 @@ public final class GarbageCollector {
      * response index (PR #1171 or olareg key) or a fallback tag holding a whole digest. Else null.
      */
     private static Digest bookkeepingSubject(Descriptor d) {
+        if (d.refName() != null && ReferrerKeys.subjectOfCosignTag(RefName.tagOf(d.refName())) != null) {
+            return ReferrerKeys.subjectOfCosignTag(RefName.tagOf(d.refName())); // cosign's .sig/.att/.sbom tags
+        }
         if (!MediaType.isIndex(d.mediaType())) {
             return null;
         }

@@ -135,13 +135,15 @@ public final class ReferrerIndex {
                 continue;
             }
             boolean matches = m.subject() != null ? m.subject().digest().equals(subject)
-                    : c.source() == Source.BUILDKIT_LEGACY;
+                    : c.source() == Source.BUILDKIT_LEGACY || c.source() == Source.COSIGN_TAG;
             if (!matches) {
                 problems.add("stale " + c.source().label() + " record: " + d + " is listed as a referrer of " + subject
                         + " but its subject is " + (m.subject() == null ? "absent" : m.subject().digest()));
                 continue;
             }
-            found.put(d, responseDescriptor(c.descriptor(), m));
+            Descriptor response = responseDescriptor(c.descriptor(), m);
+            found.put(d, c.source() == Source.COSIGN_TAG ? response.withArtifactType(c.descriptor().artifactType())
+                    : response);
             sources.put(d, EnumSet.of(c.source()));
         }
         List<Referrer> out = new ArrayList<>();
@@ -178,6 +180,12 @@ public final class ReferrerIndex {
                 loadResponseIndex(e, oci != null ? oci : olareg, oci != null ? Source.REFERRER_SUBJECT : Source.OLAREG_SUBJECT);
             } else if (isFallbackEntry(e)) {
                 loadFallbackTag(e);
+            } else if (e.refName() != null && ReferrerKeys.subjectOfCosignTag(RefName.tagOf(e.refName())) != null) {
+                // cosign's legacy tags: the subject is the name; a repository's tag is its own, like a fallback tag
+                Digest subject = ReferrerKeys.subjectOfCosignTag(RefName.tagOf(e.refName()));
+                Descriptor typed = e.withArtifactType(ReferrerKeys.cosignArtifactType(e.refName()));
+                bySubject.computeIfAbsent(subject, k -> new ArrayList<>())
+                        .add(new Candidate(typed, Source.COSIGN_TAG, RepositoryScope.ofRefName(e.refName())));
             } else if (e.annotation(ReferrerKeys.CONTAINERD_SUBJECT) != null) {
                 Digest s = Digest.tryParse(e.annotation(ReferrerKeys.CONTAINERD_SUBJECT));
                 if (s == null) {

@@ -59,6 +59,19 @@ public final class ReferrerKeys {
         return d != null && fallbackTag(d).equals(tag) ? d : null;
     }
 
+    private static final Pattern COSIGN_TAG = Pattern.compile("(sha256|sha512)-([0-9a-f]{64}|[0-9a-f]{128})\\.(sig|att|sbom)");
+
+    /** The subject of one of cosign's tags ({@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}), or null. */
+    public static Digest subjectOfCosignTag(String tag) {
+        java.util.regex.Matcher m = COSIGN_TAG.matcher(tag);
+        return m.matches() ? Digest.tryParse(m.group(1) + ":" + m.group(2)) : null;
+    }
+
+    /** The artifact type cosign gives what a tag of that suffix holds when it is a referrer ({@code ArtifactType}). */
+    public static String cosignArtifactType(String tag) {
+        return "application/vnd.dev.cosign.artifact." + tag.substring(tag.lastIndexOf('.') + 1) + ".v1+json";
+    }
+
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
     }

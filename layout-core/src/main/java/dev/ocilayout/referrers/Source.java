@@ -17,7 +17,9 @@ public enum Source {
     /** A BuildKit attestation inside an image index, marked by {@code vnd.docker.reference.*} annotations. */
     BUILDKIT_LEGACY("buildkit-attestation"),
     /** A manifest with {@code subject} stored only in blobs/ (cosign save); found with --scan-blobs. */
-    BLOB_ONLY("blob-only");
+    BLOB_ONLY("blob-only"),
+    /** cosign's legacy tags {@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}: the subject is in the name. */
+    COSIGN_TAG("cosign-tag");
 
     private final String label;
 
