@@ -131,6 +131,8 @@ class JsonOutputTest {
         outputs.put("key generate", run("key", "generate", "-o", tmp.resolve("k").toString()));
         outputs.put("sign", run("sign", l + ":v1", "--key", tmp.resolve("k.key").toString()));
         outputs.put("verify", run("verify", l + ":v1", "--key", tmp.resolve("k.pub").toString()));
+        run("sign", l + ":p1", "--key", tmp.resolve("k.key").toString()); // every image signed: verify DIR exits 0
+        outputs.put("verify DIR", run("verify", l.toString(), "--key", tmp.resolve("k.pub").toString()));
         outputs.put("attest", run("attest", l + ":v1", "--key", tmp.resolve("k.key").toString(), "--predicate",
                 TestData.dir().resolve("files/sbom.spdx.json").toString(), "--type", "spdx"));
         outputs.put("mirror export", run("mirror", "export", l.toString(), "-o", tmp.resolve("carried").toString()));

@@ -403,6 +403,33 @@ public final class Signing {
         }
     }
 
+    /** One image of a layout and what {@link #verifyAll} found for it. */
+    public record ImageResult(String name, Descriptor image, List<Found> found) {
+        public boolean valid() {
+            return found.stream().anyMatch(Found::valid);
+        }
+    }
+
+    /**
+     * Every tagged image of the layout (cosign's own tags and fallback tags aside), each with its signatures
+     * (or attestations) checked against {@code key}; one lookup of the layout's referrers serves them all.
+     */
+    public static List<ImageResult> verifyAll(Layout layout, PublicKey key, boolean attestations) throws IOException {
+        List<ImageResult> out = new ArrayList<>();
+        dev.ocilayout.copy.LayoutTarget whole = new dev.ocilayout.copy.LayoutTarget(layout);
+        for (Descriptor d : layout.index().read().manifests()) {
+            String name = d.refName();
+            if (name == null || isCosignTag(name) || dev.ocilayout.referrers.ReferrerIndex.isFallbackEntry(d)) {
+                continue;
+            }
+            RepositoryScope scope = RepositoryScope.ofRefName(name);
+            dev.ocilayout.content.ReadOnlyTarget source = scope.isUnnamed() ? whole
+                    : new dev.ocilayout.copy.LayoutTarget(layout, null, scope);
+            out.add(new ImageResult(name, d, verify(source, d, key, attestations)));
+        }
+        return out;
+    }
+
     /** Whether a ref.name is one of cosign's tags of a digest ({@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}). */
     public static boolean isCosignTag(String refName) {
         return refName != null && dev.ocilayout.model.RefName.tagOf(refName).matches("[a-z0-9]+-[0-9a-f]{32,}\\.(sig|att|sbom)");

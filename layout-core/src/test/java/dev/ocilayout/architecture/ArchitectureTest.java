@@ -35,7 +35,7 @@ class ArchitectureTest {
             Map.entry("dev.ocilayout.artifact", 8),
             Map.entry("dev.ocilayout.gc", 8),
             Map.entry("dev.ocilayout.copy", 8),
-            Map.entry("dev.ocilayout.sign", 8),
+            Map.entry("dev.ocilayout.sign", 9),
             Map.entry("dev.ocilayout.repository", 9),
             Map.entry("dev.ocilayout.archive", 10),
             Map.entry("dev.ocilayout.registry", 10),

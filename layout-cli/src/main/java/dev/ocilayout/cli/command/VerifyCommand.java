@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
             "  oci-layout verify ./layout:v1 --key cosign.pub --format json",
             "  oci-layout verify ./layout:v1 --key cosign.pub --type attestation"})
 public final class VerifyCommand extends LayoutCommand {
-    @Parameters(paramLabel = "REF", description = "The image: DIR:TAG, DIR@DIGEST, oci:DIR:REF.")
+    @Parameters(paramLabel = "REF", description = "The image: DIR:TAG, DIR@DIGEST, oci:DIR:REF; or DIR alone for every"
+            + " tagged image of the layout.")
     String ref;
 
     @Option(names = "--key", required = true, paramLabel = "FILE", description = "The public key (PEM).")
@@ -38,6 +39,9 @@ public final class VerifyCommand extends LayoutCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (address(ref).isLocationOnly()) {
+            return whole();
+        }
         Resolved r = resolve(ref);
         PublicKey k = Keys.readPublic(Files.readAllBytes(key), key.toString());
         Address a = address(ref);
@@ -70,5 +74,33 @@ public final class VerifyCommand extends LayoutCommand {
             }
         }
         return valid ? 0 : 1;
+    }
+
+    /** Every tagged image of a layout: one line (or object) each; exit 1 when one has no valid signature. */
+    private int whole() throws Exception {
+        Address a = address(ref);
+        if (a.kind() != Address.Kind.LAYOUT) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "verify of a whole " + a.kind().form()
+                    + " is not supported: name an image");
+        }
+        PublicKey k = Keys.readPublic(Files.readAllBytes(key), key.toString());
+        List<Signing.ImageResult> results = Signing.verifyAll(open(Path.of(a.location())), k, type == Kind.attestation);
+        long unsigned = results.stream().filter(i -> !i.valid()).count();
+        if (out().json()) {
+            ArrayNode images = Output.object().arrayNode();
+            for (Signing.ImageResult i : results) {
+                images.addObject().put("tag", i.name()).put("digest", i.image().digest().toString()).put("valid", i.valid())
+                        .put("signatures", i.found().size());
+            }
+            out().json(Output.object().put("valid", unsigned == 0).put("keyHint", Keys.hint(k)).set("images", images));
+        } else {
+            for (Signing.ImageResult i : results) {
+                out().line((i.valid() ? "valid   " : "INVALID ") + i.name() + " " + i.image().digest() + " ("
+                        + Output.count(i.found().stream().filter(Signing.Found::valid).count(), "valid signature") + " of "
+                        + i.found().size() + ")");
+            }
+            out().info(Output.count(results.size(), "image") + ", " + unsigned + " without a valid signature");
+        }
+        return unsigned == 0 ? 0 : 1;
     }
 }
