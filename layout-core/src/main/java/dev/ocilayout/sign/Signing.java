@@ -290,6 +290,12 @@ public final class Signing {
      */
     public static List<Found> verify(dev.ocilayout.content.ReadOnlyTarget source, Descriptor image, PublicKey key,
                                      boolean attestations) throws IOException {
+        return verify(source, image, key, attestations, false);
+    }
+
+    /** @param firstValid stop at the first valid one (enough to admit the image; each check is an ECDSA verify) */
+    static List<Found> verify(dev.ocilayout.content.ReadOnlyTarget source, Descriptor image, PublicKey key,
+                              boolean attestations, boolean firstValid) throws IOException {
         List<Found> found = new ArrayList<>();
         String tag = tagOf(image.digest(), attestations ? "att" : "sig");
         Descriptor tagged = null;
@@ -307,6 +313,9 @@ public final class Signing {
                     found.add(envelope("in-toto attestation (.att tag)", where,
                             ModelJson.readTree(readSmall(source, l), where), image.digest(), key, true));
                 }
+                if (firstValid && !found.isEmpty() && found.get(found.size() - 1).valid()) {
+                    return found;
+                }
             }
         }
         for (Descriptor r : source.referrers(image.digest(), null)) {
@@ -315,6 +324,9 @@ public final class Signing {
                         ? m.annotations().get("dev.sigstore.bundle.predicateType") : null;
                 if (attestations != SIGN_PREDICATE.equals(predicate)) {
                     found.add(bundle(source, r, image.digest(), key, attestations));
+                    if (firstValid && found.get(found.size() - 1).valid()) {
+                        return found;
+                    }
                 }
             }
         }
@@ -412,22 +424,26 @@ public final class Signing {
 
     /**
      * Every tagged image of the layout (cosign's own tags and fallback tags aside), each with its signatures
-     * (or attestations) checked against {@code key}; one lookup of the layout's referrers serves them all.
+     * (or attestations) checked against {@code key} until one is valid; one lookup of the layout's referrers
+     * serves them all, and the images are checked on every core.
      */
     public static List<ImageResult> verifyAll(Layout layout, PublicKey key, boolean attestations) throws IOException {
-        List<ImageResult> out = new ArrayList<>();
         dev.ocilayout.copy.LayoutTarget whole = new dev.ocilayout.copy.LayoutTarget(layout);
+        List<Descriptor> images = new ArrayList<>();
         for (Descriptor d : layout.index().read().manifests()) {
             String name = d.refName();
-            if (name == null || isCosignTag(name) || dev.ocilayout.referrers.ReferrerIndex.isFallbackEntry(d)) {
-                continue;
+            if (name != null && !isCosignTag(name) && !dev.ocilayout.referrers.ReferrerIndex.isFallbackEntry(d)) {
+                images.add(d);
             }
-            RepositoryScope scope = RepositoryScope.ofRefName(name);
+        }
+        whole.referrers(images.isEmpty() ? null : images.get(0).digest(), null); // one lookup, built before the threads
+        // ECDSA verification is the cost (the JDK's P-256 has no intrinsics): on every core
+        return dev.ocilayout.io.Parallel.map(images, Runtime.getRuntime().availableProcessors(), d -> {
+            RepositoryScope scope = RepositoryScope.ofRefName(d.refName());
             dev.ocilayout.content.ReadOnlyTarget source = scope.isUnnamed() ? whole
                     : new dev.ocilayout.copy.LayoutTarget(layout, null, scope);
-            out.add(new ImageResult(name, d, verify(source, d, key, attestations)));
-        }
-        return out;
+            return new ImageResult(d.refName(), d, verify(source, d, key, attestations, true));
+        });
     }
 
     /** Whether a ref.name is one of cosign's tags of a digest ({@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}). */
@@ -456,7 +472,7 @@ public final class Signing {
                                      List<PublicKey> keys) throws IOException {
         List<Found> all = new ArrayList<>();
         for (PublicKey k : keys) {
-            List<Found> found = verify(source, image, k);
+            List<Found> found = verify(source, image, k, false, true);
             if (found.stream().anyMatch(Found::valid)) {
                 return;
             }
