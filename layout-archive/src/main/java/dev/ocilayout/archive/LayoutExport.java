@@ -17,6 +17,7 @@ import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.RefName;
+import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.referrers.ResponseStore;
@@ -151,6 +152,7 @@ public final class LayoutExport {
         ImageIndex index = ImageIndex.empty();
         ReferrerStrategy referrers = referrersAs(layout, options);
         ResponseStore responses = ResponseStore.inMemory(plan.made);
+        Map<Digest, List<Descriptor>> cosignTagged = options.referrers() ? cosignTags(layout) : Map.of();
         for (Root root : roots) {
             Closure c = Closure.of(layout, root.descriptor(), options.referrers() ? new LayoutTarget(layout) : null, options.platforms());
             plan.add(c);
@@ -159,10 +161,37 @@ public final class LayoutExport {
             }
             index = root.tag() != null ? Tags.tag(index, root.tag(), c.top()) : Tags.addUntagged(index, c.top());
             for (Map.Entry<Digest, List<Descriptor>> e : c.referrersOf().entrySet()) {
-                index = referrers.addAll(responses, index, e.getKey(), e.getValue());
+                // a referrer found by one of cosign's tags goes as that tag (it names no subject to record it by)
+                List<Descriptor> tagged = cosignTagged.getOrDefault(e.getKey(), List.of());
+                List<Descriptor> recorded = new ArrayList<>();
+                for (Descriptor r : e.getValue()) {
+                    List<Descriptor> entries = tagged.stream().filter(t -> t.digest().equals(r.digest())).toList();
+                    for (Descriptor t : entries) {
+                        index = Tags.tagEntry(index, t.refName(), t);
+                    }
+                    if (entries.isEmpty()) {
+                        recorded.add(r);
+                    }
+                }
+                index = recorded.isEmpty() ? index : referrers.addAll(responses, index, e.getKey(), recorded);
             }
         }
         return plan.write(index, out, progress);
+    }
+
+    /**
+     * The layout's entries under one of cosign's tags, by the digest their tag names: of every repository, as
+     * referrers by digest are (they sign the content, whichever name it has).
+     */
+    private static Map<Digest, List<Descriptor>> cosignTags(Layout layout) throws IOException {
+        Map<Digest, List<Descriptor>> out = new java.util.HashMap<>();
+        for (Descriptor d : layout.index().read().manifests()) {
+            Digest subject = d.refName() == null ? null : ReferrerKeys.subjectOfCosignTag(RefName.tagOf(d.refName()));
+            if (subject != null) {
+                out.computeIfAbsent(subject, k -> new ArrayList<>()).add(d);
+            }
+        }
+        return out;
     }
 
     /**

@@ -317,6 +317,43 @@ class MirrorTest {
     }
 
     @Test
+    void importWithRequireSignatureImportsNothingWhileOneImageIsUnsigned() throws Exception {
+        Path umoci = InteropTest.umociImage(tmp);
+        Path set = Files.writeString(tmp.resolve("set.yaml"), """
+                kind: ImageSet
+                layouts:
+                  - location: %s
+                    images: [v1]
+                    repository: example.com/team/app
+                  - location: %s
+                    images: [base]
+                    repository: example.com/team/base
+                """.formatted(umoci, umoci));
+        Path store = tmp.resolve("store");
+        ok(Cli.run("mirror", set.toString(), store.toString()));
+        Path key = tmp.resolve("k");
+        ok(Cli.run("key", "generate", "-o", key.toString()));
+        ok(Cli.run("sign", "oci:" + store + ":example.com/team/app:v1", "--key", key + ".key"));
+        Path usb = tmp.resolve("usb-1");
+        ok(Cli.run("mirror", "export", store.toString(), "-o", usb.toString(), "--max-archive-size", "1KiB"));
+        Path inner = tmp.resolve("inner");
+        CliTest.assertOneLineError(Cli.run("mirror", "import", usb.toString(), inner.toString(), "--require-signature",
+                key + ".pub"), 4, "example.com/team/base:base");
+        assertEquals(List.of(), tags(inner), "nothing imported");
+
+        // signed, and carried again in full: the signatures are found across the parts
+        ok(Cli.run("sign", "oci:" + store + ":example.com/team/base:base", "--key", key + ".key"));
+        Files.delete(store.resolve(".oci-layout-mirror/exported.json"));
+        Path usb2 = tmp.resolve("usb-2");
+        JsonNode parts = json(ok(Cli.run("mirror", "export", store.toString(), "-o", usb2.toString(),
+                "--max-archive-size", "1KiB", "--format", "json"))).get("parts");
+        assertTrue(parts.size() >= 2, "signatures and images in different parts: " + parts);
+        ok(Cli.run("mirror", "import", usb2.toString(), inner.toString(), "--require-signature", key + ".pub"));
+        ok(Cli.run("verify", "oci:" + inner + ":example.com/team/base:base", "--key", key + ".pub"));
+        ok(Cli.run("verify", "oci:" + inner + ":example.com/team/app:v1", "--key", key + ".pub"));
+    }
+
+    @Test
     void aDryRunCopiesNothing() throws Exception {
         Distribution a = registry("upstream");
         image(a.host() + "/team/app:v1", "amd64", "app v1");

@@ -245,6 +245,20 @@ class SigningTest {
     }
 
     @Test
+    void exportOfOneImageWithReferrersCarriesItsCosignTagAsATag() throws Exception {
+        Path[] keys = opensslKeys("k");
+        ok(Cli.run("sign", layout + ":v1", "--key", keys[0].toString()));
+        Path tar = tmp.resolve("one.tar");
+        ok(Cli.run("export", layout + ":v1", "--referrers", "-o", tar.toString()));
+        Path imported = tmp.resolve("imported");
+        ok(Cli.run("import", tar.toString(), imported.toString(), "--require-signature", keys[1].toString()));
+        assertTrue(ok(Cli.run("tags", imported.toString())).out().contains("sha256-" + digest.substring(7) + ".sig"),
+                "the .sig tag came along as a tag, not as a record the importer drops");
+        JsonNode v = json(ok(Cli.run("verify", imported + ":v1", "--key", keys[1].toString(), "--format", "json")));
+        assertEquals(2, v.get("signatures").size(), "the .sig tag and the bundle: " + v);
+    }
+
+    @Test
     void signaturesSurviveExportImportAndARoundTripThroughTheDistributionRegistry() throws Exception {
         Path[] keys = opensslKeys("k");
         ok(Cli.run("sign", layout + ":v1", "--key", keys[0].toString()));

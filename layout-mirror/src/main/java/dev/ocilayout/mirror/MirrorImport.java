@@ -3,6 +3,15 @@ package dev.ocilayout.mirror;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.archive.ArchiveLimits;
+import dev.ocilayout.archive.ArchiveTarget;
+import dev.ocilayout.content.Overlay;
+import dev.ocilayout.content.ReadOnlyTarget;
+import dev.ocilayout.copy.LayoutTarget;
+import dev.ocilayout.model.Descriptor;
+import dev.ocilayout.model.RawManifest;
+import dev.ocilayout.model.RepositoryScope;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.sign.Signing;
 import dev.ocilayout.archive.LayoutImport;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.digest.DigestAlgorithm;
@@ -17,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,6 +50,15 @@ public final class MirrorImport {
     }
 
     public static Report run(Path dir, Layout store) throws IOException {
+        return run(dir, store, List.of());
+    }
+
+    /**
+     * @param required when not empty, every image a part tags must have a valid signature by one of these keys,
+     *                 found in the parts or the store (a signature made before the last export counts), checked
+     *                 before anything is imported
+     */
+    public static Report run(Path dir, Layout store, List<PublicKey> required) throws IOException {
         Path tocFile = dir.resolve("toc.json");
         if (!Files.isRegularFile(tocFile, LinkOption.NOFOLLOW_LINKS)) {
             throw new NotFoundException(tocFile + " does not exist: " + dir + " is not a mirror export");
@@ -92,7 +111,10 @@ public final class MirrorImport {
                     + " this delta builds on (" + String.join(", ", lacking.subList(0, Math.min(3, lacking.size())))
                     + (lacking.size() > 3 ? ", ..." : "") + "): import the exports before it first; nothing was changed");
         }
-        List<String> images = new ArrayList<>();
+        if (!required.isEmpty()) {
+            requireSigned(dir, parts, store, required);
+        }
+        Set<String> images = new java.util.LinkedHashSet<>(); // a part may name again what an earlier one did
         int blobs = 0;
         long bytes = 0;
         LayoutImport.Options options = new LayoutImport.Options(List.of(), LayoutImport.OnConflict.OVERWRITE, null,
@@ -106,7 +128,63 @@ public final class MirrorImport {
                 bytes += r.bytesWritten();
             }
         }
-        return new Report(parts.size(), images, blobs, bytes);
+        return new Report(parts.size(), List.copyOf(images), blobs, bytes);
+    }
+
+    /** Every image the parts tag, against the parts (the last first) over the store, each within its repository. */
+    private static void requireSigned(Path dir, List<Listed> parts, Layout store, List<PublicKey> keys) throws IOException {
+        List<ArchiveTarget> opened = new ArrayList<>();
+        for (Listed p : parts) {
+            opened.add(ArchiveTarget.open(dir.resolve(p.file()), store.options()));
+        }
+        for (ArchiveTarget part : opened) {
+            for (Descriptor d : part.index().manifests()) {
+                String name = d.refName();
+                if (name == null || Signing.isCosignTag(name) || ReferrerIndex.isFallbackEntry(d)) {
+                    continue;
+                }
+                RepositoryScope scope = RepositoryScope.ofRefName(name);
+                List<ReadOnlyTarget> layers = new ArrayList<>();
+                for (int i = opened.size() - 1; i >= 0; i--) {
+                    layers.add(new InRepository(opened.get(i), scope));
+                }
+                layers.add(new LayoutTarget(store, null, scope));
+                Signing.requireSigned(new Overlay(layers), d, name, keys);
+            }
+        }
+    }
+
+    /** An archive read as one of the repositories its full names hold: tags are its tags alone. */
+    private record InRepository(ArchiveTarget archive, RepositoryScope scope) implements ReadOnlyTarget {
+        @Override
+        public Descriptor resolve(String reference) throws IOException {
+            return archive.resolve(Digest.ofReference(reference) != null ? reference : scope.refName(reference));
+        }
+
+        @Override
+        public RawManifest fetchManifest(Descriptor manifest) throws IOException {
+            return archive.fetchManifest(manifest);
+        }
+
+        @Override
+        public InputStream fetch(Descriptor blob) throws IOException {
+            return archive.fetch(blob);
+        }
+
+        @Override
+        public boolean exists(Descriptor blob) {
+            return archive.exists(blob);
+        }
+
+        @Override
+        public List<String> tags() {
+            return scope.tags(archive.index()).stream().map(RepositoryScope.Tagged::tag).toList();
+        }
+
+        @Override
+        public List<Descriptor> referrers(Digest subject, String artifactType) {
+            return archive.referrers(subject, artifactType);
+        }
     }
 
     private static Digest sha256(Path file) throws IOException {

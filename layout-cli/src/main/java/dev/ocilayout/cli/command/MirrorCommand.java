@@ -153,9 +153,11 @@ public final class MirrorCommand extends LayoutCommand {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = {"Bring an export into a store inside. Every part is verified against toc.json first (none"
                     + " missing, extra, altered or swapped) and the store must hold what the delta builds on;"
-                    + " only then is anything imported, part by part, names kept."},
+                    + " only then is anything imported, part by part, names kept. With --require-signature, every"
+                    + " image the parts tag must be signed too (the signature in the parts or the store)."},
             footerHeading = "%nExamples:%n",
-            footer = {"  oci-layout mirror import /media/usb/week-48 ./store"})
+            footer = {"  oci-layout mirror import /media/usb/week-48 ./store",
+                    "  oci-layout mirror import /media/usb/week-48 ./store --require-signature cosign.pub"})
     public static final class Import extends LayoutCommand {
         @Parameters(index = "0", paramLabel = "DIR", description = "The folder mirror export wrote.")
         Path dir;
@@ -163,9 +165,13 @@ public final class MirrorCommand extends LayoutCommand {
         @Parameters(index = "1", paramLabel = "STORE", description = "The store (created if missing).")
         Path store;
 
+        @Mixin
+        dev.ocilayout.cli.SignaturePolicy signatures;
+
         @Override
         public Integer call() throws Exception {
-            MirrorImport.Report r = MirrorImport.run(dir, openOrCreate(store));
+            MirrorImport.Report r = MirrorImport.run(dir, openOrCreate(store), signatures.active() ? signatures.keys()
+                    : java.util.List.of());
             if (out().json()) {
                 ArrayNode images = Output.object().arrayNode();
                 r.images().forEach(images::add);
