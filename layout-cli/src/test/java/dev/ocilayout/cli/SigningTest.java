@@ -245,6 +245,29 @@ class SigningTest {
     }
 
     @Test
+    void serveWithRequireSignatureTagsOnlyAnImageSignedBeforeItsTag() throws Exception {
+        Path[] keys = opensslKeys("k");
+        Path root = tmp.resolve("registry");
+        try (dev.ocilayout.serve.RegistryServer server = dev.ocilayout.serve.RegistryServer.start(
+                new dev.ocilayout.serve.RegistryServer.Options(root, new java.net.InetSocketAddress("127.0.0.1", 0),
+                        false, 16, dev.ocilayout.LayoutOptions.defaults()).withRequiredSignatures(
+                        java.util.List.of(dev.ocilayout.sign.Keys.readPublic(Files.readAllBytes(keys[1]), "pub"))))) {
+            String repo = ServeInteropTest.host(server) + "/team/app";
+            PeerTools.Result refused = PeerTools.run(tmp, "skopeo", "copy", "--dest-tls-verify=false",
+                    "oci:" + layout + ":v1", "docker://" + repo + ":v1");
+            assertTrue(refused.exitCode() != 0 && refused.stderr().contains("has no valid signature"),
+                    "skopeo's push of an unsigned image is refused with the reason: " + refused.stderr());
+            assertEquals(3, Cli.run("resolve", repo + ":v1", "--plain-http").exit(), "not tagged");
+
+            ok(Cli.run("sign", layout + ":v1", "--key", keys[0].toString()));
+            // copy --referrers pushes the image by digest and its bundle before the tag
+            ok(Cli.run("copy", layout + ":v1", repo + ":v1", "--plain-http", "--referrers"));
+            assertEquals(digest, ok(Cli.run("resolve", repo + ":v1", "--plain-http")).out().trim());
+            ok(Cli.run("verify", repo + ":v1", "--plain-http", "--key", keys[1].toString()));
+        }
+    }
+
+    @Test
     void exportOfOneImageWithReferrersCarriesItsCosignTagAsATag() throws Exception {
         Path[] keys = opensslKeys("k");
         ok(Cli.run("sign", layout + ":v1", "--key", keys[0].toString()));

@@ -166,6 +166,9 @@ public final class TargetCopy {
         listener.planned(total);
 
         Target sink = dst instanceof Staging s ? s.stage() : dst;
+        // with referrers, a registry's tag comes after them (and cosign's tags): a reader, or a server that
+        // admits only signed images, never sees the tag before the signatures
+        boolean tagLast = tag != null && options.referrers() && !(sink instanceof Staging.Stage);
         Parallel.map(plan.blobs, options.parallel(), d -> blob(sink, d));
         for (RawManifest m : plan.manifests) {
             boolean isTop = m.digest().equals(top.digest());
@@ -177,7 +180,7 @@ public final class TargetCopy {
                 copied.incrementAndGet();
             }
             // pushed even when there: small, and it is what records a referrer at the destination
-            if (isTop && tag != null && !(sink instanceof Staging.Stage)) {
+            if (isTop && tag != null && !tagLast && !(sink instanceof Staging.Stage)) {
                 sink.pushManifest(m, tag); // one request for a registry
             } else {
                 sink.pushManifest(m);
@@ -187,6 +190,9 @@ public final class TargetCopy {
             stage.commit(top.descriptor(), tag);
         }
         List<String> cosign = options.referrers() ? cosignTags(plan) : List.of();
+        if (tagLast) {
+            sink.pushManifest(top, tag);
+        }
         return new Report(top.descriptor(), tag, top != fetched, plan.blobs.size() + plan.manifests.size(),
                 mounted.get(), copied.get(), skipped.get(), bytes.get(), plan.referrers, cosign);
     }

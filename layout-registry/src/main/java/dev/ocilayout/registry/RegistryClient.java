@@ -362,7 +362,8 @@ public final class RegistryClient {
         if (actual == 404) {
             throw new NotFoundException(message);
         }
-        if (actual == 401 || actual == 403) {
+        // a 403 with a reason of its own (a policy: an unsigned image, say) is not about credentials
+        if (actual == 401 || actual == 403 && (detail.isBlank() || detail.toLowerCase(java.util.Locale.ROOT).contains("access"))) {
             throw Hint.on(new LayoutException(message), Hint.Kind.GIVE_CREDENTIALS);
         }
         throw new LayoutException(message);

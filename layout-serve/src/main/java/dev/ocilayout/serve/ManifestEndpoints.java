@@ -1,5 +1,9 @@
 package dev.ocilayout.serve;
 
+import dev.ocilayout.copy.LayoutTarget;
+import dev.ocilayout.error.IntegrityException;
+import dev.ocilayout.referrers.ReferrerKeys;
+import dev.ocilayout.sign.Signing;
 import dev.ocilayout.Layout;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.error.InvalidContentException;
@@ -28,9 +32,11 @@ import java.util.List;
  */
 final class ManifestEndpoints {
     private final Repositories repositories;
+    private final List<java.security.PublicKey> requiredSignatures;
 
-    ManifestEndpoints(Repositories repositories) {
+    ManifestEndpoints(Repositories repositories, List<java.security.PublicKey> requiredSignatures) {
         this.repositories = repositories;
+        this.requiredSignatures = requiredSignatures;
     }
 
     /**
@@ -113,6 +119,17 @@ final class ManifestEndpoints {
         Descriptor stored = layout.blobs().put(bytes, mediaType);
         if (byDigest != null && !byDigest.equals(stored.digest())) {
             throw RegistryError.digestInvalid("the manifest's digest is " + stored.digest() + ", not " + byDigest);
+        }
+        if (byDigest == null && !requiredSignatures.isEmpty() && !Signing.isCosignTag(reference)
+                && ReferrerKeys.subjectOfFallbackTag(reference) == null) {
+            try {
+                Signing.requireSigned(new LayoutTarget(layout, null, repository.scope()), stored, name + ":" + reference,
+                        requiredSignatures);
+            } catch (IntegrityException e) {
+                // stored, untagged (gc reclaims it): push the signature, then the tag again
+                throw new RegistryError(403, "DENIED", e.getMessage().replace("; nothing was tagged",
+                        "; not tagged (push the signature first, then the tag)"));
+            }
         }
         Descriptor subject = m.subject();
         ReferrerStrategy strategy = subject == null ? null : Referrers.choose(layout, null, false).in(repository.scope());

@@ -51,12 +51,20 @@ public final class RegistryServer implements AutoCloseable {
      */
     public record Options(java.nio.file.Path root, InetSocketAddress address, boolean readOnly, int threads,
                           LayoutOptions layoutOptions, java.nio.file.Path tlsCert, java.nio.file.Path tlsKey,
-                          java.nio.file.Path htpasswd, Limits limits, Consumer<LogEntry> log) {
+                          java.nio.file.Path htpasswd, Limits limits, Consumer<LogEntry> log,
+                          List<java.security.PublicKey> requiredSignatures) {
         public Options {
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new IllegalArgumentException("--tls-cert and --tls-key go together");
             }
             limits = limits == null ? Limits.defaults() : limits;
+            requiredSignatures = requiredSignatures == null ? List.of() : List.copyOf(requiredSignatures);
+        }
+
+        public Options(java.nio.file.Path root, InetSocketAddress address, boolean readOnly, int threads,
+                       LayoutOptions layoutOptions, java.nio.file.Path tlsCert, java.nio.file.Path tlsKey,
+                       java.nio.file.Path htpasswd, Limits limits, Consumer<LogEntry> log) {
+            this(root, address, readOnly, threads, layoutOptions, tlsCert, tlsKey, htpasswd, limits, log, null);
         }
 
         public Options(java.nio.file.Path root, InetSocketAddress address, boolean readOnly, int threads,
@@ -75,12 +83,24 @@ public final class RegistryServer implements AutoCloseable {
         }
 
         public Options withLimits(Limits l) {
-            return new Options(root, address, readOnly, threads, layoutOptions, tlsCert, tlsKey, htpasswd, l, log);
+            return new Options(root, address, readOnly, threads, layoutOptions, tlsCert, tlsKey, htpasswd, l, log,
+                    requiredSignatures);
         }
 
         /** Each request, once answered, is handed to {@code log} (the CLI prints it on stderr). */
         public Options withLog(Consumer<LogEntry> l) {
-            return new Options(root, address, readOnly, threads, layoutOptions, tlsCert, tlsKey, htpasswd, limits, l);
+            return new Options(root, address, readOnly, threads, layoutOptions, tlsCert, tlsKey, htpasswd, limits, l,
+                    requiredSignatures);
+        }
+
+        /**
+         * A tag is set only on a manifest with a valid signature by one of {@code keys}, already pushed (by the
+         * {@code .sig} tag or as a referrer): push by digest, then the signature, then the tag. cosign's tags
+         * and fallback tags are bookkeeping and go as they come.
+         */
+        public Options withRequiredSignatures(List<java.security.PublicKey> keys) {
+            return new Options(root, address, readOnly, threads, layoutOptions, tlsCert, tlsKey, htpasswd, limits, log,
+                    keys);
         }
     }
 
@@ -145,7 +165,7 @@ public final class RegistryServer implements AutoCloseable {
         this.users = options.htpasswd() == null ? null : Htpasswd.load(options.htpasswd());
         this.repositories = new Repositories(options.root(), options.layoutOptions());
         this.uploads = new UploadSessions(repositories, options.limits());
-        this.manifests = new ManifestEndpoints(repositories);
+        this.manifests = new ManifestEndpoints(repositories, options.requiredSignatures());
         this.blobs = new BlobEndpoints(repositories);
         this.listings = new Listings(repositories);
         java.nio.file.Path absolute = options.root().toAbsolutePath().normalize();

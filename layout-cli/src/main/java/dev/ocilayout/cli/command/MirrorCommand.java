@@ -157,7 +157,7 @@ public final class MirrorCommand extends LayoutCommand {
                     + " image the parts tag must be signed too (the signature in the parts or the store)."},
             footerHeading = "%nExamples:%n",
             footer = {"  oci-layout mirror import /media/usb/week-48 ./store",
-                    "  oci-layout mirror import /media/usb/week-48 ./store --require-signature cosign.pub"})
+                    "  oci-layout mirror import /media/usb/week-48 ./store \\", "      --require-signature cosign.pub"})
     public static final class Import extends LayoutCommand {
         @Parameters(index = "0", paramLabel = "DIR", description = "The folder mirror export wrote.")
         Path dir;

@@ -18,6 +18,8 @@ import picocli.CommandLine.Parameters;
         description = {"Serve layouts as an OCI registry (distribution-spec v1.1): any client can pull from them and"
                 + " push into them, referrers API included. ROOT is a folder of layouts, one per repository"
                 + " (team/app is ROOT/team/app, created on first push), or one layout, served under its folder's name.",
+            "With --require-signature, a tag is set only on an image already signed by one of the keys: push"
+                + " it by digest, then its signature (.sig tag or referrer), then the tag (copy --referrers does).",
             "Listens on loopback unless told otherwise. Runs until interrupted."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout serve ./registry", "  oci-layout serve ./layout --listen 127.0.0.1:5000 --read-only",
@@ -68,6 +70,9 @@ public final class ServeCommand extends LayoutCommand {
                     + " --quiet turns it off).")
     LogFormat logFormat = LogFormat.text;
 
+    @picocli.CommandLine.Mixin
+    dev.ocilayout.cli.SignaturePolicy signatures;
+
     @Override
     public Integer call() throws Exception {
         int colon = listen.lastIndexOf(':');
@@ -86,7 +91,7 @@ public final class ServeCommand extends LayoutCommand {
         try {
             options = new RegistryServer.Options(root, address, readOnly, Math.max(2, threads), root().layoutOptions(),
                     tlsCert, tlsKey, htpasswd).withLimits(new RegistryServer.Limits(maxUploads, maxUploadsPerClient,
-                    maxUploadsPerRepository, uploadIdle));
+                    maxUploadsPerRepository, uploadIdle)).withRequiredSignatures(signatures.keys());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -3,7 +3,9 @@ package dev.ocilayout.cli.command;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
+import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.model.Address;
+import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.RefName;
 import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.sign.Keys;
@@ -17,20 +19,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Verify the signatures of an image of a layout, offline, with a public key: cosign's .sig tag"
+        description = {"Verify the signatures of an image, offline, with a public key: cosign's .sig tag"
                 + " (simple signing) and Sigstore bundle referrers (DSSE). Each is reported with where it was found and"
                 + " why it fails when it does; exit 1 when none is valid."},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout verify ./layout:v1 --key cosign.pub",
             "  oci-layout verify ./layout:v1 --key cosign.pub --format json",
-            "  oci-layout verify ./layout:v1 --key cosign.pub --type attestation"})
+            "  oci-layout verify ./layout:v1 --key cosign.pub --type attestation",
+            "  oci-layout verify registry.example:5000/team/app:v1 --key cosign.pub",
+            "  oci-layout verify oci-archive:app.tar:v1 --key cosign.pub"})
 public final class VerifyCommand extends LayoutCommand {
-    @Parameters(paramLabel = "REF", description = "The image: DIR:TAG, DIR@DIGEST, oci:DIR:REF; or DIR alone for every"
-            + " tagged image of the layout.")
+    @Parameters(paramLabel = "REF", description = "The image: DIR:TAG, DIR@DIGEST, oci:DIR:REF, an archive or a registry"
+            + " reference; or DIR alone for every tagged image of the layout.")
     String ref;
 
     @Option(names = "--key", required = true, paramLabel = "FILE", description = "The public key (PEM).")
     Path key;
+
+    @picocli.CommandLine.Mixin
+    dev.ocilayout.cli.RegistryOptions registry;
 
     enum Kind { sig, attestation }
 
@@ -42,12 +49,22 @@ public final class VerifyCommand extends LayoutCommand {
         if (address(ref).isLocationOnly()) {
             return whole();
         }
-        Resolved r = resolve(ref);
         PublicKey k = Keys.readPublic(Files.readAllBytes(key), key.toString());
-        Address a = address(ref);
-        String repository = a.name() == null ? null : RefName.repositoryOf(a.name());
-        List<Signing.Found> found = Signing.verify(new dev.ocilayout.copy.LayoutTarget(r.layout(), null,
-                repository == null ? null : RepositoryScope.of(repository)), r.descriptor(), k, type == Kind.attestation);
+        Address a = contentAddress(ref);
+        ReadOnlyTarget source;
+        Descriptor image;
+        if (a.kind() == Address.Kind.LAYOUT) {
+            Resolved r = resolve(ref);
+            String repository = a.name() == null ? null : RefName.repositoryOf(a.name());
+            source = new dev.ocilayout.copy.LayoutTarget(r.layout(), null,
+                    repository == null ? null : RepositoryScope.of(repository));
+            image = r.descriptor();
+        } else {
+            // a registry repository or an archive read in place: signatures found there the same way
+            source = read(a, registry);
+            image = source.resolve(a.reference());
+        }
+        List<Signing.Found> found = Signing.verify(source, image, k, type == Kind.attestation);
         boolean valid = found.stream().anyMatch(Signing.Found::valid);
         if (out().json()) {
             ArrayNode list = Output.object().arrayNode();
@@ -60,7 +77,7 @@ public final class VerifyCommand extends LayoutCommand {
                     n.put("predicateType", f.predicateType());
                 }
             }
-            out().json(Output.object().put("digest", r.descriptor().digest().toString()).put("valid", valid)
+            out().json(Output.object().put("digest", image.digest().toString()).put("valid", valid)
                     .put("keyHint", Keys.hint(k)).set("signatures", list));
         } else {
             for (Signing.Found f : found) {
@@ -69,7 +86,7 @@ public final class VerifyCommand extends LayoutCommand {
                         + (f.reason() != null ? ": " + f.reason() : ""));
             }
             if (found.isEmpty()) {
-                out().line("no " + (type == Kind.sig ? "signatures" : "attestations") + " of " + r.descriptor().digest()
+                out().line("no " + (type == Kind.sig ? "signatures" : "attestations") + " of " + image.digest()
                         + " found");
             }
         }
