@@ -38,9 +38,26 @@ class HelpTest {
     }
 
     @Test
+    void everyFooterAndDescriptionLineIsAFormatStringTheManPageGeneratorCanFormat() {
+        List<String> bad = new ArrayList<>();
+        for (CommandLine c : commands()) {
+            List<String> lines = new ArrayList<>(List.of(c.getCommandSpec().usageMessage().footer()));
+            lines.addAll(List.of(c.getCommandSpec().usageMessage().description()));
+            for (String line : lines) {
+                try {
+                    String.format(line); // picocli-codegen's ManPageGenerator does exactly this: a bare %s throws
+                } catch (java.util.IllegalFormatException e) {
+                    bad.add(c.getCommandSpec().qualifiedName() + ": " + line);
+                }
+            }
+        }
+        assertEquals(List.of(), bad, "write a literal % as %%");
+    }
+
+    @Test
     void theHelpOfEveryCommandTakingAReferencePointsToTheGrammar() {
         for (String command : List.of("copy", "export", "tags", "resolve", "cat", "tree", "discover", "lint", "pull",
-                "push", "attach", "tag", "untag", "detach", "fsck")) {
+                "push", "attach", "tag", "untag", "detach", "fsck", "verify")) {
             String help = Cli.run(command, "--help").out();
             assertTrue(help.contains("spec-notes/references.md"), command + " --help points to the grammar:\n" + help);
         }

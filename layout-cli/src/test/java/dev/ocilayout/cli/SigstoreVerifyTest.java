@@ -55,4 +55,35 @@ class SigstoreVerifyTest {
         PeerTools.Result refused = PeerTools.run(js, "node", script.toString(), tampered.toString(), prefix + ".pub");
         assertTrue(refused.exitCode() != 0, "a tampered signature is refused: " + refused.stdout() + refused.stderr());
     }
+
+    @Test
+    void aBundleSigstoreSignMadeWithAKeyIsVerifiedByUs() throws Exception {
+        PeerTools.require("node");
+        PeerTools.require("npm");
+        Path js = Files.createDirectories(tmp.resolve("js"));
+        PeerTools.run(js, "npm", "install", "--no-audit", "--no-fund", "--prefix", js.toString(), "@sigstore/sign@4")
+                .assertOk("npm install @sigstore/sign");
+        Path script = Files.copy(TestData.dir().resolve("sigstore/sign.js"), js.resolve("sign.js"));
+
+        Path layout = InteropTest.umociImage(tmp);
+        String digest = ok(Cli.run("resolve", layout + ":v1")).out().trim();
+        Path prefix = tmp.resolve("k");
+        ok(Cli.run("key", "generate", "-o", prefix.toString()));
+        Path bundle = tmp.resolve("bundle.sigstore.json");
+        PeerTools.run(js, "node", script.toString(), prefix + ".key", "umoci-layout", digest.substring(7), bundle.toString())
+                .assertOk("@sigstore/sign makes a bundle");
+        String type = "application/vnd.dev.sigstore.bundle.v0.3+json";
+        ok(Cli.run("attach", layout + ":v1", bundle + ":" + type, "--artifact-type", type));
+
+        JsonNode v = ModelJson.mapper().readTree(ok(Cli.run("verify", layout + ":v1", "--key", prefix + ".pub",
+                "--format", "json")).out());
+        assertEquals(1, v.get("signatures").size(), v.toString());
+        assertTrue(v.get("signatures").get(0).get("valid").asBoolean(), "the bundle @sigstore/sign made verifies: " + v);
+
+        Path other = tmp.resolve("other");
+        ok(Cli.run("key", "generate", "-o", other.toString()));
+        Cli.Result wrongKey = Cli.run("verify", layout + ":v1", "--key", other + ".pub");
+        assertEquals(1, wrongKey.exit(), wrongKey.toString());
+        assertTrue(wrongKey.out().contains("does not verify with this key"), wrongKey.toString());
+    }
 }

@@ -100,8 +100,8 @@ public final class Keys {
                 case "EC PRIVATE KEY" -> throw new InvalidContentException(source + " is a SEC1 EC key: convert it to"
                         + " PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in " + source);
                 case "ENCRYPTED SIGSTORE PRIVATE KEY", "ENCRYPTED COSIGN PRIVATE KEY" -> throw new InvalidContentException(
-                        source + " is cosign's encrypted key (scrypt + NaCl secretbox), which this tool does not read yet:"
-                        + " export it from cosign, or make a key with oci-layout key generate");
+                        source + " is cosign's encrypted key (scrypt + NaCl secretbox): the layout-cosign module reads it"
+                        + " (CosignKeyFile.decrypt, then Keys.fromPkcs8), as the CLI does");
                 default -> throw new InvalidContentException(source + " holds a " + p.type() + ", not a private key");
             };
             PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -111,6 +111,15 @@ public final class Keys {
                     + (p.type().startsWith("ENCRYPTED") ? " (or a wrong password)" : "") + ": " + e.getMessage());
         } catch (java.io.IOException e) {
             throw new InvalidContentException(source + ": " + e.getMessage());
+        }
+    }
+
+    /** A private key from its PKCS#8 DER (what cosign's key file seals, say). */
+    public static PrivateKey fromPkcs8(byte[] der, String source) throws InvalidContentException {
+        try {
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (GeneralSecurityException e) {
+            throw new InvalidContentException(source + ": not an ECDSA private key this tool can use: " + e.getMessage());
         }
     }
 

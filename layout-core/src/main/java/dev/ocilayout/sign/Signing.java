@@ -320,9 +320,8 @@ public final class Signing {
         }
         for (Descriptor r : source.referrers(image.digest(), null)) {
             if (r.artifactType() != null && r.artifactType().startsWith("application/vnd.dev.sigstore.bundle")) {
-                String predicate = source.fetchManifest(r).manifest() instanceof ImageManifest m && m.annotations() != null
-                        ? m.annotations().get("dev.sigstore.bundle.predicateType") : null;
-                if (attestations != SIGN_PREDICATE.equals(predicate)) {
+                String predicate = predicateOf(source, r);
+                if (predicate == null || attestations != SIGN_PREDICATE.equals(predicate)) {
                     found.add(bundle(source, r, image.digest(), key, attestations));
                     if (firstValid && found.get(found.size() - 1).valid()) {
                         return found;
@@ -331,6 +330,27 @@ public final class Signing {
             }
         }
         return found;
+    }
+
+    /**
+     * The predicate type of a bundle referrer: as cosign annotates it, else from its statement (a bundle
+     * another tool made and attached need not say); null when it cannot be read (then checked, to say why).
+     */
+    private static String predicateOf(dev.ocilayout.content.ReadOnlyTarget source, Descriptor referrer) throws IOException {
+        if (!(source.fetchManifest(referrer).manifest() instanceof ImageManifest m)) {
+            return null;
+        }
+        String annotated = m.annotations() == null ? null : m.annotations().get("dev.sigstore.bundle.predicateType");
+        if (annotated != null || m.layers().size() != 1) {
+            return annotated;
+        }
+        try {
+            JsonNode env = ModelJson.readTree(readSmall(source, m.layers().get(0)), "bundle").path("dsseEnvelope");
+            byte[] body = decode(env.path("payload").asText());
+            return body == null ? null : ModelJson.readTree(body, "statement").path("predicateType").asText(null);
+        } catch (InvalidContentException unreadable) {
+            return null;
+        }
     }
 
     private static Found simpleSigning(dev.ocilayout.content.ReadOnlyTarget source, Descriptor layer, Digest image,

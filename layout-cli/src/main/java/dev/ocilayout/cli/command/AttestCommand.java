@@ -1,15 +1,10 @@
 package dev.ocilayout.cli.command;
 
-import dev.ocilayout.Layout;
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
 import dev.ocilayout.model.Address;
-import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.RefName;
 import dev.ocilayout.model.RepositoryScope;
-import dev.ocilayout.sign.Keys;
 import dev.ocilayout.sign.Signing;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -30,11 +25,8 @@ public final class AttestCommand extends LayoutCommand {
     @Parameters(paramLabel = "REF", description = "The image: DIR:TAG, DIR@DIGEST, oci:DIR:REF.")
     String ref;
 
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "The private key (PEM).")
-    Path key;
-
-    @Option(names = "--password-stdin", description = "Read the key's password from stdin.")
-    boolean passwordStdin;
+    @picocli.CommandLine.Mixin
+    dev.ocilayout.cli.SigningKey signing;
 
     @Option(names = "--predicate", required = true, paramLabel = "FILE", description = "The predicate (JSON).")
     Path predicate;
@@ -43,21 +35,13 @@ public final class AttestCommand extends LayoutCommand {
             + " or the predicate type's URI.")
     String type;
 
-    @Option(names = "--identity", paramLabel = "NAME", description = "The payload's docker-reference (default: the"
-            + " image's repository, else the layout folder's name): the statement's subject name in the .att form.")
-    String identity;
-
     @Override
     public Integer call() throws Exception {
         Resolved r = resolve(ref);
-        char[] password = passwordStdin ? new String(root().stdin().readAllBytes(), StandardCharsets.UTF_8).strip()
-                .toCharArray() : null;
-        PrivateKey k = Keys.readPrivate(Files.readAllBytes(key), password, key.toString());
+        PrivateKey k = signing.read(root().stdin());
         Address a = address(ref);
-        String repository = a.name() == null ? null : RefName.repositoryOf(a.name());
-        RepositoryScope scope = repository == null ? null : RepositoryScope.of(repository);
-        String who = identity != null ? identity : repository != null ? repository
-                : r.layout().root().toAbsolutePath().normalize().getFileName().toString();
+        RepositoryScope scope = dev.ocilayout.cli.SigningKey.scopeOf(a);
+        String who = signing.identity(a, r.layout().root());
         String predicateType;
         try {
             predicateType = Signing.predicateType(type);

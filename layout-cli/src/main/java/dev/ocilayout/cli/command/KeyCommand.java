@@ -28,7 +28,7 @@ public final class KeyCommand implements Runnable {
                     + " with a password read from stdin with --password-stdin) and PREFIX.pub (PUBLIC KEY PEM).",
                 "openssl reads both (openssl pkey -in PREFIX.key); existing files are never overwritten."},
             footerHeading = "%nExamples:%n",
-            footer = {"  oci-layout key generate", "  printf '%s' \"$PASSWORD\" | oci-layout key generate -o ci --password-stdin"})
+            footer = {"  oci-layout key generate", "  printf '%%s' \"$PASSWORD\" | oci-layout key generate -o ci --password-stdin"})
     public static final class Generate extends LayoutCommand {
         @Option(names = {"-o", "--output-prefix"}, paramLabel = "PREFIX", description = "Where: PREFIX.key and"
                 + " PREFIX.pub (default: ${DEFAULT-VALUE}).")

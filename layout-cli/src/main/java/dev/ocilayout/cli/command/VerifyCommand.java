@@ -6,8 +6,6 @@ import dev.ocilayout.cli.Output;
 import dev.ocilayout.content.ReadOnlyTarget;
 import dev.ocilayout.model.Address;
 import dev.ocilayout.model.Descriptor;
-import dev.ocilayout.model.RefName;
-import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.sign.Keys;
 import dev.ocilayout.sign.Signing;
 import java.nio.file.Files;
@@ -55,9 +53,7 @@ public final class VerifyCommand extends LayoutCommand {
         Descriptor image;
         if (a.kind() == Address.Kind.LAYOUT) {
             Resolved r = resolve(ref);
-            String repository = a.name() == null ? null : RefName.repositoryOf(a.name());
-            source = new dev.ocilayout.copy.LayoutTarget(r.layout(), null,
-                    repository == null ? null : RepositoryScope.of(repository));
+            source = new dev.ocilayout.copy.LayoutTarget(r.layout(), null, dev.ocilayout.cli.SigningKey.scopeOf(a));
             image = r.descriptor();
         } else {
             // a registry repository or an archive read in place: signatures found there the same way
