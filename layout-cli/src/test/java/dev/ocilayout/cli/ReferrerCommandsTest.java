@@ -9,6 +9,7 @@ import dev.ocilayout.testing.PeerTools;
 import dev.ocilayout.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,5 +128,50 @@ class ReferrerCommandsTest {
         PeerTools.require("umoci");
         PeerTools.Result ls = PeerTools.run(tmp, "umoci", "ls", "--layout", layout.toString()).assertOk("umoci ls");
         assertTrue(ls.stdout().lines().anyMatch("v1"::equals), ls.stdout());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"subject-annotation", "referrer-subject", "fallback-tag"})
+    void convertMovesCosignTypedReferrersToCosignsTagsAndBackLosslessly(String strategy) throws Exception {
+        String type = "application/vnd.dev.cosign.artifact.sig.v1+json";
+        Path payload = Files.writeString(tmp.resolve("payload.json"), "{\"critical\":{}}");
+        Cli.Result attached = Cli.run("attach", layout + ":v1", payload + ":application/vnd.dev.cosign.simplesigning.v1+json",
+                "--artifact-type", type, "--referrers", strategy);
+        assertEquals(0, attached.exit(), attached.toString());
+        String sig = attached.out().trim();
+        attach("--referrers", strategy);
+        JsonNode before = json(Cli.run("discover", layout + ":v1", "--format", "json"));
+        String tag = "sha256-" + image.substring(7) + ".sig";
+
+        Cli.Result toCosign = Cli.run("referrers", "convert", layout.toString(), "--to", "cosign-tag");
+        assertEquals(0, toCosign.exit(), toCosign.toString());
+        assertEquals(sig, Cli.run("resolve", layout + ":" + tag).out().trim(), "the cosign-typed referrer has cosign's tag");
+        assertEquals(before, json(Cli.run("discover", layout + ":v1", "--format", "json")), "the same referrers");
+        JsonNode detected = json(Cli.run("referrers", "detect", layout.toString(), "--format", "json"));
+        assertTrue(detected.toString().contains("cosign-tag"), detected.toString());
+
+        Cli.Result back = Cli.run("referrers", "convert", layout.toString(), "--to", strategy);
+        assertEquals(0, back.exit(), back.toString());
+        assertEquals(3, Cli.run("resolve", layout + ":" + tag).exit(), "the tag moved back into the records");
+        assertEquals(before, json(Cli.run("discover", layout + ":v1", "--format", "json")), "the same referrers");
+        Cli.Result again = Cli.run("referrers", "convert", layout.toString(), "--to", strategy, "--format", "json");
+        assertEquals(false, json(again).get("changed").asBoolean(), "converting twice changes nothing: " + again);
+    }
+
+    @Test
+    void cosignsLegacySignatureTagNamesNoSubjectAndStaysATagThroughConversions() throws Exception {
+        Path prefix = tmp.resolve("k");
+        assertEquals(0, Cli.run("key", "generate", "-o", prefix.toString()).exit());
+        assertEquals(0, Cli.run("sign", layout + ":v1", "--key", prefix + ".key").exit());
+        String tag = "sha256-" + image.substring(7) + ".sig";
+        String sig = Cli.run("resolve", layout + ":" + tag).out().trim();
+        for (String to : List.of("fallback-tag", "subject-annotation", "cosign-tag", "every-reader")) {
+            Cli.Result r = Cli.run("referrers", "convert", layout.toString(), "--to", to);
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("", r.err(), "no stale records: " + r);
+            assertEquals(sig, Cli.run("resolve", layout + ":" + tag).out().trim(), "after --to " + to);
+            assertEquals(0, Cli.run("verify", layout + ":v1", "--key", prefix + ".pub").exit(), "still signed");
+        }
+        assertEquals(0, Cli.run("fsck", layout.toString()).exit());
     }
 }

@@ -72,6 +72,22 @@ public final class ReferrerKeys {
         return "application/vnd.dev.cosign.artifact." + tag.substring(tag.lastIndexOf('.') + 1) + ".v1+json";
     }
 
+    /** The tag suffix ({@code sig}, {@code att}, {@code sbom}) an artifact type of cosign's stands for, or null. */
+    public static String cosignSuffixOf(String artifactType) {
+        if (artifactType == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = COSIGN_ARTIFACT_TYPE.matcher(artifactType);
+        return m.matches() ? m.group(1) : null;
+    }
+
+    private static final Pattern COSIGN_ARTIFACT_TYPE = Pattern.compile("application/vnd\\.dev\\.cosign\\.artifact\\.(sig|att|sbom)\\.v1\\+json");
+
+    /** cosign's tag of {@code subject} for a suffix: {@code sha256-<hex>.sig}. */
+    public static String cosignTag(Digest subject, String suffix) {
+        return subject.algorithm() + "-" + subject.encoded() + "." + suffix;
+    }
+
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
     }

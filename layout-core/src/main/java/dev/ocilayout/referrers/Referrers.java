@@ -11,6 +11,9 @@ import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
+import dev.ocilayout.model.RefName;
+import dev.ocilayout.model.RepositoryScope;
+import dev.ocilayout.store.Tags;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -184,14 +187,40 @@ public final class Referrers {
                                 List<String> problems) {
     }
 
+    /** The name {@code referrers convert --to} takes for cosign's tags. */
+    public static final String COSIGN_TAGS = "cosign-tag";
+
     /**
      * Rewrites the referrer bookkeeping into {@code target}'s convention, never a manifest. Every verified
      * referrer of every subject is recorded the target's way; unless {@code keepSource}, other conventions'
-     * bookkeeping (untagged referrer entries, response indexes, fallback tags) is removed. Converting A to B
-     * and back gives the same referrers; converting twice changes nothing.
+     * bookkeeping (untagged referrer entries, response indexes, fallback tags, and cosign's tags of manifests
+     * that name their subject) is removed; every-reader keeps cosign's tags and adds the missing ones, cosign
+     * being a reader too. cosign's legacy signatures, which name no subject, stay tags and are recorded no other
+     * way (spec-notes/signatures.md). Converting A to B and back gives the same referrers; converting twice
+     * changes nothing.
      */
     public static ConvertReport convert(Layout layout, ReferrerStrategy target, boolean keepSource, boolean scanBlobs)
             throws IOException {
+        return convert(layout, target, target instanceof EveryReaderStrategy, false, keepSource, scanBlobs);
+    }
+
+    /**
+     * Moves every referrer of cosign's artifact types ({@code application/vnd.dev.cosign.artifact.sig.v1+json},
+     * {@code .att}, {@code .sbom}) to cosign's tag of its subject ({@code sha256-<hex>.sig}), in every
+     * repository that tags the subject (else as a plain tag); the other referrers stay recorded as the layout
+     * records them. A referrer whose tag already names another manifest stays recorded, and is reported.
+     */
+    public static ConvertReport convertToCosignTags(Layout layout, boolean keepSource, boolean scanBlobs) throws IOException {
+        ReferrerStrategy others = detected(layout.index().read());
+        return convert(layout, others != null ? others : new SubjectAnnotationStrategy(), true, true, keepSource, scanBlobs);
+    }
+
+    /**
+     * @param cosignTags     write cosign's tags of its artifact types' referrers
+     * @param cosignTagsOnly and record those no other way (their records are dropped unless {@code keepSource})
+     */
+    private static ConvertReport convert(Layout layout, ReferrerStrategy target, boolean cosignTags, boolean cosignTagsOnly,
+                                         boolean keepSource, boolean scanBlobs) throws IOException {
         int[] counts = new int[3];
         boolean[] changed = {false};
         List<String> problems = new ArrayList<>();
@@ -208,10 +237,19 @@ public final class Referrers {
             }
             problems.addAll(lookup.problems());
             ImageIndex next = index;
+            Set<Descriptor> drop = new HashSet<>();
             if (!keepSource) {
-                Set<Descriptor> drop = new HashSet<>();
                 for (ReferrerIndex.Bookkeeping b : lookup.bookkeeping()) {
                     drop.add(b.entry());
+                }
+                if (!cosignTags) {
+                    // cosign's tags of manifests that name their subject move into the target's records
+                    for (Descriptor e : index.manifests()) {
+                        Digest subject = e.refName() == null ? null : ReferrerKeys.subjectOfCosignTag(RefName.tagOf(e.refName()));
+                        if (subject != null && subject.equals(subjectOf(layout, e))) {
+                            drop.add(e);
+                        }
+                    }
                 }
                 next = next.without(drop::contains);
                 if (!(target instanceof ResponseIndexStrategy)) {
@@ -222,16 +260,72 @@ public final class Referrers {
             }
             for (Map.Entry<Digest, List<Referrer>> e : all.entrySet()) {
                 counts[0]++;
-                counts[1] += e.getValue().size();
-                next = target.addAll(layout, next, e.getKey(), e.getValue().stream().map(Referrer::descriptor).toList());
+                List<Descriptor> recorded = new ArrayList<>();
+                for (Referrer r : e.getValue()) {
+                    if (r.sources().contains(Source.COSIGN_TAG) && subjectOf(layout, r.descriptor()) == null) {
+                        // cosign's legacy signature names no subject: its tag is the only link any reader can
+                        // follow (a referrers record of it would be stale to them), so it stays a tag alone
+                        continue;
+                    }
+                    counts[1]++;
+                    String suffix = ReferrerKeys.cosignSuffixOf(r.descriptor().artifactType());
+                    boolean tagged = false;
+                    if (cosignTags && suffix != null) {
+                        ImageIndex withTags = cosignTag(next, e.getKey(), r.descriptor(), suffix, problems);
+                        tagged = withTags != null;
+                        next = tagged ? withTags : next;
+                    }
+                    if (!(tagged && cosignTagsOnly)) {
+                        recorded.add(r.descriptor());
+                    }
+                }
+                next = recorded.isEmpty() ? next : target.addAll(layout, next, e.getKey(), recorded);
             }
             Set<Descriptor> kept = new HashSet<>(next.manifests());
-            counts[2] = (int) lookup.bookkeeping().stream().map(ReferrerIndex.Bookkeeping::entry).distinct()
-                    .filter(d -> !kept.contains(d)).count();
+            counts[2] = (int) drop.stream().filter(d -> !kept.contains(d)).count();
             changed[0] = !next.equals(index);
             return next;
         });
-        return new ConvertReport(target.name(), counts[0], counts[1], counts[2], changed[0], problems);
+        return new ConvertReport(cosignTagsOnly ? COSIGN_TAGS : target.name(), counts[0], counts[1], counts[2], changed[0],
+                problems);
+    }
+
+    /** The subject a manifest names, or null. */
+    private static Digest subjectOf(Layout layout, Descriptor manifest) throws IOException {
+        Manifest m = ModelJson.parseManifest(layout.readManifestBytes(manifest), manifest.mediaType(),
+                manifest.digest().toString());
+        return m.subject() == null ? null : m.subject().digest();
+    }
+
+    /**
+     * {@code index} with cosign's tag of {@code subject} naming {@code referrer} in every repository that tags
+     * the subject (else as a plain tag), or null when such a tag already names another manifest.
+     */
+    private static ImageIndex cosignTag(ImageIndex index, Digest subject, Descriptor referrer, String suffix,
+                                        List<String> problems) {
+        Set<RepositoryScope> scopes = new java.util.LinkedHashSet<>();
+        for (Descriptor d : index.manifests()) {
+            if (d.digest().equals(subject) && d.refName() != null) {
+                scopes.add(RepositoryScope.ofRefName(d.refName()));
+            }
+        }
+        if (scopes.isEmpty()) {
+            scopes.add(RepositoryScope.UNNAMED);
+        }
+        ImageIndex next = index;
+        for (RepositoryScope scope : scopes) {
+            String name = scope.refName(ReferrerKeys.cosignTag(subject, suffix));
+            List<Descriptor> named = Tags.entries(next, name);
+            if (named.isEmpty()) {
+                // as sign writes it: the manifest's own fields, no artifact type (the name says what it is)
+                next = Tags.tag(next, name, Descriptor.of(referrer.mediaType(), referrer.digest(), referrer.size()));
+            } else if (!named.get(0).digest().equals(referrer.digest())) {
+                problems.add("referrer " + referrer.digest() + " of " + subject + " stays recorded: tag " + name
+                        + " names " + named.get(0).digest());
+                return null;
+            }
+        }
+        return next;
     }
 
     /**

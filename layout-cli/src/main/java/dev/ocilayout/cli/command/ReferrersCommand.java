@@ -69,17 +69,21 @@ public final class ReferrersCommand implements Runnable {
     @Command(name = "convert", mixinStandardHelpOptions = true,
             description = {"Rewrite how referrers are recorded, never a manifest: every referrer found (by any convention)"
                     + " is recorded the target's way and, unless --keep-source, other conventions' bookkeeping is removed.",
+                "cosign's tags (sha256-<hex>.sig, .att, .sbom) are a convention too: converting to a strategy moves"
+                    + " them into its records (every-reader keeps and adds them), and --to cosign-tag moves them back.",
                 "Converting A to B and back gives the same referrers; converting twice changes nothing."},
             footerHeading = "%nExamples:%n",
             footer = {"  oci-layout referrers convert ./layout --to fallback-tag",
                 "  oci-layout referrers convert ./layout --to referrer-subject --olareg",
+                "  oci-layout referrers convert ./layout --to cosign-tag",
                 "  oci-layout referrers convert ./cosign-saved --to subject-annotation \\", "      --scan-blobs"})
     public static final class Convert extends LayoutCommand {
         @Parameters(arity = "0..1", paramLabel = "DIR", description = "The layout.")
         String dir;
 
         @Option(names = "--to", required = true, paramLabel = "STRATEGY",
-                description = "subject-annotation, referrer-subject or fallback-tag.")
+                description = "subject-annotation, referrer-subject, fallback-tag, every-reader; or cosign-tag:"
+                        + " cosign's artifact types to cosign's tags (sha256-<hex>.sig, .att, .sbom), the rest as they are.")
         String to;
 
         @Option(names = "--olareg", description = "With referrer-subject: olareg's key (org.olareg.referrer.subject).")
@@ -93,14 +97,18 @@ public final class ReferrersCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ReferrerStrategy target;
-            try {
-                target = ReferrerStrategy.named(to, olareg);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            ReferrerStrategy target = null;
+            if (!to.equals(Referrers.COSIGN_TAGS)) {
+                try {
+                    target = ReferrerStrategy.named(to, olareg);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage() + " (or "
+                            + Referrers.COSIGN_TAGS + ")");
+                }
             }
             Layout layout = open(layoutDir(dir));
-            Referrers.ConvertReport r = Referrers.convert(layout, target, keepSource, scanBlobs);
+            Referrers.ConvertReport r = target == null ? Referrers.convertToCosignTags(layout, keepSource, scanBlobs)
+                    : Referrers.convert(layout, target, keepSource, scanBlobs);
             if (out().json()) {
                 ObjectNode json = Output.object().put("target", r.target()).put("subjects", r.subjects())
                         .put("referrers", r.referrers()).put("bookkeepingRemoved", r.bookkeepingRemoved())
