@@ -285,8 +285,8 @@ class MirrorTest {
                 ok(Cli.run("resolve", "oci:" + store + ":localhost/jibimg:2")).out());
     }
 
-    @Test
-    void pushWithRequireSignaturePublishesNothingWhileOneImageIsUnsigned() throws Exception {
+    /** A store of example.com/team/app:v1, signed by key (KEY.key, KEY.pub), and example.com/team/base:base, not. */
+    private void storeWithOneOfTwoImagesSigned(Path store, Path key) throws Exception {
         Path umoci = InteropTest.umociImage(tmp);
         Path set = Files.writeString(tmp.resolve("set.yaml"), """
                 kind: ImageSet
@@ -298,11 +298,16 @@ class MirrorTest {
                     images: [base]
                     repository: example.com/team/base
                 """.formatted(umoci, umoci));
-        Path store = tmp.resolve("store");
         ok(Cli.run("mirror", set.toString(), store.toString()));
-        Path key = tmp.resolve("k");
         ok(Cli.run("key", "generate", "-o", key.toString()));
         ok(Cli.run("sign", "oci:" + store + ":example.com/team/app:v1", "--key", key + ".key"));
+    }
+
+    @Test
+    void pushWithRequireSignaturePublishesNothingWhileOneImageIsUnsigned() throws Exception {
+        Path store = tmp.resolve("store");
+        Path key = tmp.resolve("k");
+        storeWithOneOfTwoImagesSigned(store, key);
         Distribution inside = registry("inside");
         CliTest.assertOneLineError(Cli.run("mirror", "push", store.toString(), inside.host() + "/m", "--plain-http",
                 "-o", tmp.resolve("conf").toString(), "--require-signature", key + ".pub"), 4,
@@ -318,22 +323,9 @@ class MirrorTest {
 
     @Test
     void importWithRequireSignatureImportsNothingWhileOneImageIsUnsigned() throws Exception {
-        Path umoci = InteropTest.umociImage(tmp);
-        Path set = Files.writeString(tmp.resolve("set.yaml"), """
-                kind: ImageSet
-                layouts:
-                  - location: %s
-                    images: [v1]
-                    repository: example.com/team/app
-                  - location: %s
-                    images: [base]
-                    repository: example.com/team/base
-                """.formatted(umoci, umoci));
         Path store = tmp.resolve("store");
-        ok(Cli.run("mirror", set.toString(), store.toString()));
         Path key = tmp.resolve("k");
-        ok(Cli.run("key", "generate", "-o", key.toString()));
-        ok(Cli.run("sign", "oci:" + store + ":example.com/team/app:v1", "--key", key + ".key"));
+        storeWithOneOfTwoImagesSigned(store, key);
         Path usb = tmp.resolve("usb-1");
         ok(Cli.run("mirror", "export", store.toString(), "-o", usb.toString(), "--max-archive-size", "1KiB"));
         Path inner = tmp.resolve("inner");

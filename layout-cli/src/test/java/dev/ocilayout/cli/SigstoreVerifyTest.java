@@ -23,14 +23,20 @@ class SigstoreVerifyTest {
         return r;
     }
 
-    @Test
-    void sigstoreVerifyAcceptsOurBundleAndRefusesATamperedOne() throws Exception {
+    /** testdata/sigstore/SCRIPT beside {@code pkg} installed from npm; skipped where node or npm is absent. */
+    private Path nodeScript(String pkg, String script) throws Exception {
         PeerTools.require("node");
         PeerTools.require("npm");
         Path js = Files.createDirectories(tmp.resolve("js"));
-        PeerTools.run(js, "npm", "install", "--no-audit", "--no-fund", "--prefix", js.toString(), "@sigstore/verify@3")
-                .assertOk("npm install @sigstore/verify");
-        Path script = Files.copy(TestData.dir().resolve("sigstore/verify.js"), js.resolve("verify.js"));
+        PeerTools.run(js, "npm", "install", "--no-audit", "--no-fund", "--prefix", js.toString(), pkg)
+                .assertOk("npm install " + pkg);
+        return Files.copy(TestData.dir().resolve("sigstore/" + script), js.resolve(script));
+    }
+
+    @Test
+    void sigstoreVerifyAcceptsOurBundleAndRefusesATamperedOne() throws Exception {
+        Path script = nodeScript("@sigstore/verify@3", "verify.js");
+        Path js = script.getParent();
 
         Path layout = InteropTest.umociImage(tmp);
         String digest = ok(Cli.run("resolve", layout + ":v1")).out().trim();
@@ -58,12 +64,8 @@ class SigstoreVerifyTest {
 
     @Test
     void aBundleSigstoreSignMadeWithAKeyIsVerifiedByUs() throws Exception {
-        PeerTools.require("node");
-        PeerTools.require("npm");
-        Path js = Files.createDirectories(tmp.resolve("js"));
-        PeerTools.run(js, "npm", "install", "--no-audit", "--no-fund", "--prefix", js.toString(), "@sigstore/sign@4")
-                .assertOk("npm install @sigstore/sign");
-        Path script = Files.copy(TestData.dir().resolve("sigstore/sign.js"), js.resolve("sign.js"));
+        Path script = nodeScript("@sigstore/sign@4", "sign.js");
+        Path js = script.getParent();
 
         Path layout = InteropTest.umociImage(tmp);
         String digest = ok(Cli.run("resolve", layout + ":v1")).out().trim();
