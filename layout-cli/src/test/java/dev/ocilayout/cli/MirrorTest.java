@@ -235,6 +235,27 @@ class MirrorTest {
     }
 
     @Test
+    void anOcMirrorImageSetConfigurationMirrorsItsAdditionalImages() throws Exception {
+        Distribution a = registry("upstream");
+        String digest = image(a.host() + "/team/app:v1", "amd64", "oc-mirror's image");
+        image(a.host() + "/team/debug:v1", "amd64", "blocked");
+        Path isc = Files.writeString(tmp.resolve("isc.yaml"), """
+                kind: ImageSetConfiguration
+                apiVersion: mirror.openshift.io/v2alpha1
+                mirror:
+                  additionalImages:
+                    - name: %s/team/app:v1
+                    - name: %s/team/debug:v1
+                  blockedImages:
+                    - name: debug
+                """.formatted(a.host(), a.host()));
+        Path store = tmp.resolve("store");
+        ok(Cli.run("mirror", isc.toString(), store.toString()));
+        assertEquals(List.of(a.host() + "/team/app:v1"), tags(store));
+        assertEquals(digest, ok(Cli.run("resolve", "oci:" + store + ":" + a.host() + "/team/app:v1")).out().trim());
+    }
+
+    @Test
     void aDeltaIntoAStoreWithoutItsBaseIsRefusedBeforeAnythingIsImported() throws Exception {
         Distribution a = registry("upstream");
         image(a.host() + "/team/app:v1", "amd64", "the base layer");

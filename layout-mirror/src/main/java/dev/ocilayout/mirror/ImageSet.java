@@ -26,7 +26,8 @@ import java.util.regex.PatternSyntaxException;
  *       {@code credentials}, {@code tls-verify}, {@code cert-dir};</li>
  *   <li>ours, {@code kind: ImageSet}: the same registry blocks under {@code registries}, plus {@code platforms}
  *       (index entries to keep), {@code referrers} ({@code true}, {@code false}, or a list of artifact types)
- *       and, per registry, {@code plain-http}.</li>
+ *       and, per registry, {@code plain-http};</li>
+ *   <li>oc-mirror v2's {@code kind: ImageSetConfiguration}, its plain images ({@link OcMirror}).</li>
  * </ul>
  */
 public record ImageSet(List<Registry> registries, List<Local> locals, List<Platform> platforms, boolean referrers,
@@ -123,9 +124,13 @@ public record ImageSet(List<Registry> registries, List<Local> locals, List<Platf
         if (root == null || !root.isObject()) {
             throw new InvalidContentException(source + " is not a map of registries (skopeo sync's form) or an ImageSet");
         }
+        if ("ImageSetConfiguration".equals(root.path("kind").asText())) {
+            return OcMirror.parse(root, source);
+        }
         boolean ours = root.has("kind");
         if (ours && !"ImageSet".equals(root.get("kind").asText())) {
-            throw new InvalidContentException(source + ": kind " + root.get("kind") + " is not ImageSet");
+            throw new InvalidContentException(source + ": kind " + root.get("kind") + " is neither ImageSet nor"
+                    + " oc-mirror's ImageSetConfiguration");
         }
         JsonNode blocks = ours ? root.path("registries") : root;
         List<Local> locals = ours ? locals(root.path("layouts"), source) : List.of();

@@ -93,7 +93,7 @@ class ImageSetTest {
         assertTrue(assertThrows(InvalidContentException.class, () -> parse("registry.example.com:\n  tls-verify: true\n"))
                 .getMessage().contains("names no images"));
         assertTrue(assertThrows(InvalidContentException.class, () -> parse("kind: Other\n")).getMessage()
-                .contains("is not ImageSet"));
+                .contains("is neither ImageSet nor oc-mirror's ImageSetConfiguration"));
     }
 
     @Test
@@ -103,5 +103,49 @@ class ImageSetTest {
         assertEquals("quay.io/coreos/etcd", Mirror.fullName("quay.io", "coreos/etcd"));
         assertEquals("library/busybox", MirrorPush.path("docker.io/library/busybox"));
         assertEquals("team/app", MirrorPush.path("127.0.0.1:5000/team/app"));
+    }
+
+    @Test
+    void ocMirrorsAdditionalImagesAreReadByRegistryAndRepositoryLessTheBlockedOnes() throws Exception {
+        ImageSet set = parse("""
+                kind: ImageSetConfiguration
+                apiVersion: mirror.openshift.io/v2alpha1
+                archiveSize: 4
+                mirror:
+                  additionalImages:
+                    - name: quay.io/org/app@sha256:0000000000000000000000000000000000000000000000000000000000000000
+                      platforms: [linux/amd64]
+                    - name: quay.io/org/other:1.2@sha256:1111111111111111111111111111111111111111111111111111111111111111
+                      platforms: [linux/amd64]
+                    - name: registry.example.com:5000/tools/debug
+                      platforms: [linux/amd64]
+                    - name: quay.io/org/app:latest
+                      platforms: [linux/amd64]
+                  blockedImages:
+                    - name: ".*debug.*"
+                """);
+        assertEquals(1, set.registries().size(), "the blocked image's registry goes with it");
+        ImageSet.Registry quay = set.registries().get(0);
+        assertEquals("quay.io", quay.host());
+        assertEquals(List.of("sha256:0000000000000000000000000000000000000000000000000000000000000000", "latest"),
+                quay.images().get("org/app"));
+        assertEquals(List.of("sha256:1111111111111111111111111111111111111111111111111111111111111111"),
+                quay.images().get("org/other"), "a tag beside a digest: the digest pins");
+        assertEquals("linux/amd64", set.platforms().get(0).toString());
+        assertFalse(set.referrers());
+    }
+
+    @Test
+    void ocMirrorsReleasesOperatorsAndRenamesAreRefusedByName() {
+        for (String mirror : List.of("platform:\n    channels: [{name: stable-4.16}]", "operators:\n    - catalog: x",
+                "additionalImages:\n    - name: quay.io/org/app:1\n      targetRepo: other")) {
+            String yaml = "kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\nmirror:\n  " + mirror + "\n";
+            InvalidContentException e = assertThrows(InvalidContentException.class, () -> parse(yaml));
+            assertTrue(e.getMessage().startsWith("set.yaml: mirror."), e.getMessage());
+        }
+        InvalidContentException noHost = assertThrows(InvalidContentException.class, () -> parse(
+                "kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\nmirror:\n  additionalImages:\n"
+                        + "    - name: nginx:1\n"));
+        assertTrue(noHost.getMessage().contains("'nginx:1' does not start with a registry"), noHost.getMessage());
     }
 }

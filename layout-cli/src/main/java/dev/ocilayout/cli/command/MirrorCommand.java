@@ -26,8 +26,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "mirror", mixinStandardHelpOptions = true,
         description = {"Fill a store (one layout holding many repositories by full names) with every image a set"
                 + " selects, with referrers; blobs shared once, what is there skipped: run it again for what changed.",
-            "The set is skopeo sync's YAML as is, or kind: ImageSet (platforms, referrers, plain-http);"
-                    + " see spec-notes/image-sets.md. Then carry it: mirror export, mirror import, mirror push."},
+            "The set is skopeo sync's YAML as is, kind: ImageSet (platforms, referrers, plain-http), or oc-mirror's"
+                    + " ImageSetConfiguration (its additionalImages); see spec-notes/image-sets.md. Then carry it: mirror export, mirror import, mirror push."},
         subcommands = {MirrorCommand.Export.class, MirrorCommand.Import.class, MirrorCommand.Push.class},
         footerHeading = "%nExamples:%n",
         footer = {"  oci-layout mirror images.yaml ./store", "  oci-layout mirror images.yaml ./store --dry-run",
