@@ -235,6 +235,32 @@ class MirrorTest {
     }
 
     @Test
+    void aRegistrysCertDirIsTrustedForItsTlsAndWithoutItTheCertificateIsRefused() throws Exception {
+        PeerTools.require("openssl");
+        PeerTools.run(tmp, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out",
+                "cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+                .assertOk("openssl makes a certificate");
+        Path certs = Files.createDirectories(tmp.resolve("certs.d/registry"));
+        Files.copy(tmp.resolve("cert.pem"), certs.resolve("ca.crt"));
+        try (dev.ocilayout.serve.RegistryServer server = dev.ocilayout.serve.RegistryServer.start(
+                new dev.ocilayout.serve.RegistryServer.Options(tmp.resolve("served"), new java.net.InetSocketAddress(
+                        "127.0.0.1", 0), false, 8, dev.ocilayout.LayoutOptions.defaults(), tmp.resolve("cert.pem"),
+                        tmp.resolve("key.pem"), null))) {
+            String host = "127.0.0.1:" + server.address().getPort();
+            ok(Cli.run("copy", InteropTest.umociImage(tmp) + ":v1", host + "/team/app:v1", "--insecure"));
+            String block = "kind: ImageSet\nregistries:\n  " + host + ":\n    images:\n      team/app: [v1]\n";
+            Path withCerts = Files.writeString(tmp.resolve("with.yaml"), block + "    cert-dir: " + certs + "\n");
+            ok(Cli.run("mirror", withCerts.toString(), tmp.resolve("store").toString()));
+            assertEquals(List.of(host + "/team/app:v1"), tags(tmp.resolve("store")));
+
+            Path without = Files.writeString(tmp.resolve("without.yaml"), block);
+            Cli.Result refused = Cli.run("mirror", without.toString(), tmp.resolve("other").toString(), "--format", "json");
+            assertEquals(1, refused.exit(), refused.toString());
+            assertTrue(json(refused).get("items").toString().contains("cannot talk TLS to " + host), refused.toString());
+        }
+    }
+
+    @Test
     void anOcMirrorImageSetConfigurationMirrorsItsAdditionalImages() throws Exception {
         Distribution a = registry("upstream");
         String digest = image(a.host() + "/team/app:v1", "amd64", "oc-mirror's image");

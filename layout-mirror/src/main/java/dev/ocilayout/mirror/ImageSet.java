@@ -58,7 +58,7 @@ public record ImageSet(List<Registry> registries, List<Local> locals, List<Platf
     /** One registry's block, skopeo's keys. */
     public record Registry(String host, Map<String, List<String>> images, Map<String, Pattern> tagRegex,
                            Map<String, Semver.Constraint> semver, String username, String password, Boolean tlsVerify,
-                           boolean plainHttp) {
+                           boolean plainHttp, java.nio.file.Path certDir) {
         /** Every repository the block names, in the order first named. */
         public List<String> repositories() {
             List<String> all = new ArrayList<>(images.keySet());
@@ -250,7 +250,7 @@ public record ImageSet(List<Registry> registries, List<Local> locals, List<Platf
         JsonNode tls = block.get("tls-verify");
         Registry r = new Registry(host, images, regex, semver, text(credentials.get("username")),
                 text(credentials.get("password")), tls == null || tls.isNull() ? null : tls.asBoolean(),
-                block.path("plain-http").asBoolean(false));
+                block.path("plain-http").asBoolean(false), certDir(block.get("cert-dir"), at));
         if (r.repositories().isEmpty()) {
             throw new InvalidContentException(at + " names no images (images, images-by-tag-regex or images-by-semver)");
         }
@@ -262,6 +262,18 @@ public record ImageSet(List<Registry> registries, List<Local> locals, List<Platf
             throw new InvalidContentException(at + ": '" + name + "' is not a repository name (lowercase, a/b/c)");
         }
         return name;
+    }
+
+    /** skopeo's {@code cert-dir}: a folder path, read when the registry is first asked. */
+    private static java.nio.file.Path certDir(JsonNode n, String at) throws InvalidContentException {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        try {
+            return java.nio.file.Path.of(n.asText());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new InvalidContentException(at + ": cert-dir '" + n.asText() + "' is not a path");
+        }
     }
 
     private static String text(JsonNode n) {

@@ -298,6 +298,7 @@ public final class Mirror {
          * TLS without verification, or plain HTTP when the registry's port does not speak TLS at all (skopeo's
          * insecure registries fall back the same way: its HTTPS attempt fails there, and it retries over HTTP;
          * asking the port once in plain HTTP costs a millisecond where a failed TLS handshake costs 0.2 s);
+         * {@code cert-dir}'s roots and client certificate for TLS ({@link dev.ocilayout.registry.CertDir});
          * credentials from the block, else Docker's config.
          */
         static RegistryClient connect(ImageSet.Registry registry, String probe) throws IOException {
@@ -306,7 +307,10 @@ public final class Mirror {
                     : Credentials.fromDockerConfig(registry.host());
             boolean insecure = Boolean.FALSE.equals(registry.tlsVerify());
             boolean plain = registry.plainHttp() || insecure && speaksPlainHttp(registry.host());
-            return new RegistryClient(registry.host(), new RegistryClient.Options(plain, insecure && !plain, credentials));
+            javax.net.ssl.SSLContext tls = registry.certDir() == null || plain || insecure ? null
+                    : dev.ocilayout.registry.CertDir.sslContext(registry.certDir());
+            return new RegistryClient(registry.host(), new RegistryClient.Options(plain, insecure && !plain, credentials,
+                    tls));
         }
 
         /** Whether the host's port answers a plain HTTP request with an HTTP response (a TLS port does not). */

@@ -80,7 +80,7 @@ final class OcMirror {
         // the file says nothing of TLS (oc-mirror's flags do): loopback registries may speak plain HTTP, as
         // docker's default insecure registries (127.0.0.0/8) may; every other one is verified
         byHost.forEach((host, images) -> registries.add(new ImageSet.Registry(host, images, Map.of(), Map.of(), null,
-                null, loopback(host) ? Boolean.FALSE : null, false)));
+                null, loopback(host) ? Boolean.FALSE : null, false, null)));
         List<Platform> parsed = new ArrayList<>();
         for (String p : platforms == null ? List.<String>of() : platforms) {
             try {

@@ -48,8 +48,14 @@ public final class RegistryClient {
      *
      * @param plainHttp   http:// instead of https://
      * @param insecure    https without verifying the certificate
+     * @param tls         the TLS context for https ({@link CertDir}: more trusted roots, a client certificate);
+     *                    null for the JDK's
      */
-    public record Options(boolean plainHttp, boolean insecure, Credentials credentials) {
+    public record Options(boolean plainHttp, boolean insecure, Credentials credentials, SSLContext tls) {
+        public Options(boolean plainHttp, boolean insecure, Credentials credentials) {
+            this(plainHttp, insecure, credentials, null);
+        }
+
         public static Options defaults() {
             return new Options(false, false, Credentials.NONE);
         }
@@ -75,6 +81,8 @@ public final class RegistryClient {
                 .connectTimeout(Duration.ofSeconds(30));
         if (options.insecure() && !options.plainHttp()) {
             b.sslContext(trustAll());
+        } else if (options.tls() != null && !options.plainHttp()) {
+            b.sslContext(options.tls());
         }
         this.http = b.build();
     }
