@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.Layout;
 import dev.ocilayout.error.InvalidContentException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;

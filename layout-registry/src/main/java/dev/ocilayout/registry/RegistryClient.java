@@ -2,8 +2,8 @@ package dev.ocilayout.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocilayout.digest.Digest;
-import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.DigestMismatchException;
+import dev.ocilayout.error.Hint;
 import dev.ocilayout.error.IntegrityException;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.LayoutException;

@@ -1,11 +1,9 @@
 package dev.ocilayout.serve;
 
-import dev.ocilayout.copy.LayoutTarget;
-import dev.ocilayout.error.IntegrityException;
-import dev.ocilayout.referrers.ReferrerKeys;
-import dev.ocilayout.sign.Signing;
 import dev.ocilayout.Layout;
+import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.digest.Digest;
+import dev.ocilayout.error.IntegrityException;
 import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.error.NotFoundException;
 import dev.ocilayout.gc.Untagging;
@@ -17,8 +15,10 @@ import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.RefName;
 import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.referrers.Referrers;
+import dev.ocilayout.sign.Signing;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
 import java.io.InputStream;

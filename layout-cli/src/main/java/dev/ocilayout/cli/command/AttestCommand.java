@@ -8,10 +8,10 @@ import dev.ocilayout.sign.Signing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "attest", mixinStandardHelpOptions = true,
         description = {"Attest a predicate (an SBOM, provenance: a JSON file) about an image of a layout, offline, in"

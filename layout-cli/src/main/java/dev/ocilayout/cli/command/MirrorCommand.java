@@ -17,11 +17,11 @@ import dev.ocilayout.model.Address;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "mirror", mixinStandardHelpOptions = true,
         description = {"Fill a store (one layout holding many repositories by full names) with every image a set"

@@ -6,9 +6,9 @@ import dev.ocilayout.model.Address;
 import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.sign.Signing;
 import java.security.PrivateKey;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "sign", mixinStandardHelpOptions = true,
         description = {"Sign an image of a layout, offline, in the two forms cosign reads: the simple-signing payload"
