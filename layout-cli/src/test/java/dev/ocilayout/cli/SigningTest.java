@@ -273,6 +273,9 @@ class SigningTest {
         ok(Cli.run("sign", layout + ":v1", "--key", keys[0].toString()));
         Path tar = tmp.resolve("one.tar");
         ok(Cli.run("export", layout + ":v1", "--referrers", "-o", tar.toString()));
+        JsonNode inPlace = json(ok(Cli.run("verify", "oci-archive:" + tar + ":v1", "--key", keys[1].toString(),
+                "--format", "json")));
+        assertEquals(2, inPlace.get("signatures").size(), "verified in the archive, read in place: " + inPlace);
         Path imported = tmp.resolve("imported");
         ok(Cli.run("import", tar.toString(), imported.toString(), "--require-signature", keys[1].toString()));
         assertTrue(ok(Cli.run("tags", imported.toString())).out().contains("sha256-" + digest.substring(7) + ".sig"),
