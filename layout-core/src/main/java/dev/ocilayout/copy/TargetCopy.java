@@ -211,7 +211,7 @@ public final class TargetCopy {
                 continue; // a signature's signatures are not looked for
             }
             for (String suffix : COSIGN_SUFFIXES) {
-                String name = m.digest().algorithm() + "-" + m.digest().encoded() + "." + suffix;
+                String name = dev.ocilayout.referrers.ReferrerKeys.cosignTag(m.digest(), suffix);
                 Descriptor d;
                 try {
                     d = src.resolve(name);

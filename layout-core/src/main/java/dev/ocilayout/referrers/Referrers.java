@@ -236,6 +236,23 @@ public final class Referrers {
                 }
             }
             problems.addAll(lookup.problems());
+            // cosign's tags of the referrers found, each manifest read once: those naming their subject can move
+            // into records; its legacy signatures name none
+            Set<Digest> found = new HashSet<>();
+            all.values().forEach(list -> list.forEach(r -> found.add(r.descriptor().digest())));
+            List<Descriptor> movable = new ArrayList<>();
+            Set<Digest> subjectless = new HashSet<>();
+            for (Descriptor e : index.manifests()) {
+                Digest named = e.refName() == null ? null : ReferrerKeys.subjectOfCosignTag(RefName.tagOf(e.refName()));
+                if (named != null && found.contains(e.digest())) {
+                    Digest own = subjectOf(layout, e);
+                    if (own == null) {
+                        subjectless.add(e.digest());
+                    } else if (own.equals(named)) {
+                        movable.add(e);
+                    }
+                }
+            }
             ImageIndex next = index;
             Set<Descriptor> drop = new HashSet<>();
             if (!keepSource) {
@@ -243,13 +260,7 @@ public final class Referrers {
                     drop.add(b.entry());
                 }
                 if (!cosignTags) {
-                    // cosign's tags of manifests that name their subject move into the target's records
-                    for (Descriptor e : index.manifests()) {
-                        Digest subject = e.refName() == null ? null : ReferrerKeys.subjectOfCosignTag(RefName.tagOf(e.refName()));
-                        if (subject != null && subject.equals(subjectOf(layout, e))) {
-                            drop.add(e);
-                        }
-                    }
+                    drop.addAll(movable); // into the target's records
                 }
                 next = next.without(drop::contains);
                 if (!(target instanceof ResponseIndexStrategy)) {
@@ -262,7 +273,7 @@ public final class Referrers {
                 counts[0]++;
                 List<Descriptor> recorded = new ArrayList<>();
                 for (Referrer r : e.getValue()) {
-                    if (r.sources().contains(Source.COSIGN_TAG) && subjectOf(layout, r.descriptor()) == null) {
+                    if (r.sources().contains(Source.COSIGN_TAG) && subjectless.contains(r.descriptor().digest())) {
                         // cosign's legacy signature names no subject: its tag is the only link any reader can
                         // follow (a referrers record of it would be stale to them), so it stays a tag alone
                         continue;

@@ -12,6 +12,8 @@ import dev.ocilayout.model.Manifest;
 import dev.ocilayout.model.MediaType;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.RepositoryScope;
+import dev.ocilayout.referrers.ReferrerIndex;
+import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.store.Tags;
 import java.io.IOException;
@@ -59,11 +61,6 @@ public final class Signing {
     }
 
     private Signing() {
-    }
-
-    /** cosign's legacy tag of a digest: {@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}. */
-    public static String tagOf(Digest d, String suffix) {
-        return d.algorithm() + "-" + d.encoded() + "." + suffix;
     }
 
     /**
@@ -126,7 +123,7 @@ public final class Signing {
         byte[] signature = sign(key, payload);
         Descriptor layer = layout.blobs().put(payload, SIMPLE_SIGNING)
                 .withAnnotation(SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(signature));
-        String tag = (scope == null ? RepositoryScope.UNNAMED : scope).refName(tagOf(image.digest(), "sig"));
+        String tag = (scope == null ? RepositoryScope.UNNAMED : scope).refName(ReferrerKeys.cosignTag(image.digest(), "sig"));
         Appended sig = append(layout, tag, layer, l -> {
             String s = l.annotation(SIGNATURE_ANNOTATION);
             return l.digest().equals(layer.digest()) && s != null && check(pub, payload, decode(s));
@@ -170,7 +167,7 @@ public final class Signing {
         envelope.putArray("signatures").addObject().put("sig", Base64.getEncoder().encodeToString(sign(key, pae(IN_TOTO, legacy))));
         Descriptor layer = layout.blobs().put(ModelJson.mapper().writeValueAsBytes(envelope), DSSE)
                 .withAnnotation("predicateType", predicateType).withAnnotation(SIGNATURE_ANNOTATION, "");
-        String tag = (scope == null ? RepositoryScope.UNNAMED : scope).refName(tagOf(image.digest(), "att"));
+        String tag = (scope == null ? RepositoryScope.UNNAMED : scope).refName(ReferrerKeys.cosignTag(image.digest(), "att"));
         Appended att = append(layout, tag, layer, l -> l.digest().equals(layer.digest()));
         Descriptor bundle = attachBundle(layout, image, pub, key, statement(image, null, predicateType, body), predicateType);
         return new Signed(tag, att.manifest(), bundle, att.already());
@@ -297,7 +294,7 @@ public final class Signing {
     static List<Found> verify(dev.ocilayout.content.ReadOnlyTarget source, Descriptor image, PublicKey key,
                               boolean attestations, boolean firstValid) throws IOException {
         List<Found> found = new ArrayList<>();
-        String tag = tagOf(image.digest(), attestations ? "att" : "sig");
+        String tag = ReferrerKeys.cosignTag(image.digest(), attestations ? "att" : "sig");
         Descriptor tagged = null;
         try {
             tagged = source.resolve(tag);
@@ -451,8 +448,7 @@ public final class Signing {
         dev.ocilayout.copy.LayoutTarget whole = new dev.ocilayout.copy.LayoutTarget(layout);
         List<Descriptor> images = new ArrayList<>();
         for (Descriptor d : layout.index().read().manifests()) {
-            String name = d.refName();
-            if (name != null && !isCosignTag(name) && !dev.ocilayout.referrers.ReferrerIndex.isFallbackEntry(d)) {
+            if (needsSignature(d.refName(), d)) {
                 images.add(d);
             }
         }
@@ -464,6 +460,15 @@ public final class Signing {
                     : new dev.ocilayout.copy.LayoutTarget(layout, null, scope);
             return new ImageResult(d.refName(), d, verify(source, d, key, attestations, true));
         });
+    }
+
+    /**
+     * Whether the admission rule asks the image {@code name} (a tag, or a ref.name) names for a signature: every
+     * one but cosign's own tags and fallback tags (an index under {@code sha256-<hex>}), which are bookkeeping.
+     */
+    public static boolean needsSignature(String name, Descriptor target) {
+        return name != null && !isCosignTag(name)
+                && !ReferrerIndex.isFallbackEntry(target.withAnnotation(dev.ocilayout.model.Annotations.REF_NAME, name));
     }
 
     /** Whether a ref.name is one of cosign's tags of a digest ({@code sha256-<hex>.sig}, {@code .att}, {@code .sbom}). */
@@ -478,7 +483,7 @@ public final class Signing {
     public static void requireSigned(dev.ocilayout.content.ReadOnlyTarget source, dev.ocilayout.model.ImageIndex index,
                                      List<PublicKey> keys) throws IOException {
         for (Descriptor d : index.manifests()) {
-            if (d.refName() != null && !isCosignTag(d.refName()) && !dev.ocilayout.referrers.ReferrerIndex.isFallbackEntry(d)) {
+            if (needsSignature(d.refName(), d)) {
                 requireSigned(source, d, d.refName(), keys);
             }
         }

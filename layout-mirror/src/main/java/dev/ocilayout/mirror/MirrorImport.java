@@ -17,7 +17,6 @@ import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.RawManifest;
 import dev.ocilayout.model.RepositoryScope;
-import dev.ocilayout.referrers.ReferrerIndex;
 import dev.ocilayout.sign.Signing;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,7 +139,7 @@ public final class MirrorImport {
         for (ArchiveTarget part : opened) {
             for (Descriptor d : part.index().manifests()) {
                 String name = d.refName();
-                if (name == null || Signing.isCosignTag(name) || ReferrerIndex.isFallbackEntry(d)) {
+                if (!Signing.needsSignature(name, d)) {
                     continue;
                 }
                 RepositoryScope scope = RepositoryScope.ofRefName(name);

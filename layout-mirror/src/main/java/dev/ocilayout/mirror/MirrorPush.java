@@ -73,8 +73,7 @@ public final class MirrorPush {
                 RepositoryScope scope = RepositoryScope.of(repository);
                 LayoutTarget source = new LayoutTarget(store, null, scope);
                 for (RepositoryScope.Tagged t : scope.tags(index)) {
-                    if (!dev.ocilayout.sign.Signing.isCosignTag(t.refName())
-                            && dev.ocilayout.referrers.ReferrerKeys.subjectOfFallbackTag(t.tag()) == null) {
+                    if (dev.ocilayout.sign.Signing.needsSignature(t.refName(), t.entry())) {
                         dev.ocilayout.sign.Signing.requireSigned(source, t.entry(), t.refName(), options.required());
                     }
                 }

@@ -15,7 +15,6 @@ import dev.ocilayout.model.ModelJson;
 import dev.ocilayout.model.RefName;
 import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.referrers.ReferrerIndex;
-import dev.ocilayout.referrers.ReferrerKeys;
 import dev.ocilayout.referrers.ReferrerStrategy;
 import dev.ocilayout.referrers.Referrers;
 import dev.ocilayout.sign.Signing;
@@ -120,8 +119,7 @@ final class ManifestEndpoints {
         if (byDigest != null && !byDigest.equals(stored.digest())) {
             throw RegistryError.digestInvalid("the manifest's digest is " + stored.digest() + ", not " + byDigest);
         }
-        if (byDigest == null && !requiredSignatures.isEmpty() && !Signing.isCosignTag(reference)
-                && ReferrerKeys.subjectOfFallbackTag(reference) == null) {
+        if (byDigest == null && !requiredSignatures.isEmpty() && Signing.needsSignature(reference, stored)) {
             try {
                 Signing.requireSigned(new LayoutTarget(layout, null, repository.scope()), stored, name + ":" + reference,
                         requiredSignatures);

@@ -14,6 +14,7 @@ import dev.ocilayout.copy.LayoutTarget;
 import dev.ocilayout.copy.TargetCopy;
 import dev.ocilayout.digest.Digest;
 import dev.ocilayout.model.Address;
+import dev.ocilayout.model.Descriptor;
 import dev.ocilayout.model.ImageIndex;
 import dev.ocilayout.model.Platform;
 import dev.ocilayout.model.RefName;
@@ -137,11 +138,13 @@ public final class CopyCommand extends LayoutCommand {
         ArrayNode results = Output.object().arrayNode();
         java.util.List<java.security.PublicKey> required = signatures.active() ? signatures.keys() : java.util.List.of();
         for (String[] job : jobs) {
-            if (!required.isEmpty() && !dev.ocilayout.sign.Signing.isCosignTag(job[0])
-                    && dev.ocilayout.referrers.ReferrerKeys.subjectOfFallbackTag(RefName.tagOf(job[0])) == null) {
+            if (!required.isEmpty()) {
                 // checked at the source, before a byte is copied: an unsigned image is refused with nothing tagged
-                dev.ocilayout.sign.Signing.requireSigned(from.target(), from.target().resolve(job[0]),
-                        from.shown() + (allTags ? ":" + job[0] : ""), required);
+                Descriptor image = from.target().resolve(job[0]);
+                if (dev.ocilayout.sign.Signing.needsSignature(job[0], image)) {
+                    dev.ocilayout.sign.Signing.requireSigned(from.target(), image, from.shown() + (allTags ? ":" + job[0]
+                            : ""), required);
+                }
             }
             TargetCopy.Report r;
             try (Progress progress = Progress.of(root(), "copy", 0)) {
