@@ -97,7 +97,7 @@ public final class Mirror {
     private Report run() throws IOException {
         List<Item> items = new ArrayList<>();
         for (ImageSet.Registry registry : set.registries()) {
-            List<java.util.concurrent.Callable<Item>> work = new ArrayList<>();
+            List<java.util.function.Supplier<Item>> work = new ArrayList<>(); // each catches its own failure
             for (String repository : registry.repositories()) {
                 String full = fullName(registry.host(), repository);
                 List<String> selected;
@@ -114,7 +114,7 @@ public final class Mirror {
                     work.add(() -> one(client, repository, full, reference));
                 }
             }
-            items.addAll(runBounded(work, options.imagesPerRegistry()));
+            items.addAll(dev.ocilayout.io.Parallel.map(work, options.imagesPerRegistry(), java.util.function.Supplier::get));
         }
         for (ImageSet.Local local : set.locals()) {
             items.addAll(local(local));
@@ -174,40 +174,6 @@ public final class Mirror {
     private TargetCopy.Options copyOptions() {
         return TargetCopy.Options.defaults().withReferrers(set.referrers()).withReferrerTypes(set.referrerTypes())
                 .withPlatforms(set.platforms()).withParallel(options.parallel());
-    }
-
-    private static List<Item> runBounded(List<java.util.concurrent.Callable<Item>> work, int bound) throws IOException {
-        if (work.size() <= 1 || bound == 1) {
-            List<Item> out = new ArrayList<>();
-            for (java.util.concurrent.Callable<Item> w : work) {
-                try {
-                    out.add(w.call());
-                } catch (Exception e) {
-                    throw new IOException(e);
-                }
-            }
-            return out;
-        }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(bound, work.size()), r -> {
-                    Thread t = new Thread(r, "mirror");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            List<Item> out = new ArrayList<>();
-            for (java.util.concurrent.Future<Item> f : pool.invokeAll(work)) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("mirror interrupted");
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private Item one(RegistryClient client, String repository, String full, String reference) {
