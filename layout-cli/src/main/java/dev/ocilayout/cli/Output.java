@@ -31,10 +31,12 @@ public final class Output {
         return quiet;
     }
 
-    /** A line of data for text output (always printed: it is what the user asked for). */
+    /**
+     * A line of data for text output (always printed: it is what the user asked for). Buffered: stdout is
+     * flushed when the command ends, so long listings cost one write call per 64 KiB, not one per line.
+     */
     public void line(String s) {
         out.println(s);
-        out.flush();
     }
 
     /** A confirmation for people ("Tagged v2"), left out under --quiet. */

@@ -66,7 +66,32 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
             throw new IllegalArgumentException(
                     "invalid digest " + Text.quote(text) + ": expected <algorithm>:<encoded>, e.g. sha256:<64 hex>");
         }
-        return new Digest(text.substring(0, colon), text.substring(colon + 1));
+        return new Digest(algorithm(text, colon), text.substring(colon + 1));
+    }
+
+    /**
+     * Parses {@code chars[offset, offset + length)} as {@link #parse} does; a sha256 digest without first
+     * making the whole string (a parser's buffer holds 100,000 of them in a large index.json).
+     */
+    public static Digest parse(char[] chars, int offset, int length) {
+        if (length == 71 && chars[offset] == 's' && chars[offset + 1] == 'h' && chars[offset + 2] == 'a'
+                && chars[offset + 3] == '2' && chars[offset + 4] == '5' && chars[offset + 5] == '6'
+                && chars[offset + 6] == ':') {
+            boolean hex = true;
+            for (int i = offset + 7, end = offset + 71; i < end && hex; i++) {
+                char c = chars[i];
+                hex = c < LOWER_HEX_DIGIT.length && LOWER_HEX_DIGIT[c];
+            }
+            if (hex) {
+                return new Digest("sha256", new String(chars, offset + 7, 64));
+            }
+        }
+        return parse(new String(chars, offset, length));
+    }
+
+    /** The algorithm part; sha256's as the one shared string (a large index.json holds 100,000 digests). */
+    private static String algorithm(String text, int colon) {
+        return colon == 6 && text.startsWith("sha256") ? "sha256" : text.substring(0, colon);
     }
 
     /** Parses {@code text}, or returns null when it is not a valid digest. */
@@ -79,7 +104,7 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
             return null;
         }
         try {
-            return new Digest(text.substring(0, colon), text.substring(colon + 1)); // validates once
+            return new Digest(algorithm(text, colon), text.substring(colon + 1)); // validates once
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -150,17 +150,9 @@ public final class GarbageCollector {
             }
         });
         Graph graph = GraphWalker.walk(layout, roots);
-        List<Digest> names = join(listing);
-
         // The unreachable blobs, each examined once: attributes for the grace period and the report, and
         // the content of the small ones, among which referrers of live subjects may hide.
-        Set<Digest> reached = graph.reachable();
-        List<Digest> unreached = new ArrayList<>();
-        for (Digest d : names) {
-            if (!reached.contains(d)) {
-                unreached.add(d);
-            }
-        }
+        List<Digest> unreached = unreached(join(listing), graph.reachable());
         List<Examined> seen = layout.blobs().examine(unreached, 2, layout.options().maxManifestBytes(),
                 ReferrerIndex.SUBJECT_CANDIDATES);
         Map<Digest, Descriptor> blobReferrers = new HashMap<>();
@@ -332,6 +324,17 @@ public final class GarbageCollector {
                 throw e;
             }
         }
+    }
+
+    /** The names not reached; the whole listing (a million digests) is garbage once this returns. */
+    private static List<Digest> unreached(List<Digest> names, Set<Digest> reached) {
+        List<Digest> unreached = new ArrayList<>();
+        for (Digest d : names) {
+            if (!reached.contains(d)) {
+                unreached.add(d);
+            }
+        }
+        return unreached;
     }
 
     private static <T> T join(CompletableFuture<T> future) throws IOException {

@@ -108,9 +108,24 @@ public record Descriptor(
         return o != null && digest.equals(o.digest) && size == o.size && mediaType.equals(o.mediaType);
     }
 
+    /** The class of {@code Map.of(k, v)}: immutable, and ordered since it has one entry. */
+    private static final Class<?> SINGLE_ENTRY = Map.of("", "").getClass();
+
+    /**
+     * An unmodifiable copy in the map's order. A map of one entry (a tag's ref.name: most of a large
+     * index.json) is held as {@code Map.of}, a fifth of the size of a wrapped LinkedHashMap, and kept as it is
+     * when it already is one.
+     */
     static <V> Map<String, V> ordered(Map<String, V> m) {
         if (m == null || m.isEmpty()) {
             return Map.of();
+        }
+        if (m.getClass() == SINGLE_ENTRY) {
+            return m;
+        }
+        if (m.size() == 1) {
+            Map.Entry<String, V> e = m.entrySet().iterator().next();
+            return Map.of(Objects.requireNonNull(e.getKey()), Objects.requireNonNull(e.getValue(), e.getKey()));
         }
         Map<String, V> copy = new LinkedHashMap<>();
         m.forEach((k, v) -> copy.put(Objects.requireNonNull(k), Objects.requireNonNull(v, k)));

@@ -215,10 +215,47 @@ final class DocumentReader {
     }
 
     private String string(JsonToken v, String path) throws IOException {
+        return string(v, path, -1, null);
+    }
+
+    /*
+     * The JSON path of a field is built only when the field is refused: a layout's index.json has a hundred
+     * thousand descriptors, and building "manifests[i].mediaType" for every field of every one was a third of
+     * reading it. So the helpers below take the path in parts, joined by at().
+     */
+
+    /** {@code base[index].field}, leaving out the index when it is negative and the field when null. */
+    private static String at(String base, int index, String field) {
+        String indexed = index < 0 ? base : base + "[" + index + "]";
+        return field == null ? indexed : indexed + "." + field;
+    }
+
+    private String string(JsonToken v, String base, int index, String field) throws IOException {
         if (v != JsonToken.VALUE_STRING) {
-            throw error(path, "must be a string, got " + kind(v));
+            throw error(at(base, index, field), "must be a string, got " + kind(v));
         }
         return p.getText();
+    }
+
+    /** A media type, as the library's own constant when it is one of the spec's (one copy, not one per entry). */
+    private String mediaType(JsonToken v, String base, int index, String field) throws IOException {
+        if (v != JsonToken.VALUE_STRING) {
+            throw error(at(base, index, field), "must be a string, got " + kind(v));
+        }
+        String known = MediaType.known(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        return known != null ? known : p.getText();
+    }
+
+    /** A digest, parsed from the parser's buffer (see {@link Digest#parse(char[], int, int)}). */
+    private Digest digest(JsonToken v, String base, int index) throws IOException {
+        if (v != JsonToken.VALUE_STRING) {
+            throw error(at(base, index, "digest"), "must be a string, got " + kind(v));
+        }
+        try {
+            return Digest.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        } catch (IllegalArgumentException e) {
+            throw error(at(base, index, "digest"), e.getMessage());
+        }
     }
 
     private List<Descriptor> descriptors(JsonToken v, String path) throws IOException {
@@ -228,18 +265,22 @@ final class DocumentReader {
         List<Descriptor> list = new ArrayList<>();
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            list.add(descriptor(t, path + "[" + list.size() + "]"));
+            list.add(descriptor(t, path, list.size()));
         }
         return list;
     }
 
     private Descriptor descriptor(JsonToken v, String path) throws IOException {
+        return descriptor(v, path, -1);
+    }
+
+    private Descriptor descriptor(JsonToken v, String base, int index) throws IOException {
         if (v != JsonToken.START_OBJECT) {
-            throw error(path, "must be an object, got " + kind(v));
+            throw error(at(base, index, null), "must be an object, got " + kind(v));
         }
         String mediaType = null;
-        String digest = null;
-        Long size = null;
+        Digest parsed = null;
+        long size = -1;
         List<String> urls = List.of();
         Map<String, String> annotations = Map.of();
         String data = null;
@@ -250,14 +291,14 @@ final class DocumentReader {
             String name = p.currentName();
             JsonToken t = p.nextToken();
             switch (name) {
-                case "mediaType" -> mediaType = string(t, path + ".mediaType");
-                case "digest" -> digest = string(t, path + ".digest");
-                case "size" -> size = size(t, path + ".size");
-                case "urls" -> urls = stringList(t, path + ".urls");
-                case "annotations" -> annotations = stringMap(t, path + ".annotations");
-                case "data" -> data = string(t, path + ".data");
-                case "platform" -> platform = platform(t, path + ".platform");
-                case "artifactType" -> artifactType = string(t, path + ".artifactType");
+                case "mediaType" -> mediaType = mediaType(t, base, index, "mediaType");
+                case "digest" -> parsed = digest(t, base, index);
+                case "size" -> size = size(t, base, index);
+                case "urls" -> urls = stringList(t, base, index, "urls");
+                case "annotations" -> annotations = stringMap(t, base, index, "annotations");
+                case "data" -> data = string(t, base, index, "data");
+                case "platform" -> platform = platform(t, base, index);
+                case "artifactType" -> artifactType = mediaType(t, base, index, "artifactType");
                 default -> {
                     if (extensions == null) {
                         extensions = new LinkedHashMap<>();
@@ -267,48 +308,45 @@ final class DocumentReader {
             }
         }
         if (mediaType == null) {
-            throw error(path + ".mediaType", "missing");
+            throw error(at(base, index, "mediaType"), "missing");
         }
-        if (digest == null) {
-            throw error(path + ".digest", "missing");
+        if (parsed == null) {
+            throw error(at(base, index, "digest"), "missing");
         }
-        if (size == null) {
-            throw error(path + ".size", "missing");
-        }
-        Digest parsed;
-        try {
-            parsed = Digest.parse(digest);
-        } catch (IllegalArgumentException e) {
-            throw error(path + ".digest", e.getMessage());
+        if (size < 0) {
+            throw error(at(base, index, "size"), "missing");
         }
         if (data != null) {
             try {
                 Base64.getDecoder().decode(data);
             } catch (IllegalArgumentException e) {
-                throw error(path + ".data", "is not valid base64");
+                throw error(at(base, index, "data"), "is not valid base64");
             }
         }
         return new Descriptor(mediaType, parsed, size, urls, annotations, data, platform, artifactType, extensions);
     }
 
-    private long size(JsonToken t, String path) throws IOException {
+    /** A size: an integer that is not negative (so -1 can stand for "not seen" above). */
+    private long size(JsonToken t, String base, int index) throws IOException {
         if (t != JsonToken.VALUE_NUMBER_INT) {
-            throw error(path, "must be an integer, got " + (t == JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : kind(t)));
+            throw error(at(base, index, "size"), "must be an integer, got "
+                    + (t == JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : kind(t)));
         }
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw error(path, "must be an integer, got " + p.getText());
+            throw error(at(base, index, "size"), "must be an integer, got " + p.getText());
         }
         long size = p.getLongValue();
         if (size < 0) {
-            throw error(path, "must not be negative, got " + size);
+            throw error(at(base, index, "size"), "must not be negative, got " + size);
         }
         return size;
     }
 
-    private Platform platform(JsonToken v, String path) throws IOException {
+    private Platform platform(JsonToken v, String base, int index) throws IOException {
         if (v != JsonToken.START_OBJECT) {
-            throw error(path, "must be an object, got " + kind(v));
+            throw error(at(base, index, "platform"), "must be an object, got " + kind(v));
         }
+        String path = at(base, index, "platform");
         String architecture = null;
         String os = null;
         String osVersion = null;
@@ -320,12 +358,12 @@ final class DocumentReader {
             String name = p.currentName();
             JsonToken t = p.nextToken();
             switch (name) {
-                case "architecture" -> architecture = string(t, path + ".architecture");
-                case "os" -> os = string(t, path + ".os");
-                case "os.version" -> osVersion = string(t, path + ".os.version");
-                case "os.features" -> osFeatures = stringList(t, path + ".os.features");
-                case "variant" -> variant = string(t, path + ".variant");
-                case "features" -> features = stringList(t, path + ".features");
+                case "architecture" -> architecture = string(t, path, -1, "architecture");
+                case "os" -> os = string(t, path, -1, "os");
+                case "os.version" -> osVersion = string(t, path, -1, "os.version");
+                case "os.features" -> osFeatures = stringList(t, path, -1, "os.features");
+                case "variant" -> variant = string(t, path, -1, "variant");
+                case "features" -> features = stringList(t, path, -1, "features");
                 default -> {
                     if (extensions == null) {
                         extensions = new LinkedHashMap<>();
@@ -344,36 +382,52 @@ final class DocumentReader {
     }
 
     private Map<String, String> stringMap(JsonToken v, String path) throws IOException {
+        return stringMap(v, path, -1, null);
+    }
+
+    /** A map of strings; one of a single entry (a tag's ref.name, mostly) as {@code Map.of}, the smallest kind. */
+    private Map<String, String> stringMap(JsonToken v, String base, int index, String field) throws IOException {
         if (v == JsonToken.VALUE_NULL) {
             return Map.of();
         }
         if (v != JsonToken.START_OBJECT) {
-            throw error(path, "must be an object of strings, got " + kind(v));
+            throw error(at(base, index, field), "must be an object of strings, got " + kind(v));
         }
-        Map<String, String> map = new LinkedHashMap<>();
+        String firstKey = null;
+        String firstValue = null;
+        Map<String, String> map = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken t = p.nextToken();
             if (t != JsonToken.VALUE_STRING) {
-                throw error(path + "." + key, "must be a string, got " + kind(t));
+                throw error(at(base, index, field) + "." + key, "must be a string, got " + kind(t));
             }
-            map.put(key, p.getText());
+            if (firstKey == null) {
+                firstKey = key;
+                firstValue = p.getText();
+            } else {
+                if (map == null) {
+                    map = new LinkedHashMap<>();
+                    map.put(firstKey, firstValue);
+                }
+                map.put(key, p.getText());
+            }
         }
-        return map;
+        return map != null ? map : firstKey == null ? Map.of() : Map.of(firstKey, firstValue);
     }
 
-    private List<String> stringList(JsonToken v, String path) throws IOException {
+    private List<String> stringList(JsonToken v, String base, int index, String field) throws IOException {
         if (v == JsonToken.VALUE_NULL) {
             return List.of();
         }
         if (v != JsonToken.START_ARRAY) {
-            throw error(path, "must be an array of strings, got " + kind(v));
+            throw error(at(base, index, field), "must be an array of strings, got " + kind(v));
         }
         List<String> list = new ArrayList<>();
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.VALUE_STRING) {
-                throw error(path + "[" + list.size() + "]", "must be a string, got " + kind(t));
+                throw error(at(base, index, field) + "[" + list.size() + "]", "must be a string, got " + kind(t));
             }
             list.add(p.getText());
         }

@@ -51,7 +51,31 @@ public final class MediaType {
             Map.entry(DOCKER_LAYER, "docker-layer+gzip"),
             Map.entry(DOCKER_FOREIGN_LAYER, "docker-foreign-layer"));
 
+    /** The media types a reader hands out as these constants rather than as a new string each time. */
+    private static final String[] KNOWN = {OCI_MANIFEST, OCI_INDEX, OCI_CONFIG, OCI_LAYER, OCI_LAYER_GZIP,
+        OCI_LAYER_ZSTD, OCI_EMPTY, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_CONFIG, DOCKER_LAYER,
+        ORAS_ARTIFACT_MANIFEST, OCTET_STREAM};
+
     private MediaType() {
+    }
+
+    /** The constant equal to {@code chars[offset, offset + length)}, or null when it is none of {@link #KNOWN}. */
+    static String known(char[] chars, int offset, int length) {
+        for (String k : KNOWN) {
+            if (k.length() == length && matches(k, chars, offset)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    private static boolean matches(String k, char[] chars, int offset) {
+        for (int i = k.length() - 1; i >= 0; i--) { // from the end, where media types differ
+            if (k.charAt(i) != chars[offset + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An OCI image manifest or a Docker v2 schema 2 manifest: a document with config and layers. */

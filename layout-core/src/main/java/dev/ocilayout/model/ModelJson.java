@@ -18,6 +18,7 @@ import dev.ocilayout.error.InvalidContentException;
 import dev.ocilayout.text.Text;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
@@ -289,7 +290,20 @@ public final class ModelJson {
 
     /** JSON of an index: compact for blobs, indented for a layout's {@code index.json}. */
     public static byte[] toBytes(ImageIndex index, boolean pretty) {
-        return write(pretty, g -> {
+        return write(pretty, indexBody(index));
+    }
+
+    /** The indented JSON of a layout's {@code index.json}, as {@link #toBytes(ImageIndex, boolean)}, streamed. */
+    public static void writeIndex(ImageIndex index, OutputStream out) throws IOException {
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.setPrettyPrinter(prettyPrinter());
+            indexBody(index).write(g);
+        }
+        out.write('\n');
+    }
+
+    private static Body indexBody(ImageIndex index) {
+        return g -> {
             g.writeStartObject();
             g.writeNumberField("schemaVersion", index.schemaVersion());
             writeOpt(g, "mediaType", index.mediaType());
@@ -306,7 +320,7 @@ public final class ModelJson {
             writeMap(g, "annotations", index.annotations());
             writeExtensions(g, index.extensions());
             g.writeEndObject();
-        });
+        };
     }
 
     /** Compact JSON of one descriptor, e.g. for {@code --format json} output. */

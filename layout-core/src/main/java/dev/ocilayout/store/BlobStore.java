@@ -455,6 +455,9 @@ public final class BlobStore {
      * @param content    the file's bytes, unverified, when it is a regular file small enough; else null
      */
     public record Examined(BasicFileAttributes attributes, byte[] content) {
+        public Examined {
+            attributes = CompactAttributes.of(attributes); // held for every unreachable blob until gc deletes
+        }
     }
 
     /**

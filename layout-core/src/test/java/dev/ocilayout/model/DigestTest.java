@@ -34,6 +34,12 @@ class DigestTest {
         Digest d = Digest.parse(text);
         assertEquals(text, d.toString());
         assertTrue(Digest.isValid(text));
+        assertEquals(d, Digest.parse(inBuffer(text), 3, text.length()), "from a parser's buffer, the same digest");
+    }
+
+    /** The text in the middle of a larger buffer, as a JSON parser holds it. */
+    private static char[] inBuffer(String text) {
+        return ("x\"" + " " + text + "\"y").toCharArray();
     }
 
     static Stream<String> badDigests() {
@@ -72,6 +78,9 @@ class DigestTest {
         assertFalse(e.getMessage().contains("\n"), "one-line message");
         assertTrue(e.getMessage().length() < 400, "message stays short for huge input");
         assertFalse(Digest.isValid(text));
+        IllegalArgumentException fromBuffer = assertThrows(IllegalArgumentException.class,
+                () -> Digest.parse(inBuffer(text), 3, text.length()));
+        assertEquals(e.getMessage(), fromBuffer.getMessage(), "from a parser's buffer, the same refusal");
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class IndexStoreTest {
     static final Descriptor A = Descriptor.of(MediaType.OCI_MANIFEST, Digest.parse("sha256:" + "a".repeat(64)), 10);
+    static final Descriptor B = Descriptor.of(MediaType.OCI_MANIFEST, Digest.parse("sha256:" + "b".repeat(64)), 10);
 
     Layout layout;
     Path indexJson;
@@ -100,6 +101,50 @@ class IndexStoreTest {
         }
         try (var s = Files.list(layout.files().ingest())) {
             assertEquals(0, s.count());
+        }
+    }
+    @Test
+    void anUpdateStartsFromTheFileAsItIsNowNotFromTheLastRead() throws IOException {
+        layout.index().update(i -> Tags.tag(i, "v1", A));
+        layout.index().read(); // parsed and remembered
+        // another writer moves v1 to B: a file of the same size, maybe with the same time
+        Layout.open(layout.root()).index().update(i -> Tags.tag(i, "v1", B));
+        layout.index().update(i -> Tags.tag(i, "v2", A));
+        ImageIndex now = layout.index().read();
+        assertEquals(B.digest(), Tags.entries(now, "v1").get(0).digest(), "the other writer's change is kept");
+        assertEquals(A.digest(), Tags.entries(now, "v2").get(0).digest());
+    }
+
+    @Test
+    void theStreamedIndexJsonIsTheDocumentItsParserReads() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            String tag = "t" + i;
+            Descriptor target = i % 2 == 0 ? A : B;
+            layout.index().update(x -> Tags.tag(x, tag, target));
+        }
+        byte[] onDisk = Files.readAllBytes(indexJson);
+        ImageIndex index = layout.index().read();
+        assertArrayEquals(dev.ocilayout.model.ModelJson.toBytes(index, true), onDisk);
+        assertEquals(index, dev.ocilayout.model.ModelJson.parseIndex(onDisk, "index.json"));
+    }
+
+    @Test
+    void anIndexJsonOverTheLimitIsNeverWritten() throws IOException {
+        Layout small = Layout.create(TestFs.unixRoot(), dev.ocilayout.LayoutOptions.defaults().withMaxIndexBytes(2_000));
+        Path file = small.files().indexJson();
+        small.index().update(i -> Tags.tag(i, "t0", A));
+        byte[] before = Files.readAllBytes(file);
+        var e = assertThrows(dev.ocilayout.error.InvalidContentException.class, () -> small.index().update(x -> {
+            ImageIndex next = x;
+            for (int i = 1; i < 40; i++) {
+                next = Tags.tag(next, "t" + i, A);
+            }
+            return next;
+        }));
+        assertTrue(e.getMessage().contains("over the limit of 2000 bytes"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file), "index.json is as it was");
+        try (var s = Files.list(small.files().ingest())) {
+            assertEquals(0, s.count(), "no temp file is left");
         }
     }
 }
