@@ -10,12 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * Replaces a small file atomically and durably: write a temp file in the layout's {@code ingest/}, fsync
- * it, read it back and compare, rename it over the target, fsync the target's directory. A crash at any
+ * Replaces a file atomically and durably: write a temp file in the layout's {@code ingest/}, fsync it,
+ * read it back and compare, rename it over the target, fsync the target's directory. A crash at any
  * point leaves either the old file or the new one, never a mix (reliability.md G4).
  */
 public final class AtomicWriter {
@@ -36,28 +35,12 @@ public final class AtomicWriter {
     }
 
     public void replace(Path target, byte[] bytes) throws IOException {
-        fs.createDirectory(files.ingest());
-        Path temp = files.newTemp();
-        boolean moved = false;
-        try {
-            try (WritableFile out = fs.createNew(temp)) {
-                out.write(ByteBuffer.wrap(bytes));
-                out.force();
-            }
-            verify(temp, bytes);
-            fs.moveAtomic(temp, target);
-            moved = true;
-            fs.syncDirectory(target.getParent());
-        } finally {
-            if (!moved) {
-                fs.deleteIfExists(temp);
-            }
-        }
+        replace(target, out -> out.write(bytes));
     }
 
     /**
-     * Like {@link #replace(Path, byte[])} for content written as it is made (a large {@code index.json}),
-     * never held whole in memory: the read-back is compared with a CRC-32C and the length of what was written.
+     * Replaces {@code target} with what {@code body} writes, as it is made (a large {@code index.json} is
+     * never held whole in memory): the read-back is compared with the length and CRC-32C of what was written.
      */
     public void replace(Path target, Body body) throws IOException {
         fs.createDirectory(files.ingest());
@@ -139,24 +122,6 @@ public final class AtomicWriter {
             length += buffer.limit();
             file.write(buffer);
             buffer.clear();
-        }
-    }
-
-    /** Compares the file with {@code expected} a chunk at a time (index.json can be tens of megabytes). */
-    private void verify(Path temp, byte[] expected) throws IOException {
-        byte[] chunk = new byte[(int) Math.min(expected.length + 1L, CHUNK)];
-        int at = 0;
-        try (FileChannel ch = fs.openRead(temp); InputStream in = Channels.newInputStream(ch)) {
-            int n;
-            while ((n = in.readNBytes(chunk, 0, chunk.length)) > 0) {
-                if (at + n > expected.length || !Arrays.equals(chunk, 0, n, expected, at, at + n)) {
-                    throw new IntegrityException(temp + ": read-back after write differs from what was written");
-                }
-                at += n;
-            }
-        }
-        if (at != expected.length) {
-            throw new IntegrityException(temp + ": read-back after write differs from what was written");
         }
     }
 }
