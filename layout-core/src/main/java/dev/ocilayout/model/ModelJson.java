@@ -298,8 +298,8 @@ public final class ModelJson {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.setPrettyPrinter(prettyPrinter());
             indexBody(index).write(g);
+            g.writeRaw('\n');
         }
-        out.write('\n');
     }
 
     private static Body indexBody(ImageIndex index) {
