@@ -195,7 +195,8 @@ public final class OciLayout {
         cl.getSubcommands().values().forEach(OciLayout::withoutVersionOption);
         // stdout is flushed when the command ends (above) and by Output.info, not at every line: a listing of
         // a hundred thousand tags made as many write calls, a third of the command's time
-        cl.setOut(new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16), false));
+        cl.setOut(new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16),
+                false));
         cl.setErr(new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler(errors);
         cl.setParameterExceptionHandler(errors);

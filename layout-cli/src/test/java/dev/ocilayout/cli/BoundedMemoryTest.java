@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Commands that move bytes never hold a blob in memory: a 4 GiB layer is pushed, exported to an archive
- * and imported from it by JVMs limited to a 64 MiB heap (issue #26). Tagged slow: it writes some 12 GiB;
- * CI runs it (the {@code ci} profile), a developer's {@code mvn verify} does not unless {@code -Pslow}.
+ * and imported from it by JVMs limited to a 64 MiB heap (issue #26). Tagged slow: it writes 16 GiB, at most
+ * 8 GiB at once; CI runs it (the {@code ci} profile), a developer's {@code mvn verify} does not unless
+ * {@code -Pslow}.
  */
 @Tag("slow")
 class BoundedMemoryTest {
