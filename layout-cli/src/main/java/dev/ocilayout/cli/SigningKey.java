@@ -43,10 +43,22 @@ public final class SigningKey {
         return repository == null ? null : RepositoryScope.of(repository);
     }
 
-    /** The name signed: as given, else the image's repository, else the layout folder's name. */
-    public String identity(Address a, Path layoutRoot) {
+    /**
+     * Where the signatures of an image go and the name they sign.
+     *
+     * @param scope    the repository whose cosign tags they take, or null for the layout's plain tags
+     * @param identity the name signed
+     */
+    public record Target(RepositoryScope scope, String identity) {
+    }
+
+    /**
+     * The target for the image {@code a} names in the layout at {@code layoutRoot}: its repository (see
+     * {@link #scopeOf}), and the name as given, else that repository, else the layout folder's name.
+     */
+    public Target target(Address a, Path layoutRoot) {
         RepositoryScope scope = scopeOf(a);
-        return identity != null ? identity : scope != null ? scope.name()
-                : layoutRoot.toAbsolutePath().normalize().getFileName().toString();
+        return new Target(scope, identity != null ? identity : scope != null ? scope.name()
+                : layoutRoot.toAbsolutePath().normalize().getFileName().toString());
     }
 }

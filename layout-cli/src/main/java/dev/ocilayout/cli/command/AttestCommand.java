@@ -2,8 +2,6 @@ package dev.ocilayout.cli.command;
 
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
-import dev.ocilayout.model.Address;
-import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.sign.Signing;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,16 +37,14 @@ public final class AttestCommand extends LayoutCommand {
     public Integer call() throws Exception {
         Resolved r = resolve(ref);
         PrivateKey k = signing.read(root().stdin());
-        Address a = address(ref);
-        RepositoryScope scope = dev.ocilayout.cli.SigningKey.scopeOf(a);
-        String who = signing.identity(a, r.layout().root());
+        dev.ocilayout.cli.SigningKey.Target t = signing.target(address(ref), r.layout().root());
         String predicateType;
         try {
             predicateType = Signing.predicateType(type);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Signing.Signed s = Signing.attest(r.layout(), scope, r.descriptor(), who, predicateType,
+        Signing.Signed s = Signing.attest(r.layout(), t.scope(), r.descriptor(), t.identity(), predicateType,
                 Files.readAllBytes(predicate), k);
         if (out().json()) {
             out().json(Output.object().put("digest", r.descriptor().digest().toString()).put("attTag", s.sigTag())

@@ -2,8 +2,6 @@ package dev.ocilayout.cli.command;
 
 import dev.ocilayout.cli.LayoutCommand;
 import dev.ocilayout.cli.Output;
-import dev.ocilayout.model.Address;
-import dev.ocilayout.model.RepositoryScope;
 import dev.ocilayout.sign.Signing;
 import java.security.PrivateKey;
 import picocli.CommandLine.Command;
@@ -29,10 +27,8 @@ public final class SignCommand extends LayoutCommand {
     public Integer call() throws Exception {
         Resolved r = resolve(ref);
         PrivateKey k = signing.read(root().stdin());
-        Address a = address(ref);
-        RepositoryScope scope = dev.ocilayout.cli.SigningKey.scopeOf(a);
-        String who = signing.identity(a, r.layout().root());
-        Signing.Signed s = Signing.sign(r.layout(), scope, r.descriptor(), who, k);
+        dev.ocilayout.cli.SigningKey.Target t = signing.target(address(ref), r.layout().root());
+        Signing.Signed s = Signing.sign(r.layout(), t.scope(), r.descriptor(), t.identity(), k);
         if (out().json()) {
             out().json(Output.object().put("digest", r.descriptor().digest().toString()).put("sigTag", s.sigTag())
                     .put("alreadySigned", s.alreadySigned()).put("bundle", s.bundleReferrer().digest().toString()));
