@@ -77,13 +77,10 @@ public record Digest(String algorithm, String encoded) implements Comparable<Dig
         if (length == 71 && chars[offset] == 's' && chars[offset + 1] == 'h' && chars[offset + 2] == 'a'
                 && chars[offset + 3] == '2' && chars[offset + 4] == '5' && chars[offset + 5] == '6'
                 && chars[offset + 6] == ':') {
-            boolean hex = true;
-            for (int i = offset + 7, end = offset + 71; i < end && hex; i++) {
-                char c = chars[i];
-                hex = c < LOWER_HEX_DIGIT.length && LOWER_HEX_DIGIT[c];
-            }
-            if (hex) {
-                return new Digest("sha256", new String(chars, offset + 7, 64));
+            try {
+                return new Digest("sha256", new String(chars, offset + 7, 64)); // the constructor checks the hex
+            } catch (IllegalArgumentException e) {
+                // refused below, with the message parse gives for the whole text
             }
         }
         return parse(new String(chars, offset, length));
